@@ -1,0 +1,14 @@
+/** The ARM api-versions this provider speaks, one per resource provider. */
+export const API_VERSIONS = {
+    /** Microsoft.RecoveryServices backup (bms.json). */
+    backup: "2026-02-01",
+    vault: "2025-02-01",
+    disks: "2024-03-02",
+    virtualMachines: "2024-07-01",
+    network: "2024-05-01",
+    storage: "2023-05-01",
+    resourceGroups: "2021-04-01",
+} as const;
+
+/** `x-ms-version` for Blob service calls (reading and deleting the restore's config/template blobs). */
+export const BLOB_SERVICE_VERSION = "2021-08-06";

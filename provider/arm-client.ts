@@ -1,0 +1,176 @@
+/**
+ * A small ARM client: authenticated JSON calls with retries that honour the server's hints, and
+ * errors that carry Azure's code and message.
+ */
+import { azureRequestError, readArmError, redactUrls } from "./errors";
+import { HttpResponse, HttpTransport, isTransportError, nodeFetchTransport } from "./http-transport";
+import { DEFAULT_RETRY, RetryOptions, isTransientStatus, retryDelayMs, serverRetryHintMs } from "./retry-policy";
+import { TokenSource } from "./credentials";
+
+export interface ArmResponse<T = unknown> {
+    status: number;
+    headers: Record<string, string>;
+    body: T;
+}
+
+export interface ArmRequestOptions {
+    body?: unknown;
+    /** Appended as `api-version` unless the URL already carries one (polling URLs do). */
+    apiVersion?: string;
+    /** OAuth scope; defaults to the ARM scope. */
+    scope?: string;
+    /**
+     * Whether repeating the call is harmless. A non-idempotent call (the restore trigger) is retried
+     * only when the server says it did not act on it (429, or 503 with a retry hint).
+     */
+    idempotent?: boolean;
+    /** Statuses that are answers, not errors (e.g. 404 when probing whether something exists). */
+    okStatuses?: number[];
+    extraHeaders?: Record<string, string>;
+}
+
+export interface ArmClientOptions {
+    endpoint: string;
+    armScope: string;
+    tokens: TokenSource;
+    transport?: HttpTransport;
+    retry?: RetryOptions;
+    sleep?: (ms: number) => Promise<void>;
+    /** Where retry notices go (one line each). */
+    log?: (line: string) => void;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class ArmClient {
+    readonly endpoint: string;
+    private readonly transport: HttpTransport;
+    private readonly retry: RetryOptions;
+    private readonly sleep: (ms: number) => Promise<void>;
+    /** Requests sent, retries included (reported in outputs and by the benchmark). */
+    requestCount = 0;
+
+    constructor(private readonly opts: ArmClientOptions) {
+        this.endpoint = opts.endpoint.replace(/\/+$/, "");
+        this.transport = opts.transport ?? nodeFetchTransport;
+        this.retry = opts.retry ?? DEFAULT_RETRY;
+        this.sleep = opts.sleep ?? realSleep;
+    }
+
+    /** An absolute URL for an ARM path (paths are taken as given: callers build them from validated IDs). */
+    url(pathOrUrl: string, apiVersion?: string): string {
+        const u = new URL(/^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : this.endpoint + pathOrUrl);
+        if (apiVersion && !u.searchParams.has("api-version")) u.searchParams.set("api-version", apiVersion);
+        return u.toString();
+    }
+
+    async get<T = unknown>(pathOrUrl: string, opts: ArmRequestOptions = {}): Promise<ArmResponse<T>> {
+        return this.request<T>("GET", pathOrUrl, { idempotent: true, ...opts });
+    }
+
+    async request<T = unknown>(method: string, pathOrUrl: string, opts: ArmRequestOptions = {}): Promise<ArmResponse<T>> {
+        const url = this.url(pathOrUrl, opts.apiVersion);
+        const idempotent = opts.idempotent ?? (method === "GET" || method === "DELETE" || method === "PUT");
+        const started = Date.now();
+        let tokenRefreshed = false;
+        for (let attempt = 1; ; attempt++) {
+            const token = await this.opts.tokens.getToken(opts.scope ?? this.opts.armScope);
+            const headers: Record<string, string> = {
+                authorization: `Bearer ${token}`,
+                accept: "application/json",
+                "x-ms-client-request-id": randomId(),
+                "user-agent": "vmrestore-pulumi/0.1",
+                ...opts.extraHeaders,
+            };
+            let body: string | undefined;
+            if (opts.body !== undefined) {
+                body = JSON.stringify(opts.body);
+                headers["content-type"] = "application/json";
+            }
+            let res: HttpResponse | undefined;
+            let failure: string;
+            let hintMs: number | undefined;
+            this.requestCount++;
+            try {
+                res = await this.transport({ method, url, headers, body, timeoutMs: this.retry.attemptTimeoutMs });
+            } catch (e) {
+                if (!isTransportError(e)) throw e;
+                res = undefined;
+                failure = `${e.code ?? "network error"}: ${e.message}`;
+                if (!idempotent) {
+                    // We cannot know whether the server acted on it; the caller decides (it can look for the job).
+                    throw azureRequestError(
+                        `${method} ${redactUrls(url)} failed before an answer arrived (${failure}); it was not repeated because it is not safe to send twice`,
+                        { status: 0, code: e.code, azureMessage: e.message, method, url },
+                    );
+                }
+            }
+            if (res) {
+                const parsed = parseJson(res.text);
+                if ((res.status >= 200 && res.status < 300) || opts.okStatuses?.includes(res.status)) {
+                    return { status: res.status, headers: res.headers, body: parsed as T };
+                }
+                const { code, message, details } = readArmError(parsed);
+                hintMs = serverRetryHintMs(res.headers);
+                failure = `${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`;
+                if (res.status === 401 && !tokenRefreshed) {
+                    // An expired or revoked token: get a fresh one once, then treat 401 as permanent.
+                    tokenRefreshed = true;
+                    this.opts.tokens.invalidate();
+                    attempt--;
+                    continue;
+                }
+                const retryable = isTransientStatus(res.status) && (idempotent || res.status === 429 || (res.status === 503 && hintMs !== undefined));
+                if (!retryable) {
+                    throw azureRequestError(
+                        describeFailure(method, url, res.status, code, message, details, res.headers["x-ms-request-id"]),
+                        { status: res.status, code, azureMessage: message, method, url, requestId: res.headers["x-ms-request-id"] },
+                    );
+                }
+            }
+            const elapsed = Date.now() - started;
+            const delay = retryDelayMs(attempt, hintMs, this.retry);
+            const outOfBudget = attempt >= this.retry.maxAttempts || elapsed + delay > this.retry.budgetMs ||
+                (hintMs !== undefined && hintMs > this.retry.maxServerHintMs);
+            if (outOfBudget) {
+                throw azureRequestError(
+                    `${method} ${redactUrls(url)} still failing after ${attempt} attempts over ${Math.round(elapsed / 1000)} s ` +
+                        `(last: ${failure!}). Azure may be throttling this subscription or having an outage; run again later.`,
+                    { status: res?.status ?? 0, azureMessage: failure!, method, url },
+                );
+            }
+            this.opts.log?.(`retrying ${method} ${shortPath(url)} in ${(delay / 1000).toFixed(1)} s (${failure!}${hintMs !== undefined ? `, server asked for ${(hintMs / 1000).toFixed(1)} s` : ""})`);
+            await this.sleep(delay);
+        }
+    }
+}
+
+function describeFailure(method: string, url: string, status: number, code: string | undefined, message: string | undefined, details: string[], requestId?: string): string {
+    const parts = [`Azure answered ${status}${code ? ` ${code}` : ""} to ${method} ${redactUrls(url)}`];
+    if (message) parts.push(`: ${redactUrls(message)}`);
+    if (details.length) parts.push(` (details: ${details.map(redactUrls).join("; ")})`);
+    if (requestId) parts.push(` [x-ms-request-id ${requestId}]`);
+    return parts.join("");
+}
+
+function parseJson(text: string): unknown {
+    if (!text) return undefined;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+export function shortPath(url: string): string {
+    const u = new URL(url);
+    const p = u.pathname;
+    const i = p.search(/\/(protectedItems|backupJobs|backupOperations|disks|virtualMachines|networkInterfaces)\//i);
+    return i > 0 ? "…" + decodeURIComponent(p.slice(i)) : decodeURIComponent(p);
+}
+
+function randomId(): string {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { randomUUID } = require("crypto") as typeof import("crypto");
+    return randomUUID();
+}

@@ -1,0 +1,68 @@
+/**
+ * The one seam through which the provider talks to the network. Everything above it works on plain
+ * request/response records, so a test or a benchmark can count, delay or replace calls here.
+ */
+import { isKind, namedError } from "./errors";
+
+export interface HttpRequest {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body?: string;
+    /** Abandon the attempt after this many milliseconds. */
+    timeoutMs: number;
+}
+
+export interface HttpResponse {
+    status: number;
+    /** Header names in lower case. */
+    headers: Record<string, string>;
+    /** The raw body text ("" when there is none). */
+    text: string;
+}
+
+export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
+
+/** A network-level failure (reset, refused, timed out): no HTTP status was received. */
+export interface TransportError extends Error {
+    kind: "TransportError";
+    code?: string;
+}
+
+export function transportError(message: string, code: string | undefined): TransportError {
+    return namedError("TransportError", message, { code }) as TransportError;
+}
+
+export const isTransportError = (e: unknown): e is TransportError => isKind(e, "TransportError");
+
+/** The default transport: node-fetch, loaded when first used (not captured into the provider's closure). */
+export const nodeFetchTransport: HttpTransport = async (req) => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const fetch: typeof import("node-fetch").default = require("node-fetch");
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+    try {
+        const res = await fetch(req.url, {
+            method: req.method,
+            headers: req.headers,
+            body: req.body,
+            // node-fetch's types predate the global AbortSignal; the runtime object is compatible.
+            signal: controller.signal as unknown as import("node-fetch").RequestInit["signal"],
+            redirect: "manual",
+        });
+        const text = await res.text();
+        const headers: Record<string, string> = {};
+        res.headers.forEach((value, name) => {
+            headers[name.toLowerCase()] = value;
+        });
+        return { status: res.status, headers, text };
+    } catch (e) {
+        const err = e as { name?: string; code?: string; message?: string };
+        if (err.name === "AbortError") {
+            throw transportError(`no answer within ${Math.round(req.timeoutMs / 1000)} s`, "ETIMEDOUT");
+        }
+        throw transportError(err.message ?? String(e), err.code);
+    } finally {
+        clearTimeout(timer);
+    }
+};

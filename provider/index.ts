@@ -1,0 +1,2 @@
+export { VmRestore, VmRestoreArgs } from "./vm-restore";
+export { VmRestoreInputs, VmRestoreOutputs, RestoreType } from "./restore-inputs";

@@ -1,0 +1,196 @@
+/**
+ * `check`: validates inputs at preview time, offline, and names the property and the fix for every
+ * problem. Values still unknown during preview are skipped; they are checked again at `up`.
+ */
+import { ALL_INPUTS, DEFAULT_RECOVERY_POINT, RESTORE_TYPES, VmRestoreInputs } from "./restore-inputs";
+import { eq, parseResourceGroupId, parseResourceId, unsafeSegmentReason } from "./resource-id";
+import { isLoopbackUrl } from "./credentials";
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+/** The value Pulumi passes for inputs not yet known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Internal inputs the resource class adds; not user-facing. */
+export const INTERNAL_INPUTS = ["__provider", "resourceName"];
+
+const NAME_RULES = {
+    vaultName: { re: /^[A-Za-z][A-Za-z0-9-]{1,49}$/, text: "2-50 letters, digits or hyphens, starting with a letter" },
+    resourceGroup: { re: /^[-\w._()]{1,89}[-\w_()]$|^[-\w_()]$/, text: "1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period" },
+    vmName: { re: /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9]$/, text: "1-64 letters, digits, periods, underscores or hyphens, starting with a letter or digit and not ending in a period or hyphen" },
+    recoveryPoint: { re: /^[A-Za-z0-9_-]{1,128}$/, text: 'a recovery point name as Azure lists it (e.g. "348916168024334"), or "latest"' },
+    storageAccount: { re: /^[a-z0-9]{3,24}$/, text: "3-24 lower-case letters or digits" },
+};
+
+function isUnknown(v: unknown): boolean {
+    return v === UNKNOWN;
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+    const lower = name.toLowerCase();
+    const exact = candidates.find((c) => c.toLowerCase() === lower);
+    if (exact) return exact;
+    let best: string | undefined;
+    let bestScore = Infinity;
+    for (const c of candidates) {
+        const d = editDistance(lower, c.toLowerCase());
+        if (d < bestScore) [best, bestScore] = [c, d];
+    }
+    return bestScore <= 3 ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
+}
+
+export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+    const failures: CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const inputs: Record<string, unknown> = {};
+
+    for (const [k, v] of Object.entries(news)) {
+        if (INTERNAL_INPUTS.includes(k)) {
+            inputs[k] = v;
+            continue;
+        }
+        if (!ALL_INPUTS.includes(k)) {
+            const hint = closest(k, ALL_INPUTS);
+            fail(k, `"${k}" is not an input of VmRestore${hint ? `; did you mean "${hint}"?` : `; the inputs are ${ALL_INPUTS.join(", ")}`}`);
+            continue;
+        }
+        if (v === undefined || v === null) continue;
+        inputs[k] = typeof v === "string" && !isUnknown(v) ? v.trim() : v;
+    }
+
+    const str = (k: keyof VmRestoreInputs, required: boolean): string | undefined => {
+        const v = inputs[k];
+        if (v === undefined) {
+            if (required) fail(k, `${k} is required`);
+            return undefined;
+        }
+        if (isUnknown(v)) return undefined;
+        if (typeof v !== "string") {
+            fail(k, `${k} must be a string, but got ${Array.isArray(v) ? "an array" : typeof v} (${JSON.stringify(v)})`);
+            return undefined;
+        }
+        if (v.length === 0) {
+            fail(k, `${k} is an empty string; ${required ? "give a value" : "give a value or leave it out"}`);
+            return undefined;
+        }
+        return v;
+    };
+    const id = (k: keyof VmRestoreInputs, type: string, required: boolean) => {
+        const v = str(k, required);
+        if (v === undefined) return undefined;
+        try {
+            return parseResourceId(v, type);
+        } catch (e) {
+            fail(k, `${k}: ${(e as Error).message}`);
+            return undefined;
+        }
+    };
+    const name = (k: keyof VmRestoreInputs, rule: { re: RegExp; text: string }, required: boolean) => {
+        const v = str(k, required);
+        if (v === undefined) return undefined;
+        const unsafe = unsafeSegmentReason(v);
+        if (unsafe) fail(k, `${k} "${v}" is not a valid name: ${unsafe}`);
+        else if (!rule.re.test(v)) fail(k, `${k} "${v}" is not a valid name: use ${rule.text}`);
+        else return v;
+        return undefined;
+    };
+
+    // Source VM and vault.
+    const vm = id("sourceVmId", "Microsoft.Compute/virtualMachines", true);
+    const byId = inputs.vaultId !== undefined;
+    const byName = inputs.vaultName !== undefined || inputs.vaultResourceGroupName !== undefined;
+    if (byId && byName) {
+        fail("vaultId", "give either vaultId, or vaultResourceGroupName with vaultName, not both");
+    } else if (byId) {
+        const vault = id("vaultId", "Microsoft.RecoveryServices/vaults", true);
+        if (vault && vm && !eq(vault.subscriptionId, vm.subscriptionId)) {
+            fail("vaultId", `the vault is in subscription ${vault.subscriptionId} but the VM is in ${vm.subscriptionId}; Azure Backup protects a VM from a vault in the VM's own subscription`);
+        }
+    } else if (byName) {
+        name("vaultResourceGroupName", NAME_RULES.resourceGroup, true);
+        name("vaultName", NAME_RULES.vaultName, true);
+    } else {
+        fail("vaultId", "the vault is required: give vaultId (the Recovery Services vault's resource ID), or vaultResourceGroupName with vaultName");
+    }
+
+    // Recovery point.
+    if (inputs.recoveryPoint === undefined) inputs.recoveryPoint = DEFAULT_RECOVERY_POINT;
+    else if (!isUnknown(inputs.recoveryPoint) && !(typeof inputs.recoveryPoint === "string" && inputs.recoveryPoint.toLowerCase() === "latest")) {
+        name("recoveryPoint", NAME_RULES.recoveryPoint, false);
+    }
+
+    // Restore type and its targets.
+    const type = str("restoreType", true);
+    if (type !== undefined && !(RESTORE_TYPES as readonly string[]).includes(type)) {
+        const hint = RESTORE_TYPES.find((t) => t.toLowerCase() === type.toLowerCase());
+        fail("restoreType", `restoreType "${type}" is not supported; use ${hint ? `"${hint}" (names are case-sensitive)` : RESTORE_TYPES.map((t) => `"${t}"`).join(" or ")}`);
+    }
+    const sa = id("storageAccountId", "Microsoft.Storage/storageAccounts", true);
+    if (sa && !NAME_RULES.storageAccount.re.test(sa.name)) fail("storageAccountId", `storage account name "${sa.name}" is not valid: use ${NAME_RULES.storageAccount.text}`);
+    const rgRaw = str("targetResourceGroupId", true);
+    if (rgRaw !== undefined) {
+        try {
+            const rg = parseResourceGroupId(rgRaw);
+            if (!NAME_RULES.resourceGroup.re.test(rg.resourceGroup)) fail("targetResourceGroupId", `resource group name "${rg.resourceGroup}" is not valid: use ${NAME_RULES.resourceGroup.text}`);
+        } catch (e) {
+            fail("targetResourceGroupId", `targetResourceGroupId: ${(e as Error).message}`);
+        }
+    }
+    const alternate = ["targetVmName", "virtualNetworkId", "subnetId"] as const;
+    if (type === "AlternateLocation") {
+        name("targetVmName", NAME_RULES.vmName, true);
+        const vnet = id("virtualNetworkId", "Microsoft.Network/virtualNetworks", true);
+        const subnet = id("subnetId", "Microsoft.Network/virtualNetworks/subnets", true);
+        if (vnet && subnet && !eq(subnet.id.split("/subnets/")[0], vnet.id)) {
+            fail("subnetId", `subnet ${subnet.name} belongs to virtual network ${subnet.names[0]}, not to virtualNetworkId ${vnet.name}; give a subnet of that network`);
+        }
+    } else if (type === "RestoreDisks") {
+        for (const k of alternate) if (inputs[k] !== undefined) fail(k, `${k} is only used with restoreType "AlternateLocation"; remove it, or set restoreType to "AlternateLocation"`);
+    }
+
+    // Transport and timing.
+    const endpoint = str("armEndpoint", false);
+    if (endpoint !== undefined) {
+        let u: URL | undefined;
+        try {
+            u = new URL(endpoint);
+        } catch {
+            fail("armEndpoint", `armEndpoint "${endpoint}" is not a URL; use e.g. https://management.azure.com`);
+        }
+        if (u) {
+            if (u.username || u.password) fail("armEndpoint", "armEndpoint must not carry credentials; use the Azure credential environment variables instead");
+            else if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopbackUrl(endpoint))) {
+                fail("armEndpoint", `armEndpoint must use https (plain http is allowed only for a local emulator on 127.0.0.1/localhost), got "${endpoint}"`);
+            } else if ((u.pathname !== "/" && u.pathname !== "") || u.search || u.hash) {
+                fail("armEndpoint", `armEndpoint must be just the origin, e.g. ${u.origin}, without a path or query`);
+            } else inputs.armEndpoint = u.origin;
+        }
+    }
+    const timeout = inputs.timeoutMinutes;
+    if (timeout !== undefined && !isUnknown(timeout)) {
+        if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);
+        else if (timeout <= 0 || timeout > 7 * 24 * 60) fail("timeoutMinutes", `timeoutMinutes must be above 0 and at most 10080 (7 days), got ${timeout}`);
+    }
+    const blobs = inputs.deleteStagingBlobs;
+    if (blobs !== undefined && !isUnknown(blobs) && typeof blobs !== "boolean") {
+        fail("deleteStagingBlobs", `deleteStagingBlobs must be true or false, got ${JSON.stringify(blobs)}`);
+    }
+    return { inputs, failures };
+}

@@ -1,0 +1,94 @@
+/**
+ * When to poll next. Swappable: the workflow asks a `PollScheduler` for each delay, so a benchmark
+ * can run fixed-interval strategies through the same code.
+ *
+ * The adaptive scheduler uses what the service tells us: its retry hint (always a lower bound), the
+ * job's own estimate of the time remaining, and its progress rate. Server-reported times are
+ * converted to local time by the observed ratio of server-side elapsed time (the job's `duration`)
+ * to local elapsed time, which is about 1 against Azure and large against an emulator whose clock
+ * runs compressed time.
+ */
+
+export interface PollObservation {
+    phase: "operation" | "job";
+    /** Polls made in this phase so far (1 after the first). */
+    polls: number;
+    /** The server's retry hint, ms. */
+    serverHintMs?: number;
+    /** Local time since the restore was triggered, ms. */
+    localElapsedMs: number;
+    /** Server-side elapsed time of the job, ms (its `duration`). */
+    serverElapsedMs?: number;
+    progressPercentage?: number;
+    /** The job's estimate of the time remaining, in server time, ms. */
+    serverRemainingMs?: number;
+}
+
+export interface PollScheduler {
+    nextDelayMs(o: PollObservation): number;
+}
+
+export interface AdaptiveOptions {
+    /** Shortest wait between job polls, in server time (scaled to local time). */
+    floorMs: number;
+    /** Longest wait between polls, in server time. */
+    ceilingMs: number;
+    /** Fraction of the estimated remaining time to wait before looking again. */
+    remainingFraction: number;
+    /** First job poll when nothing is known yet. */
+    initialJobDelayMs: number;
+    random: () => number;
+}
+
+export const DEFAULT_ADAPTIVE: AdaptiveOptions = {
+    floorMs: 5_000,
+    ceilingMs: 15 * 60_000,
+    remainingFraction: 0.6,
+    initialJobDelayMs: 10_000,
+    random: Math.random,
+};
+
+/** Local ms per server ms; 1 when we cannot tell yet. */
+export function observedTimeScale(o: PollObservation): number {
+    if (o.serverElapsedMs === undefined || o.localElapsedMs < 500 || o.serverElapsedMs <= 0) return 1;
+    const scale = o.serverElapsedMs / o.localElapsedMs;
+    // Clock skew and request latency make small ratios noisy; only compress when it is clearly compressed.
+    return scale < 2 ? 1 : Math.min(scale, 100_000);
+}
+
+export class AdaptivePollScheduler implements PollScheduler {
+    private readonly opts: AdaptiveOptions;
+    constructor(opts: Partial<AdaptiveOptions> = {}) {
+        this.opts = { ...DEFAULT_ADAPTIVE, ...opts };
+    }
+
+    nextDelayMs(o: PollObservation): number {
+        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, random } = this.opts;
+        const hint = o.serverHintMs;
+        if (o.phase === "operation") {
+            // The trigger's operation finishes in seconds to a minute; Azure's Retry-After is the guide.
+            return hint ?? Math.min(30_000, 2_000 * 2 ** Math.max(0, o.polls - 1));
+        }
+        const scale = observedTimeScale(o);
+        let remaining = o.serverRemainingMs;
+        const p = o.progressPercentage;
+        if (p !== undefined && p > 0 && p < 100 && o.serverElapsedMs !== undefined) {
+            const byRate = (o.serverElapsedMs * (100 - p)) / p;
+            remaining = remaining === undefined ? byRate : Math.min(remaining, byRate);
+        }
+        let serverDelay = remaining === undefined ? (o.polls === 0 ? initialJobDelayMs : floorMs * 2) : remaining * remainingFraction;
+        serverDelay = Math.max(floorMs, Math.min(ceilingMs, serverDelay));
+        const jitter = 0.9 + random() * 0.2;
+        const local = Math.max(100, (serverDelay / scale) * jitter);
+        return Math.round(Math.max(local, hint ?? 0));
+    }
+}
+
+/** A fixed interval (for peers' strategies in the benchmark). */
+export class FixedPollScheduler implements PollScheduler {
+    constructor(private readonly operationMs: number, private readonly jobMs: number, private readonly honourHint = false) {}
+    nextDelayMs(o: PollObservation): number {
+        const base = o.phase === "operation" ? this.operationMs : this.jobMs;
+        return this.honourHint ? Math.max(base, o.serverHintMs ?? 0) : base;
+    }
+}

@@ -1,0 +1,56 @@
+/**
+ * Finds the Azure Backup protected item for a VM, so users name the VM and never need to know
+ * `iaasvmcontainer;iaasvmcontainerv2;rg;vm`.
+ */
+import { ArmClient } from "./arm-client";
+import { API_VERSIONS } from "./api-versions";
+import { sameResourceId } from "./resource-id";
+
+export interface ProtectedItemRef {
+    /** Full ARM ID of the protected item. */
+    id: string;
+    containerName: string;
+    protectedItemName: string;
+    /** `.../backupFabrics/Azure/protectionContainers/{c}/protectedItems/{i}` as a path. */
+    path: string;
+    friendlyName?: string;
+    lastRecoveryPoint?: string;
+}
+
+interface ProtectedItemResource {
+    id?: string;
+    name?: string;
+    properties?: { sourceResourceId?: string; virtualMachineId?: string; friendlyName?: string; lastRecoveryPoint?: string };
+}
+
+const ITEM_ID = /\/backupFabrics\/([^/]+)\/protectionContainers\/([^/]+)\/protectedItems\/([^/]+)$/i;
+
+/** Lists the vault's Azure VM items (following nextLink) and matches the VM case-insensitively. */
+export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourceVmId: string): Promise<ProtectedItemRef> {
+    const filter = "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'";
+    let next: string | undefined = arm.url(`${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`, API_VERSIONS.backup);
+    let seen = 0;
+    while (next) {
+        const page: { body: { value?: ProtectedItemResource[]; nextLink?: string } } = await arm.get(next);
+        for (const item of page.body?.value ?? []) {
+            seen++;
+            const p = item.properties ?? {};
+            if (!sameResourceId(p.sourceResourceId, sourceVmId) && !sameResourceId(p.virtualMachineId, sourceVmId)) continue;
+            const m = item.id ? ITEM_ID.exec(item.id) : null;
+            if (!m) throw new Error(`the vault returned protected item "${item.id}" for ${sourceVmId}, whose ID has no container/item segments`);
+            return {
+                id: item.id!,
+                containerName: m[2],
+                protectedItemName: m[3],
+                path: `${vaultPath}/backupFabrics/${m[1]}/protectionContainers/${m[2]}/protectedItems/${m[3]}`,
+                friendlyName: p.friendlyName,
+                lastRecoveryPoint: p.lastRecoveryPoint,
+            };
+        }
+        next = page.body?.nextLink;
+    }
+    throw new Error(
+        `sourceVmId: the VM ${sourceVmId} is not protected by the vault ${vaultPath} (${seen} Azure VM items listed). ` +
+            "Check the vault (vaultId / vaultResourceGroupName + vaultName) and that backup is enabled for this VM.",
+    );
+}

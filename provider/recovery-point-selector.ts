@@ -1,0 +1,122 @@
+/**
+ * Lists and picks recovery points. Tolerates the formats seen in the wild: tier `type`/`status` as
+ * numbers (`1`) or names (`InstantRP`, `Valid`).
+ */
+import { ArmClient } from "./arm-client";
+import { API_VERSIONS } from "./api-versions";
+import { isAzureRequestError } from "./errors";
+
+export type TierName = "InstantRP" | "HardenedRP" | "ArchivedRP" | "Invalid";
+export type TierStatus = "Valid" | "Rehydrated" | "Disabled" | "Deleted" | "Invalid";
+
+export interface RecoveryPoint {
+    /** The recovery point's `name`, which is the `recoveryPointId` of the restore body. */
+    id: string;
+    /** ISO 8601. */
+    time: string;
+    /** AppConsistent, CrashConsistent, FileSystemConsistent, ... */
+    type: string;
+    /** Tiers that hold a usable copy (status Valid or Rehydrated). */
+    tiers: TierName[];
+    raw: unknown;
+}
+
+const TIER_TYPES: Record<string, TierName> = { "0": "Invalid", "1": "InstantRP", "2": "HardenedRP", "3": "ArchivedRP" };
+const TIER_STATUSES: Record<string, TierStatus> = { "0": "Invalid", "1": "Valid", "2": "Disabled", "3": "Deleted", "4": "Rehydrated" };
+
+export function normalizeTierType(v: unknown): TierName {
+    const s = String(v);
+    return TIER_TYPES[s] ?? ((Object.values(TIER_TYPES) as string[]).find((n) => n.toLowerCase() === s.toLowerCase()) as TierName) ?? "Invalid";
+}
+
+export function normalizeTierStatus(v: unknown): TierStatus {
+    const s = String(v);
+    return TIER_STATUSES[s] ?? ((Object.values(TIER_STATUSES) as string[]).find((n) => n.toLowerCase() === s.toLowerCase()) as TierStatus) ?? "Invalid";
+}
+
+interface RecoveryPointResource {
+    name?: string;
+    properties?: {
+        recoveryPointTime?: string;
+        recoveryPointType?: string;
+        recoveryPointTierDetails?: { type?: unknown; status?: unknown }[];
+    };
+}
+
+export function toRecoveryPoint(r: RecoveryPointResource): RecoveryPoint | undefined {
+    const p = r.properties ?? {};
+    if (!r.name || !p.recoveryPointTime) return undefined;
+    const details = p.recoveryPointTierDetails ?? [];
+    const tiers = details
+        .filter((t) => ["Valid", "Rehydrated"].includes(normalizeTierStatus(t.status)))
+        .map((t) => normalizeTierType(t.type))
+        .filter((t) => t !== "Invalid");
+    return {
+        id: r.name,
+        time: new Date(p.recoveryPointTime).toISOString(),
+        type: p.recoveryPointType ?? "Unknown",
+        // A point with no tier details is an older API shape: treat it as a vault copy.
+        tiers: details.length === 0 ? ["HardenedRP"] : tiers,
+        raw: r,
+    };
+}
+
+export async function listRecoveryPoints(arm: ArmClient, itemPath: string): Promise<RecoveryPoint[]> {
+    const points: RecoveryPoint[] = [];
+    let next: string | undefined = arm.url(`${itemPath}/recoveryPoints`, API_VERSIONS.backup);
+    while (next) {
+        const page: { body: { value?: RecoveryPointResource[]; nextLink?: string } } = await arm.get(next);
+        for (const r of page.body?.value ?? []) {
+            const rp = toRecoveryPoint(r);
+            if (rp) points.push(rp);
+        }
+        next = page.body?.nextLink;
+    }
+    return points.sort((a, b) => b.time.localeCompare(a.time));
+}
+
+/** True when the point can be restored without rehydrating it from the archive tier first. */
+export function isRestorableWithoutRehydration(rp: RecoveryPoint): boolean {
+    return rp.tiers.some((t) => t === "InstantRP" || t === "HardenedRP");
+}
+
+/**
+ * Resolves `recoveryPointId` ("latest", or an explicit ID) to a recovery point. "latest" takes the
+ * newest point that can be restored directly (snapshot or vault tier).
+ */
+export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requested: string): Promise<RecoveryPoint> {
+    if (requested.toLowerCase() === "latest") {
+        const points = await listRecoveryPoints(arm, itemPath);
+        const usable = points.filter(isRestorableWithoutRehydration);
+        if (usable.length === 0) {
+            throw new Error(
+                `recoveryPointId: "latest" found no recovery point in the snapshot or vault tier (${points.length} points listed` +
+                    `${points.length ? `, newest ${points[0].id} at ${points[0].time} in ${points[0].tiers.join("+") || "no valid tier"}` : ""}). ` +
+                    "Run a backup of the VM, or name an archived point explicitly once rehydration is supported.",
+            );
+        }
+        return usable[0];
+    }
+    let res;
+    try {
+        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, { apiVersion: API_VERSIONS.backup });
+    } catch (e) {
+        if (isAzureRequestError(e) && e.status === 404) {
+            const points = await listRecoveryPoints(arm, itemPath).catch(() => []);
+            throw new Error(
+                `recoveryPointId: recovery point "${requested}" does not exist for this VM (${e.code ?? "404"}: ${e.azureMessage ?? "not found"}). ` +
+                    (points.length ? `The newest points are ${points.slice(0, 3).map((p) => `${p.id} (${p.time})`).join(", ")}; or use "latest".` : 'Use "latest" or list the points with `az backup recoverypoint list`.'),
+            );
+        }
+        throw e;
+    }
+    const rp = toRecoveryPoint(res.body);
+    if (!rp) throw new Error(`recoveryPointId: Azure returned recovery point "${requested}" without a name or time; cannot restore from it`);
+    if (!isRestorableWithoutRehydration(rp)) {
+        throw new Error(
+            `recoveryPointId: recovery point ${rp.id} (${rp.time}) is only in the archive tier; it must be rehydrated before a restore. ` +
+                'Pick a point in the snapshot or vault tier, or use "latest".',
+        );
+    }
+    return rp;
+}

@@ -1,0 +1,91 @@
+/**
+ * The dynamic provider behind VmRestore. Pulumi serializes this object into state, so it holds no
+ * credentials, clients or configuration: each method builds what it needs at run time.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { checkInputs } from "./input-validation";
+import { createRuntime } from "./provider-runtime";
+import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
+import { collectOutputs, restoredFromOutputs, triggerRestore, waitForRestore } from "./restore-workflow";
+import { allDiskIds, deleteRestoredResources, missingResources } from "./restored-resources";
+import { API_VERSIONS } from "./api-versions";
+import { readRestoreJob } from "./restore-job";
+
+type Props = Record<string, unknown>;
+
+function same(a: unknown, b: unknown): boolean {
+    return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function label(props: Props): { resourceName?: string } {
+    return { resourceName: typeof props.resourceName === "string" ? props.resourceName : undefined };
+}
+
+export const restoreProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds: Props, news: Props) {
+        return checkInputs(news);
+    },
+
+    async diff(_id: string, olds: Props, news: Props) {
+        // `__provider` (this code, serialized) is deliberately not compared: upgrading VmRestore must
+        // never restore again.
+        const replaces = REPLACING_INPUTS.filter((k) => !same(olds[k], news[k]));
+        const updates = IN_PLACE_INPUTS.filter((k) => !same(olds[k], news[k]));
+        // A new VM under the same name cannot exist beside the old one: delete the old one first.
+        const sameVmName = news.restoreType === "AlternateLocation" && olds.restoreType === "AlternateLocation" &&
+            same(olds.targetVmName, news.targetVmName) && same(olds.targetResourceGroupId, news.targetResourceGroupId);
+        return {
+            changes: replaces.length + updates.length > 0,
+            replaces,
+            deleteBeforeReplace: replaces.length > 0 && sameVmName,
+            stables: ["jobId", "recoveryPointId"],
+        };
+    },
+
+    async create(props: Props) {
+        const inputs = pickInputs(props);
+        const rt = createRuntime({ ...inputs, ...label(props) });
+        const triggered = await triggerRestore(rt, inputs);
+        const job = await waitForRestore(rt, triggered, inputs);
+        const outs = await collectOutputs(rt, triggered, job, inputs);
+        return { id: `${triggered.vaultPath}/backupJobs/${job.jobId}`, outs: { ...outs, ...label(props) } };
+    },
+
+    async read(id: string, props: Props) {
+        const outs = props as Partial<VmRestoreOutputs> & Props;
+        const rt = createRuntime({ ...pickInputs(props), ...label(props) });
+        const restored = restoredFromOutputs(outs);
+        const missing = await missingResources(rt.arm, restored);
+        if (missing.length > 0) {
+            const kept = [...allDiskIds(restored), ...(restored.vmId ? [restored.vmId] : [])].filter((x) => !missing.includes(x));
+            rt.progress.say(`restored resources are gone: ${missing.join(", ")}; the restore will run again on the next \`pulumi up\`` +
+                (kept.length ? `. Still present and no longer tracked: ${kept.join(", ")}` : ""));
+            return { id: "", props: {} };
+        }
+        let jobStatus = outs.jobStatus;
+        if (typeof outs.jobId === "string") {
+            const res = await rt.arm.get(id, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
+            if (res.status !== 404) jobStatus = readRestoreJob(outs.jobId, res.body).status;
+        }
+        return { id, props: { ...props, jobStatus } };
+    },
+
+    async update(_id: string, olds: Props, news: Props) {
+        // Only in-place inputs can differ here (anything else replaces): keep every output.
+        return { outs: { ...olds, ...pickInputs(news), ...label(news) } };
+    },
+
+    async delete(_id: string, props: Props) {
+        const outs = props as Partial<VmRestoreOutputs> & Props;
+        const restored = restoredFromOutputs(outs);
+        if (!restored.vmId && allDiskIds(restored).length === 0 && restored.blobUris.length === 0) return;
+        const inputs = pickInputs(props) as VmRestoreInputs;
+        const rt = createRuntime({ ...inputs, ...label(props) });
+        await deleteRestoredResources(rt.arm, restored, {
+            sleep: rt.sleep,
+            timeoutMs: 30 * 60_000,
+            deleteBlobs: inputs.deleteStagingBlobs ?? true,
+            log: (line) => rt.progress.say(line),
+        });
+    },
+};

@@ -1,0 +1,118 @@
+/**
+ * What a restore created, found from things real Azure has:
+ * - RestoreDisks: the job's "Template Blob Uri" is an ARM template that builds a VM from the restored
+ *   disks; its storageProfile names the restored managed disks (the job itself does not list them).
+ * - AlternateLocation: the new VM (`targetVirtualMachineId`) names its disks and NICs.
+ * And how to check and remove them.
+ */
+import { ArmClient } from "./arm-client";
+import { API_VERSIONS, BLOB_SERVICE_VERSION } from "./api-versions";
+import { STORAGE_SCOPE } from "./credentials";
+import { deleteArmResource, resourceExists } from "./arm-resource-deleter";
+import { parseResourceGroupId } from "./resource-id";
+
+export interface RestoredDataDisk {
+    lun: number;
+    diskId: string;
+}
+
+export interface RestoredResources {
+    osDiskId?: string;
+    dataDisks: RestoredDataDisk[];
+    vmId?: string;
+    networkInterfaceIds: string[];
+    /** Blobs the restore wrote into the staging account (config, template). */
+    blobUris: string[];
+}
+
+export const BLOB_HEADERS = { "x-ms-version": BLOB_SERVICE_VERSION };
+
+export function allDiskIds(r: RestoredResources): string[] {
+    return [r.osDiskId, ...r.dataDisks.map((d) => d.diskId)].filter((x): x is string => !!x);
+}
+
+interface StorageProfile {
+    osDisk?: { managedDisk?: { id?: string } };
+    dataDisks?: { lun?: number; managedDisk?: { id?: string } }[];
+}
+
+/** Resolves a literal ID or a `[resourceId('Microsoft.Compute/disks', 'name')]` expression. */
+export function resolveDiskReference(ref: string | undefined, targetResourceGroupId: string | undefined): string | undefined {
+    if (!ref) return undefined;
+    const m = /^\[\s*resourceId\(\s*'Microsoft\.Compute\/disks'\s*,\s*'([^']+)'\s*\)\s*\]$/i.exec(ref);
+    if (m && targetResourceGroupId) {
+        const rg = parseResourceGroupId(targetResourceGroupId);
+        return `/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.resourceGroup}/providers/Microsoft.Compute/disks/${m[1]}`;
+    }
+    return ref.startsWith("/") ? ref : undefined;
+}
+
+function disksOf(profile: StorageProfile | undefined, targetResourceGroupId?: string): Pick<RestoredResources, "osDiskId" | "dataDisks"> {
+    const osDiskId = resolveDiskReference(profile?.osDisk?.managedDisk?.id, targetResourceGroupId);
+    const dataDisks = (profile?.dataDisks ?? [])
+        .map((d) => ({ lun: Number(d.lun ?? 0), diskId: resolveDiskReference(d.managedDisk?.id, targetResourceGroupId) }))
+        .filter((d): d is RestoredDataDisk => !!d.diskId)
+        .sort((a, b) => a.lun - b.lun);
+    return { osDiskId, dataDisks };
+}
+
+/** Reads the restore's ARM template (from the staging account) and returns the disks it attaches. */
+export async function disksFromTemplate(arm: ArmClient, templateBlobUri: string, targetResourceGroupId?: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks">> {
+    const res = await arm.get<{ resources?: { type?: string; properties?: { storageProfile?: StorageProfile } }[] }>(templateBlobUri, {
+        scope: STORAGE_SCOPE,
+        extraHeaders: BLOB_HEADERS,
+    });
+    const vm = (res.body?.resources ?? []).find((r) => (r.type ?? "").toLowerCase() === "microsoft.compute/virtualmachines");
+    if (!vm) throw new Error("the restore's template blob holds no virtual machine resource, so the restored disks cannot be identified");
+    return disksOf(vm.properties?.storageProfile, targetResourceGroupId);
+}
+
+interface VmBody {
+    properties?: { storageProfile?: StorageProfile; networkProfile?: { networkInterfaces?: { id?: string }[] } };
+}
+
+/** The restored VM's disks and NICs. */
+export async function resourcesOfVm(arm: ArmClient, vmId: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "networkInterfaceIds" | "vmId">> {
+    const res = await arm.get<VmBody>(vmId, { apiVersion: API_VERSIONS.virtualMachines });
+    const nics = (res.body?.properties?.networkProfile?.networkInterfaces ?? []).map((n) => n.id).filter((x): x is string => !!x);
+    return { vmId, networkInterfaceIds: nics, ...disksOf(res.body?.properties?.storageProfile) };
+}
+
+/** IDs of the restored resources that no longer exist. Blobs are not checked: they are by-products. */
+export async function missingResources(arm: ArmClient, r: RestoredResources): Promise<string[]> {
+    const checks: [string, string][] = [
+        ...(r.vmId ? [[r.vmId, API_VERSIONS.virtualMachines] as [string, string]] : []),
+        ...allDiskIds(r).map((id) => [id, API_VERSIONS.disks] as [string, string]),
+    ];
+    const missing: string[] = [];
+    for (const [id, v] of checks) if (!(await resourceExists(arm, id, v))) missing.push(id);
+    return missing;
+}
+
+/**
+ * Deletes what the restore created: the VM first (its disks and NICs cannot go while attached), then
+ * NICs, then disks, then the staging blobs. Returns the IDs actually deleted.
+ */
+export async function deleteRestoredResources(
+    arm: ArmClient,
+    r: RestoredResources,
+    opts: { sleep: (ms: number) => Promise<void>; timeoutMs: number; deleteBlobs: boolean; log: (line: string) => void },
+): Promise<string[]> {
+    const deleted: string[] = [];
+    const del = async (id: string, apiVersion: string, blob = false) => {
+        const existed = await deleteArmResource(arm, id, {
+            apiVersion,
+            sleep: opts.sleep,
+            timeoutMs: opts.timeoutMs,
+            scope: blob ? STORAGE_SCOPE : undefined,
+            extraHeaders: blob ? BLOB_HEADERS : undefined,
+        });
+        if (existed) deleted.push(id);
+        opts.log(`${existed ? "deleted" : "already gone"}: ${blob ? id.replace(/\?.*$/, "") : id}`);
+    };
+    if (r.vmId) await del(r.vmId, API_VERSIONS.virtualMachines);
+    for (const nic of r.networkInterfaceIds) await del(nic, API_VERSIONS.network);
+    for (const disk of allDiskIds(r)) await del(disk, API_VERSIONS.disks);
+    if (opts.deleteBlobs) for (const blob of r.blobUris) await del(blob, "", true);
+    return deleted;
+}

@@ -1,0 +1,71 @@
+/**
+ * `VmRestore`: restores an Azure VM (its disks, or a new VM) from an Azure Backup recovery point.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { restoreProvider } from "./restore-provider";
+import { RestoreType, RestoredDataDiskOutput } from "./restore-inputs";
+
+export interface VmRestoreArgs {
+    /** Recovery Services vault resource ID. Either this, or vaultResourceGroupName + vaultName (in the VM's subscription). */
+    vaultId?: pulumi.Input<string>;
+    vaultResourceGroupName?: pulumi.Input<string>;
+    vaultName?: pulumi.Input<string>;
+    /** The protected VM's resource ID. The backup item is found from it. */
+    sourceVmId: pulumi.Input<string>;
+    /** A recovery point ID, or "latest" (default). The resolved point is pinned in state. */
+    recoveryPoint?: pulumi.Input<string>;
+    /** "RestoreDisks" (managed disks into targetResourceGroupId) or "AlternateLocation" (a new VM). */
+    restoreType: pulumi.Input<RestoreType>;
+    /** Staging storage account: same region as the vault, not zone-redundant. */
+    storageAccountId: pulumi.Input<string>;
+    /** Resource group (ID) that receives the restored disks, or the new VM with its NIC and disks. */
+    targetResourceGroupId: pulumi.Input<string>;
+    /** AlternateLocation: the new VM's name, virtual network and subnet. */
+    targetVmName?: pulumi.Input<string>;
+    virtualNetworkId?: pulumi.Input<string>;
+    subnetId?: pulumi.Input<string>;
+    /** ARM endpoint (default https://management.azure.com): sovereign clouds, or the local emulator. */
+    armEndpoint?: pulumi.Input<string>;
+    /** Fail when the restore takes longer than this (default 360). Changing it never restores again. */
+    timeoutMinutes?: pulumi.Input<number>;
+    /** Remove the restore's config/template blobs from the staging account on delete (default true). */
+    deleteStagingBlobs?: pulumi.Input<boolean>;
+}
+
+export class VmRestore extends pulumi.dynamic.Resource {
+    declare public readonly jobId: pulumi.Output<string>;
+    declare public readonly jobStatus: pulumi.Output<string>;
+    declare public readonly jobStartTime: pulumi.Output<string | undefined>;
+    declare public readonly jobEndTime: pulumi.Output<string | undefined>;
+    declare public readonly jobDuration: pulumi.Output<string | undefined>;
+    declare public readonly jobDurationSeconds: pulumi.Output<number | undefined>;
+    declare public readonly warnings: pulumi.Output<string[]>;
+    declare public readonly vaultLocation: pulumi.Output<string>;
+    declare public readonly protectedItemId: pulumi.Output<string>;
+    declare public readonly recoveryPointId: pulumi.Output<string>;
+    declare public readonly recoveryPointTime: pulumi.Output<string>;
+    declare public readonly recoveryPointType: pulumi.Output<string>;
+    declare public readonly recoveryPointTiers: pulumi.Output<string[]>;
+    declare public readonly restoredDiskIds: pulumi.Output<string[]>;
+    declare public readonly osDiskId: pulumi.Output<string | undefined>;
+    declare public readonly dataDisks: pulumi.Output<RestoredDataDiskOutput[]>;
+    declare public readonly restoredVmId: pulumi.Output<string | undefined>;
+    declare public readonly networkInterfaceIds: pulumi.Output<string[]>;
+    declare public readonly configBlobUri: pulumi.Output<string | undefined>;
+    /** Secret: may carry a SAS. */
+    declare public readonly templateBlobUri: pulumi.Output<string | undefined>;
+    declare public readonly restoreTriggeredAt: pulumi.Output<string>;
+    declare public readonly timeToRestoreSeconds: pulumi.Output<number>;
+
+    constructor(name: string, args: VmRestoreArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputs = [
+            "jobId", "jobStatus", "jobStartTime", "jobEndTime", "jobDuration", "jobDurationSeconds", "warnings",
+            "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
+            "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
+            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds",
+        ];
+        const props: Record<string, unknown> = { ...args, resourceName: name };
+        for (const o of outputs) props[o] = undefined;
+        super(restoreProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }), "vmrestore", "VmRestore");
+    }
+}
