@@ -90,7 +90,7 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
         const usable = points.filter(isRestorableWithoutRehydration);
         if (usable.length === 0) {
             throw new Error(
-                `recoveryPointId: "latest" found no recovery point in the snapshot or vault tier (${points.length} points listed` +
+                `recoveryPoint: "latest" found no recovery point in the snapshot or vault tier (${points.length} points listed` +
                     `${points.length ? `, newest ${points[0].id} at ${points[0].time} in ${points[0].tiers.join("+") || "no valid tier"}` : ""}). ` +
                     "Run a backup of the VM, or name an archived point explicitly once rehydration is supported.",
             );
@@ -104,17 +104,17 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
         if (isAzureRequestError(e) && e.status === 404) {
             const points = await listRecoveryPoints(arm, itemPath).catch(() => []);
             throw new Error(
-                `recoveryPointId: recovery point "${requested}" does not exist for this VM (${e.code ?? "404"}: ${e.azureMessage ?? "not found"}). ` +
+                `recoveryPoint: recovery point "${requested}" does not exist for this VM (${e.code ?? "404"}: ${e.azureMessage ?? "not found"}). ` +
                     (points.length ? `The newest points are ${points.slice(0, 3).map((p) => `${p.id} (${p.time})`).join(", ")}; or use "latest".` : 'Use "latest" or list the points with `az backup recoverypoint list`.'),
             );
         }
         throw e;
     }
     const rp = toRecoveryPoint(res.body);
-    if (!rp) throw new Error(`recoveryPointId: Azure returned recovery point "${requested}" without a name or time; cannot restore from it`);
+    if (!rp) throw new Error(`recoveryPoint: Azure returned recovery point "${requested}" without a name or time; cannot restore from it`);
     if (!isRestorableWithoutRehydration(rp)) {
         throw new Error(
-            `recoveryPointId: recovery point ${rp.id} (${rp.time}) is only in the archive tier; it must be rehydrated before a restore. ` +
+            `recoveryPoint: recovery point ${rp.id} (${rp.time}) is only in the archive tier; it must be rehydrated before a restore. ` +
                 'Pick a point in the snapshot or vault tier, or use "latest".',
         );
     }

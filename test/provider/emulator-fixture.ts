@@ -1,0 +1,77 @@
+/**
+ * Test fixture: a private emulator on a free port, and helpers to read what it received.
+ */
+import fetch from "node-fetch";
+import { startEmulator, RunningEmulator } from "../../emulator/server";
+
+export const SUB = "00000000-0000-0000-0000-000000000001";
+export const RG_PROD = `/subscriptions/${SUB}/resourceGroups/rg-prod`;
+export const RG_RESTORE = `/subscriptions/${SUB}/resourceGroups/rg-restore`;
+export const VAULT = `${RG_PROD}/providers/Microsoft.RecoveryServices/vaults/vault-prod`;
+export const vmId = (name: string) => `${RG_PROD}/providers/Microsoft.Compute/virtualMachines/${name}`;
+export const STAGING = `${RG_RESTORE}/providers/Microsoft.Storage/storageAccounts/stgrestore`;
+export const VNET = `${RG_RESTORE}/providers/Microsoft.Network/virtualNetworks/vnet-restore`;
+
+export interface LoggedRequest {
+    seq: number;
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    status: number;
+    requestBody: unknown;
+}
+
+export class EmulatorFixture {
+    emulator!: RunningEmulator;
+
+    get url(): string {
+        return this.emulator.url;
+    }
+
+    async start(clockSpeed = 36_000): Promise<void> {
+        this.emulator = await startEmulator({ port: 0, clockSpeed });
+    }
+
+    async stop(): Promise<void> {
+        await this.emulator?.stop();
+    }
+
+    async admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+        const res = await fetch(`${this.url}/admin/${path}`, {
+            method,
+            headers: body === undefined ? {} : { "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${await res.text()}`);
+        const text = await res.text();
+        return (text ? JSON.parse(text) : undefined) as T;
+    }
+
+    async reset(): Promise<void> {
+        await this.admin("POST", "reset");
+    }
+
+    async requests(): Promise<LoggedRequest[]> {
+        return (await this.admin<{ requests: LoggedRequest[] }>("GET", "requests")).requests;
+    }
+
+    async restorePosts(): Promise<LoggedRequest[]> {
+        return (await this.requests()).filter((r) => r.method === "POST" && /\/recoveryPoints\/[^/]+\/restore$/i.test(r.path));
+    }
+
+    /** IDs of resources that restores created and that still exist. */
+    async restoredLeftovers(): Promise<string[]> {
+        return (await this.admin<{ resources: { id: string }[] }>("GET", "resources")).resources.map((r) => r.id);
+    }
+
+    async deleteOutOfBand(id: string): Promise<void> {
+        await this.admin("DELETE", `resources?id=${encodeURIComponent(id)}`);
+    }
+
+    /** Reads an ARM path on the emulator (any api-version). */
+    async arm<T = unknown>(path: string): Promise<{ status: number; body: T }> {
+        const res = await fetch(`${this.url}${path}${path.includes("?") ? "&" : "?"}api-version=2026-02-01`, { headers: { authorization: "Bearer test" } });
+        const text = await res.text();
+        return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    }
+}
