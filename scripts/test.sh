@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: install, type-check, make the Pulumi CLI available, run every mocha suite
+# (unit, emulator, provider against the emulator, and end-to-end through the real Pulumi engine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+echo "type-checking (tsc --noEmit, strict)…" >&2
+npx tsc -p . --noEmit
+PULUMI_BIN_DIR="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
+export PULUMI_BIN_DIR
+if [ $# -eq 0 ]; then set -- "test/**/*.test.ts"; fi
+npx mocha "$@"
