@@ -48,9 +48,11 @@ export class ArmClient {
     private readonly retry: RetryOptions;
     private readonly sleep: (ms: number) => Promise<void>;
     /** Requests sent, retries included (reported in outputs and by the benchmark). */
-    requestCount = 0;
+    requestCount: number;
 
+    // Fields are set in constructors, never by initializers: Pulumi's closure serializer drops those.
     constructor(private readonly opts: ArmClientOptions) {
+        this.requestCount = 0;
         this.endpoint = opts.endpoint.replace(/\/+$/, "");
         this.transport = opts.transport ?? nodeFetchTransport;
         this.retry = opts.retry ?? DEFAULT_RETRY;

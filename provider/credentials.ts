@@ -47,9 +47,11 @@ export function createTokenSource(armEndpoint: string, env: NodeJS.ProcessEnv = 
 
 class AzureIdentityTokenSource implements TokenSource {
     private credential: import("@azure/core-auth").TokenCredential | undefined;
-    private readonly cache = new Map<string, { token: string; expiresOn: number }>();
+    private readonly cache: Map<string, { token: string; expiresOn: number }>;
 
-    constructor(private readonly env: NodeJS.ProcessEnv) {}
+    constructor(private readonly env: NodeJS.ProcessEnv) {
+        this.cache = new Map();
+    }
 
     async getToken(scope: string): Promise<string> {
         const cached = this.cache.get(scope);

@@ -6,10 +6,14 @@ import { RestoreJobView } from "./restore-job";
 
 export class ProgressReporter {
     private lastStatus?: string;
-    private lastPercentStep = -1;
-    private readonly taskStatus = new Map<string, string>();
+    private lastPercentStep: number;
+    private readonly taskStatus: Map<string, string>;
 
-    constructor(private readonly label: string, private readonly write: (line: string) => void = (l) => console.log(l)) {}
+    // Fields are set here, not by initializers: Pulumi's closure serializer drops those.
+    constructor(private readonly label: string, private readonly write: (line: string) => void = (l) => console.log(l)) {
+        this.lastPercentStep = -1;
+        this.taskStatus = new Map();
+    }
 
     say(message: string): void {
         this.write(`[${this.label}] ${message}`);

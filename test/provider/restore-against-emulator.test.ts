@@ -1,14 +1,19 @@
 import { strict as assert } from "assert";
-import { restoreProvider } from "../../provider/restore-provider";
+import * as pulumi from "@pulumi/pulumi";
+import { serializedProvider } from "./serialized-provider";
 import { validateDefinition } from "../emulator/spec-validator";
 import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, VNET, vmId } from "./emulator-fixture";
 
 type Props = Record<string, any>;
 
-describe("VmRestore provider against the emulator", function () {
+describe("VmRestore provider (serialized as Pulumi stores it) against the emulator", function () {
     this.timeout(120_000);
     const fx = new EmulatorFixture();
-    before(() => fx.start());
+    let restoreProvider: pulumi.dynamic.ResourceProvider;
+    before(async () => {
+        restoreProvider = (await serializedProvider()).provider;
+        await fx.start();
+    });
     after(() => fx.stop());
     beforeEach(() => fx.reset());
 
