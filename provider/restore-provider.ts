@@ -17,6 +17,20 @@ function same(a: unknown, b: unknown): boolean {
     return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/**
+ * Drops undefined values, recursively: the engine's wire format (protobuf Struct) has no undefined
+ * and rejects the whole response with "Unexpected struct type" if one is left.
+ */
+export function wireSafe<T>(value: T): T {
+    if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(wireSafe) as unknown as T;
+    if (value && typeof value === "object") {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = wireSafe(v);
+        return out as T;
+    }
+    return value;
+}
+
 function label(props: Props): { resourceName?: string } {
     return { resourceName: typeof props.resourceName === "string" ? props.resourceName : undefined };
 }
@@ -48,7 +62,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         const triggered = await triggerRestore(rt, inputs);
         const job = await waitForRestore(rt, triggered, inputs);
         const outs = await collectOutputs(rt, triggered, job, inputs);
-        return { id: `${triggered.vaultPath}/backupJobs/${job.jobId}`, outs: { ...outs, ...label(props) } };
+        return { id: `${triggered.vaultPath}/backupJobs/${job.jobId}`, outs: wireSafe({ ...outs, ...label(props) }) };
     },
 
     async read(id: string, props: Props) {
@@ -67,12 +81,12 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
             const res = await rt.arm.get(id, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
             if (res.status !== 404) jobStatus = readRestoreJob(outs.jobId, res.body).status;
         }
-        return { id, props: { ...props, jobStatus } };
+        return { id, props: wireSafe({ ...props, jobStatus }) };
     },
 
     async update(_id: string, olds: Props, news: Props) {
         // Only in-place inputs can differ here (anything else replaces): keep every output.
-        return { outs: { ...olds, ...pickInputs(news), ...label(news) } };
+        return { outs: wireSafe({ ...olds, ...pickInputs(news), ...label(news) }) };
     },
 
     async delete(_id: string, props: Props) {

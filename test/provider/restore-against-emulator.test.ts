@@ -6,6 +6,13 @@ import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, VNET, vmId } from "./emula
 
 type Props = Record<string, any>;
 
+/** The engine receives outputs as a protobuf Struct; anything it cannot carry fails the whole create. */
+function assertWireSafe(outs: unknown): void {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+    assert.doesNotThrow(() => Struct.fromJavaScript(outs), "outputs convert to the engine's wire format");
+}
+
 describe("VmRestore provider (serialized as Pulumi stores it) against the emulator", function () {
     this.timeout(120_000);
     const fx = new EmulatorFixture();
@@ -37,7 +44,9 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
     async function create(props: Props) {
         const checked = await restoreProvider.check!({}, props);
         assert.deepEqual(checked.failures, []);
-        return restoreProvider.create(checked.inputs);
+        const result = await restoreProvider.create(checked.inputs);
+        assertWireSafe(result.outs);
+        return result;
     }
 
     async function latestPoint(vm: string): Promise<{ name: string; properties: { recoveryPointTime: string } }> {
