@@ -1,0 +1,161 @@
+/**
+ * The admin API under /admin (not ARM: no api-version, not logged, not subject to faults):
+ * request log, reset, seed, clock, resources created by restores, jobs and the fault registry.
+ * Documented in docs/emulator.md.
+ */
+import { ArmError } from "./arm-errors";
+import { EmulatorState } from "./emulator-state";
+import { FaultRegistry, FaultSpecError, FAULT_KINDS } from "./faults";
+import { JobClock } from "./job-clock";
+import { RestoreJob } from "./restore-job";
+import { RequestLog } from "./request-log";
+import { removeResource } from "./resource-lifecycle";
+import { Router } from "./router";
+import { parseSeed, Seed, SeedError } from "./seed";
+
+export interface AdminContext {
+  state(): EmulatorState;
+  faults: FaultRegistry;
+  log: RequestLog;
+  clock: JobClock;
+  /** Back to the seed state (or to a new seed): resources, jobs, operations, log, faults, rate limits. */
+  reset(seed?: Seed): void;
+}
+
+export function registerAdminRoutes(router: Router, admin: AdminContext): void {
+  router.add("GET", "/admin", () => {
+    const s = admin.state();
+    return {
+      status: 200,
+      body: {
+        emulator: "VmRestore local Azure Backup emulator",
+        baseUrl: s.baseUrl,
+        subscriptionId: s.seed.subscriptionId,
+        tenantId: s.seed.tenantId,
+        clock: { speed: admin.clock.speed },
+        endpoints: ["/admin/requests", "/admin/reset", "/admin/seed", "/admin/clock", "/admin/resources", "/admin/jobs", "/admin/faults"],
+      },
+    };
+  });
+
+  router.add("GET", "/admin/requests", (req) => {
+    const since = Number(req.query.since ?? 0);
+    return { status: 200, body: { requests: admin.log.list(Number.isFinite(since) ? since : 0) } };
+  });
+  router.add("DELETE", "/admin/requests", () => {
+    admin.log.clear();
+    return { status: 204 };
+  });
+
+  router.add("POST", "/admin/reset", () => {
+    admin.reset();
+    return { status: 200, body: { reset: true } };
+  });
+
+  router.add("GET", "/admin/seed", () => ({ status: 200, body: admin.state().seed }));
+  router.add("PUT", "/admin/seed", (req) => {
+    let seed: Seed;
+    try {
+      seed = parseSeed(req.body);
+    } catch (e) {
+      if (e instanceof SeedError) throw new ArmError(400, "InvalidSeed", e.problems.join("; "));
+      throw e;
+    }
+    admin.reset(seed);
+    return { status: 200, body: admin.state().seed };
+  });
+
+  const clockView = () => ({ speed: admin.clock.speed, simulatedMs: Math.round(admin.clock.now()) });
+  router.add("GET", "/admin/clock", () => ({ status: 200, body: clockView() }));
+  router.add("POST", "/admin/clock", (req) => {
+    const body = (req.body ?? {}) as { speed?: unknown; advanceSeconds?: unknown };
+    if (typeof body !== "object" || Array.isArray(body)) throw new ArmError(400, "InvalidClockRequest", "The body must be {speed?: number, advanceSeconds?: number}.");
+    if (body.speed !== undefined) {
+      if (typeof body.speed !== "number" || !(body.speed >= 0) || !Number.isFinite(body.speed)) throw new ArmError(400, "InvalidClockRequest", "speed must be a finite number >= 0.");
+      admin.clock.setSpeed(body.speed);
+    }
+    if (body.advanceSeconds !== undefined) {
+      if (typeof body.advanceSeconds !== "number" || !(body.advanceSeconds >= 0) || !Number.isFinite(body.advanceSeconds)) {
+        throw new ArmError(400, "InvalidClockRequest", "advanceSeconds must be a finite number >= 0.");
+      }
+      admin.clock.advance(body.advanceSeconds);
+    }
+    admin.state().tick();
+    return { status: 200, body: clockView() };
+  });
+
+  router.add("GET", "/admin/resources", (req) => {
+    const s = admin.state();
+    const all = req.query.all === "true";
+    const resources: Array<Record<string, unknown>> = s.resources
+      .all()
+      .filter((r) => all || r.origin === "restore")
+      .map((r) => ({ id: r.id, type: r.type, origin: r.origin, ...(r.jobId ? { jobId: r.jobId } : {}), ...(r.deletingOperationId ? { deleting: true } : {}) }));
+    for (const b of s.blobs.list()) {
+      if (!all && b.origin !== "restore") continue;
+      resources.push({ id: `${s.baseUrl}/blob/${b.account}/${b.container}/${b.name}`, type: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs", origin: b.origin, ...(b.jobId ? { jobId: b.jobId } : {}) });
+    }
+    return { status: 200, body: { resources } };
+  });
+
+  router.add("DELETE", "/admin/resources", (req) => {
+    const s = admin.state();
+    const id = req.query.id;
+    if (!id) throw new ArmError(400, "MissingId", "Give the resource to delete as ?id=<ARM resource ID or blob URL>.");
+    const blob = /\/blob\/([^/]+)\/([^/]+)\/(.+)$/.exec(id);
+    if (blob && !id.startsWith("/subscriptions")) {
+      const name = decodeURIComponent(blob[3]);
+      if (!s.blobs.delete(blob[1], blob[2], name)) throw new ArmError(404, "ResourceNotFound", `No blob ${id}.`);
+      return { status: 200, body: { deleted: id } };
+    }
+    const res = s.resources.get(id);
+    if (!res) throw new ArmError(404, "ResourceNotFound", `No resource ${id}.`);
+    removeResource(s.resources, res, true);
+    return { status: 200, body: { deleted: res.id } };
+  });
+
+  router.add("GET", "/admin/jobs", () => {
+    const s = admin.state();
+    const jobs = s.jobs().map((j) => {
+      const rendered = j.render(true);
+      const out: Record<string, unknown> = {
+        jobId: j.id,
+        id: rendered.id,
+        operation: j.operation,
+        status: j.status(),
+        entityFriendlyName: j.entityFriendlyName,
+        startTime: rendered.properties.startTime,
+        endTime: rendered.properties.endTime,
+        progressPercentage: rendered.properties.extendedInfo?.progressPercentage,
+      };
+      if (j instanceof RestoreJob) {
+        out.recoveryType = j.plan.recoveryType;
+        out.recoveryPointId = j.plan.rp.name;
+        out.sourceResourceId = j.plan.item.sourceResourceId;
+        out.createdResources = j.createdResources;
+        out.propertyBag = rendered.properties.extendedInfo?.propertyBag;
+      }
+      return out;
+    });
+    return { status: 200, body: { jobs } };
+  });
+
+  router.add("GET", "/admin/faults", () => ({ status: 200, body: { faults: admin.faults.list(), kinds: Object.keys(FAULT_KINDS) } }));
+  router.add("POST", "/admin/faults", (req) => {
+    try {
+      const fault = admin.faults.add(req.body);
+      return { status: 201, body: { id: fault.id, ...fault.spec } };
+    } catch (e) {
+      if (e instanceof FaultSpecError) throw new ArmError(400, "InvalidFault", e.message);
+      throw e;
+    }
+  });
+  router.add("DELETE", "/admin/faults", () => {
+    admin.faults.clear();
+    return { status: 204 };
+  });
+  router.add("DELETE", "/admin/faults/:id", (req) => {
+    if (!admin.faults.remove(req.params.id)) throw new ArmError(404, "ResourceNotFound", `No fault ${req.params.id}.`);
+    return { status: 204 };
+  });
+}

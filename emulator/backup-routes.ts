@@ -1,0 +1,275 @@
+/**
+ * The Azure Backup (Microsoft.RecoveryServices) routes: vault, protected items, recovery
+ * points, restore trigger, operation status/results, jobs and job cancellation.
+ */
+import { ArmError, invalidInput, resourceGroupNotFound, resourceNotFound, subscriptionNotFound } from "./arm-errors";
+import { resourceGroupId, sameName } from "./arm-ids";
+import { ProtectedItemRecord, RecoveryPointRecord, VaultRecord } from "./backup-catalog";
+import { renderProtectedItem, renderRecoveryPoint } from "./backup-views";
+import { EmulatorState } from "./emulator-state";
+import { FaultRegistry } from "./faults";
+import { retryAfterSeconds } from "./job-clock";
+import { clauseValue, parseFilter, parseFilterTime } from "./odata-filter";
+import { CancelOperation, renderOperationStatus } from "./operations";
+import { paginate } from "./paging";
+import { RestoreJob } from "./restore-job";
+import { validateRestoreRequest } from "./restore-request";
+import { ApiRequest, Reply, Router } from "./router";
+import { armTimestamp } from "./time-format";
+
+const VAULT = "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.RecoveryServices/vaults/:vault";
+const ITEM = `${VAULT}/backupFabrics/:fabric/protectionContainers/:container/protectedItems/:item`;
+/** The api-version the service writes into the polling URLs it hands out (older than the request's). */
+const POLLING_API_VERSION = "2020-09-01";
+const JOB_POLLING_API_VERSION = "2017-07-01";
+
+export function registerBackupRoutes(router: Router, state: () => EmulatorState, faults: FaultRegistry): void {
+  router.add("GET", VAULT, (req) => {
+    const vault = resolveVault(state(), req);
+    return { status: 200, body: state().resources.get(vault.id)?.body };
+  });
+
+  router.add("GET", `${VAULT}/backupProtectedItems`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const clauses = parseFilter(req.query["$filter"]);
+    const items = s.catalog.itemsOf(vault).map(renderProtectedItem).filter((it) =>
+      clauses.every((c) => {
+        const p = it.properties;
+        const actual: Record<string, unknown> = {
+          backupmanagementtype: p.backupManagementType,
+          itemtype: p.workloadType,
+          workloadtype: p.workloadType,
+          friendlyname: p.friendlyName,
+          name: it.name,
+          containername: p.containerName,
+          policyname: p.policyName,
+          protectionstatus: p.protectionStatus,
+          protectionstate: p.protectionState,
+          sourceresourceid: p.sourceResourceId,
+        };
+        const key = c.field.toLowerCase();
+        if (!(key in actual)) return true;
+        const equal = String(actual[key]).toLowerCase() === c.value.toLowerCase();
+        return c.op === "ne" ? !equal : c.op === "eq" ? equal : true;
+      }),
+    );
+    const page = paginate(items, req.query, s.pageSize, s.baseUrl, req.path);
+    return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
+  });
+
+  router.add("GET", ITEM, (req) => {
+    const { item } = resolveItem(state(), req);
+    return { status: 200, body: renderProtectedItem(item) };
+  });
+
+  router.add("GET", `${ITEM}/recoveryPoints`, (req) => {
+    const s = state();
+    const { item } = resolveItem(s, req);
+    const clauses = parseFilter(req.query["$filter"]);
+    const from = timeClause(clauses, "startDate");
+    const to = timeClause(clauses, "endDate");
+    const points = item.recoveryPoints
+      .filter((rp) => (from === undefined || rp.timeMs >= from) && (to === undefined || rp.timeMs <= to))
+      .map((rp) => renderRecoveryPoint(item, rp));
+    const page = paginate(points, req.query, s.pageSize, s.baseUrl, req.path);
+    return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
+  });
+
+  router.add("GET", `${ITEM}/recoveryPoints/:rp`, (req) => {
+    const { item } = resolveItem(state(), req);
+    const rp = resolveRecoveryPoint(item, req.params.rp);
+    return { status: 200, body: renderRecoveryPoint(item, rp) };
+  });
+
+  router.add("POST", `${ITEM}/recoveryPoints/:rp/restore`, (req) => {
+    const s = state();
+    const { vault, item } = resolveItem(s, req);
+    const rp = resolveRecoveryPoint(item, req.params.rp);
+    if (req.body === undefined) throw invalidInput("The restore request body is empty: send {\"properties\": IaasVMRestoreRequest}.", "properties");
+    const plan = validateRestoreRequest(req.body, vault, item, rp, s.resources);
+    const ctx = { method: req.method, path: req.path };
+    const opFault = faults.take("restore", ctx, ["operationFailed"]);
+    const outcomeFault = faults.take("restore", ctx, ["jobOutcome"]);
+    const neverFault = faults.take("restore", ctx, ["jobNeverFinishes"]);
+    const { operation } = s.startRestore(
+      plan,
+      {
+        operationFailure: opFault ? { code: String(opFault.spec.code), message: String(opFault.spec.message ?? "") } : undefined,
+        outcome: outcomeFault
+          ? {
+              outcome: outcomeFault.spec.outcome as "Failed" | "CompletedWithWarnings" | "Cancelled",
+              errorCode: outcomeFault.spec.errorCode as number | undefined,
+              errorString: outcomeFault.spec.errorString as string | undefined,
+              errorTitle: outcomeFault.spec.errorTitle as string | undefined,
+              recommendations: outcomeFault.spec.recommendations as string[] | undefined,
+            }
+          : undefined,
+        neverFinishes: neverFault !== undefined,
+      },
+      req.simNow,
+    );
+    const base = `${s.baseUrl}${itemPollingPath(item)}`;
+    return {
+      status: 202,
+      headers: {
+        Location: `${base}/operationResults/${operation.id}?api-version=${POLLING_API_VERSION}`,
+        "Azure-AsyncOperation": `${base}/operationsStatus/${operation.id}?api-version=${POLLING_API_VERSION}`,
+        "Retry-After": String(retryAfterSeconds(s.clock)),
+      },
+    };
+  });
+
+  router.add("GET", `${ITEM}/operationsStatus/:op`, (req) => {
+    const s = state();
+    const { vault } = resolveItem(s, req);
+    return { status: 200, body: renderOperationStatus(resolveOperation(s, vault, req.params.op), armTimestamp) };
+  });
+
+  router.add("GET", `${ITEM}/operationResults/:op`, (req) => {
+    const s = state();
+    const { vault, item } = resolveItem(s, req);
+    const op = resolveOperation(s, vault, req.params.op);
+    return operationResult(s, op.status, op.error, `${s.baseUrl}${itemPollingPath(item)}/operationResults/${op.id}?api-version=${POLLING_API_VERSION}`);
+  });
+
+  router.add("GET", `${VAULT}/backupOperations/:op`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    return { status: 200, body: renderOperationStatus(resolveOperation(s, vault, req.params.op), armTimestamp) };
+  });
+
+  router.add("GET", `${VAULT}/backupOperationResults/:op`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const op = resolveOperation(s, vault, req.params.op);
+    return operationResult(s, op.status, op.error, `${s.baseUrl}/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}/backupOperationResults/${op.id}?api-version=${POLLING_API_VERSION}`);
+  });
+
+  router.add("GET", `${VAULT}/backupJobs`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const clauses = parseFilter(req.query["$filter"]);
+    const from = timeClause(clauses, "startTime");
+    const to = timeClause(clauses, "endTime");
+    const eq = (field: string, actual: string) => {
+      const want = clauseValue(clauses, field);
+      return want === undefined || want.toLowerCase() === actual.toLowerCase();
+    };
+    const jobs = s
+      .jobs(vault)
+      .filter((j) => (from === undefined || j.startMs() >= from) && (to === undefined || j.startMs() <= to))
+      .filter((j) => eq("operation", j.operation) && eq("status", j.status()) && eq("backupManagementType", j.backupManagementType) && eq("entityFriendlyName", j.entityFriendlyName) && eq("jobId", j.id))
+      .map((j) => j.render(false));
+    const page = paginate(jobs, req.query, s.pageSize, s.baseUrl, req.path);
+    return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
+  });
+
+  router.add("GET", `${VAULT}/backupJobs/:job`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const job = s.findJob(vault, req.params.job);
+    if (!job) throw jobNotFound(req.params.job, vault);
+    return { status: 200, body: job.render(true) };
+  });
+
+  router.add("POST", `${VAULT}/backupJobs/:job/cancel`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const job = s.findJob(vault, req.params.job);
+    if (!job) throw jobNotFound(req.params.job, vault);
+    if (!(job instanceof RestoreJob) || !job.requestCancel(req.simNow)) {
+      throw new ArmError(400, "BMSUserErrorJobNotCancellable", `The job '${job.id}' is ${job.status()} and cannot be cancelled.`);
+    }
+    const op = s.operations.add<CancelOperation>({ kind: "cancel", realStartMs: Date.now(), simStartMs: req.simNow, vaultId: vault.id, jobId: job.id });
+    return {
+      status: 202,
+      headers: {
+        Location: `${s.baseUrl}${vaultPath(vault)}/backupJobs/${job.id}/operationResults/${op.id}?api-version=${JOB_POLLING_API_VERSION}`,
+        "Retry-After": String(retryAfterSeconds(s.clock)),
+      },
+    };
+  });
+
+  router.add("GET", `${VAULT}/backupJobs/:job/operationResults/:op`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const job = s.findJob(vault, req.params.job);
+    if (!job) throw jobNotFound(req.params.job, vault);
+    const op = s.operations.get(req.params.op);
+    if (!op || op.kind !== "cancel" || op.jobId !== job.id) throw operationNotFound(req.params.op);
+    return operationResult(s, op.status, op.error, `${s.baseUrl}${vaultPath(vault)}/backupJobs/${job.id}/operationResults/${op.id}?api-version=${JOB_POLLING_API_VERSION}`);
+  });
+}
+
+/** The vault named in the path, or the ARM 404 for the first part of the path that does not exist. */
+export function resolveVault(s: EmulatorState, req: ApiRequest): VaultRecord {
+  const { sub, rg, vault } = req.params;
+  if (!sameName(sub, s.seed.subscriptionId)) throw subscriptionNotFound(sub);
+  if (!s.resources.get(resourceGroupId(sub, rg))) throw resourceGroupNotFound(rg);
+  const found = s.catalog.findVault(sub, rg, vault);
+  if (!found) throw resourceNotFound("Microsoft.RecoveryServices/vaults", vault, rg);
+  return found;
+}
+
+function resolveItem(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; item: ProtectedItemRecord } {
+  const vault = resolveVault(s, req);
+  if (!sameName(req.params.fabric, "Azure")) {
+    throw new ArmError(404, "BMSUserErrorFabricNotFound", `The fabric '${req.params.fabric}' does not exist; Azure IaaS VM items live in fabric 'Azure'.`);
+  }
+  const item = s.catalog.findItem(vault, req.params.container, req.params.item);
+  if (!item) {
+    throw new ArmError(
+      404,
+      "BMSUserErrorDataSourceObjectNotFound",
+      `The backup item '${req.params.item}' in container '${req.params.container}' does not exist in vault '${vault.name}': the data source is not protected or has been removed.`,
+    );
+  }
+  return { vault, item };
+}
+
+function resolveRecoveryPoint(item: ProtectedItemRecord, name: string): RecoveryPointRecord {
+  const rp = item.recoveryPoints.find((r) => r.name === name);
+  if (!rp) throw new ArmError(404, "UserErrorRecoveryPointNotFound", `The recovery point '${name}' does not exist for the backup item '${item.itemName}'.`);
+  return rp;
+}
+
+function resolveOperation(s: EmulatorState, vault: VaultRecord, id: string) {
+  const op = s.operations.get(id);
+  if (!op || (op.kind !== "restore" && op.kind !== "cancel") || !sameName(op.vaultId, vault.id)) throw operationNotFound(id);
+  return op;
+}
+
+function operationNotFound(id: string): ArmError {
+  return new ArmError(404, "ResourceNotFound", `The operation '${id}' was not found.`);
+}
+
+function jobNotFound(id: string, vault: VaultRecord): ArmError {
+  return new ArmError(404, "ResourceNotFound", `The job '${id}' was not found in vault '${vault.name}'.`);
+}
+
+/** operationResults semantics: 202 + Location + Retry-After while running, 204 when done, the error when failed. */
+function operationResult(s: EmulatorState, status: string, error: { code: string; message: string; httpStatus?: number } | undefined, selfUrl: string): Reply {
+  if (status === "InProgress") return { status: 202, headers: { Location: selfUrl, "Retry-After": String(retryAfterSeconds(s.clock)) } };
+  if (status === "Failed" && error) throw new ArmError(error.httpStatus ?? 400, error.code, error.message);
+  return { status: 204 };
+}
+
+function vaultPath(vault: VaultRecord): string {
+  return `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}`;
+}
+
+/** The item path as the polling URLs spell it (lower-case `iaasvmcontainer;` / `vm;`, `iaasVMContainerV2`, like the examples). */
+function itemPollingPath(item: ProtectedItemRecord): string {
+  const tail = item.containerName.split(";").slice(2).join(";");
+  return `${vaultPath(item.vault)}/backupFabrics/Azure/protectionContainers/iaasvmcontainer;iaasVMContainerV2;${tail}/protectedItems/vm;iaasVMContainerV2;${tail}`;
+}
+
+function timeClause(clauses: ReturnType<typeof parseFilter>, field: string): number | undefined {
+  const c = clauses.find((x) => x.field.toLowerCase() === field.toLowerCase());
+  if (!c) return undefined;
+  const t = parseFilterTime(c.value);
+  if (t === undefined) throw invalidInput(`The $filter value '${c.value}' for ${field} is not a time (use 'yyyy-MM-dd hh:mm:ss AM').`, "$filter");
+  return t;
+}
+

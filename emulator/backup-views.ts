@@ -1,0 +1,89 @@
+/**
+ * JSON of protected items (AzureIaaSComputeVMProtectedItem) and recovery points
+ * (IaasVMRecoveryPoint), shaped like the official examples.
+ */
+import { ProtectedItemRecord, RecoveryPointRecord, shortContainerName } from "./backup-catalog";
+import { armTimestamp } from "./time-format";
+
+export const PROTECTED_ITEM_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems";
+export const RECOVERY_POINT_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints";
+
+export function renderProtectedItem(item: ProtectedItemRecord): Record<string, any> {
+  const latest = item.recoveryPoints[0];
+  const oldest = item.recoveryPoints[item.recoveryPoints.length - 1];
+  const properties: Record<string, any> = {
+    protectedItemType: "Microsoft.Compute/virtualMachines",
+    backupManagementType: "AzureIaasVM",
+    workloadType: "VM",
+    containerName: shortContainerName(item.containerName),
+    sourceResourceId: item.sourceResourceId,
+    policyId: `${item.vault.id}/backupPolicies/${item.policyName}`,
+    policyName: item.policyName,
+    friendlyName: item.friendlyName,
+    virtualMachineId: item.sourceResourceId,
+    protectionStatus: "Healthy",
+    protectionState: "Protected",
+    healthStatus: "Passed",
+    lastBackupStatus: "Completed",
+    protectedItemDataId: item.protectedItemDataId,
+    isArchiveEnabled: item.recoveryPoints.some((rp) => rp.tiers.some((t) => t.type === "ArchivedRP")),
+    policyType: "V2",
+    vaultId: item.vault.id,
+    extendedInfo: {
+      recoveryPointCount: item.recoveryPoints.length,
+      policyInconsistent: false,
+      ...(oldest ? { oldestRecoveryPoint: armTimestamp(oldest.timeMs) } : {}),
+      ...(newestArchived(item) ? { newestRecoveryPointInArchive: armTimestamp(newestArchived(item)!.timeMs) } : {}),
+    },
+  };
+  if (latest) {
+    properties.lastRecoveryPoint = armTimestamp(latest.timeMs);
+    properties.lastBackupTime = armTimestamp(latest.timeMs + 25 * 60_000);
+  }
+  return { id: item.id, name: item.itemName, type: PROTECTED_ITEM_TYPE, properties };
+}
+
+function newestArchived(item: ProtectedItemRecord): RecoveryPointRecord | undefined {
+  return item.recoveryPoints.find((rp) => rp.tiers.some((t) => t.type === "ArchivedRP"));
+}
+
+export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPointRecord): Record<string, any> {
+  const vm = rp.vm;
+  const disks = [vm.osDisk, ...vm.dataDisks];
+  const premium = disks.filter((d) => /^premium/i.test(d.sku)).length;
+  const archived = rp.tiers.some((t) => t.type === "ArchivedRP");
+  const properties: Record<string, any> = {
+    objectType: "IaasVMRecoveryPoint",
+    recoveryPointType: rp.type,
+    recoveryPointTime: armTimestamp(rp.timeMs),
+    recoveryPointAdditionalInfo: "",
+    sourceVMStorageType: premium === 0 ? "NormalStorage" : premium === disks.length ? "PremiumVMOnPremiumStorage" : "PremiumVMOnPartialPremiumStorage",
+    isSourceVMEncrypted: false,
+    isInstantIlrSessionActive: false,
+    recoveryPointTierDetails: rp.tiers.map((t) => ({ type: t.type, status: t.status })),
+    isManagedVirtualMachine: true,
+    virtualMachineSize: vm.vmSize,
+    originalStorageAccountOption: false,
+    osType: vm.osType,
+    recoveryPointDiskConfiguration: {
+      numberOfDisksIncludedInBackup: disks.length,
+      numberOfDisksAttachedToVm: disks.length,
+      includedDiskList: disks.map((d) => ({ lun: d.lun, name: d.name })),
+      excludedDiskList: [],
+    },
+    recoveryPointMoveReadinessInfo: {
+      ArchivedRP: archived
+        ? { isReadyForMove: false, additionalInfo: "Recovery point cannot be moved to archive tier since it has already been moved." }
+        : { isReadyForMove: rp.tiers.every((t) => t.type !== "InstantRP"), ...(rp.tiers.some((t) => t.type === "InstantRP") ? { additionalInfo: "Recovery points with an instant (snapshot) tier cannot be moved to the archive tier." } : {}) },
+    },
+    securityType: "None",
+    recoveryPointProperties: {
+      expiryTime: armTimestamp(rp.timeMs + (archived ? 365 : 30) * 86400_000),
+      ruleName: "DailyBackup",
+      isSoftDeleted: false,
+    },
+    isPrivateAccessEnabledOnAnyDisk: false,
+  };
+  if (vm.zones && vm.zones.length > 0) properties.zones = [...vm.zones];
+  return { id: `${item.id}/recoveryPoints/${rp.name}`, name: rp.name, type: RECOVERY_POINT_TYPE, properties };
+}

@@ -1,0 +1,128 @@
+/**
+ * The emulator's live state built from a seed — resources, blobs, the vault catalog, jobs and
+ * asynchronous operations — and its advance on the simulated clock. tick() is called once per
+ * request, before routing: it completes due operations, moves jobs and creates the artefacts of
+ * jobs that just finished, so no timers run in the background.
+ */
+import { JobClock } from "./job-clock";
+import { JobRecord } from "./job-record";
+import { OperationRegistry, RestoreOperation } from "./operations";
+import { createRestoreArtifacts, RestoreArtifactError } from "./restore-artifacts";
+import { JobOutcome, RestoreJob } from "./restore-job";
+import { RestorePlan } from "./restore-request";
+import { removeResource } from "./resource-lifecycle";
+import { Seed, SeedTiming, timingOf } from "./seed";
+import { buildWorld, World } from "./world-builder";
+import { BlobStore } from "./blob-store";
+import { BackupCatalog, VaultRecord } from "./backup-catalog";
+import { ResourceStore } from "./resource-store";
+
+export interface RestoreFaults {
+  outcome?: JobOutcome;
+  neverFinishes?: boolean;
+  operationFailure?: { code: string; message: string };
+}
+
+export class EmulatorState {
+  seed!: Seed;
+  timing!: SeedTiming;
+  resources!: ResourceStore;
+  blobs!: BlobStore;
+  catalog!: BackupCatalog;
+  private historyJobs: JobRecord[] = [];
+  restoreJobs: RestoreJob[] = [];
+  operations = new OperationRegistry();
+
+  constructor(seed: Seed, readonly baseUrl: string, readonly clock: JobClock) {
+    this.load(seed);
+  }
+
+  /** Replaces everything with a fresh world from `seed`. */
+  load(seed: Seed): void {
+    const world: World = buildWorld(seed, this.baseUrl);
+    this.seed = seed;
+    this.timing = timingOf(seed);
+    this.resources = world.resources;
+    this.blobs = world.blobs;
+    this.catalog = world.catalog;
+    this.historyJobs = world.historyJobs;
+    this.restoreJobs = [];
+    this.operations = new OperationRegistry();
+  }
+
+  get pageSize(): number {
+    return this.seed.pageSize ?? 50;
+  }
+
+  jobs(vault?: VaultRecord): JobRecord[] {
+    const all: JobRecord[] = [...this.historyJobs, ...this.restoreJobs];
+    return (vault ? all.filter((j) => j.vault === vault) : all).sort((a, b) => b.startMs() - a.startMs());
+  }
+
+  findJob(vault: VaultRecord, id: string): JobRecord | undefined {
+    return this.jobs(vault).find((j) => j.id.toLowerCase() === id.toLowerCase());
+  }
+
+  /** Advances jobs and operations to the clock's current reading and returns it. */
+  tick(): number {
+    const now = this.clock.now();
+    for (const job of this.restoreJobs) {
+      if (job.advance(now) !== "complete") continue;
+      try {
+        const artefacts = createRestoreArtifacts(job, { resources: this.resources, blobs: this.blobs, baseUrl: this.baseUrl, subscriptionId: this.seed.subscriptionId });
+        job.complete(artefacts.propertyBag, artefacts.created);
+      } catch (e) {
+        if (!(e instanceof RestoreArtifactError)) throw e;
+        job.fail(e.info);
+      }
+    }
+    for (const op of this.operations.all()) {
+      if (op.status !== "InProgress") continue;
+      const elapsed = now - op.simStartMs;
+      if (op.kind === "restore") {
+        if (elapsed < op.acceptAfterMs) continue;
+        if (op.failure) {
+          op.error = op.failure;
+          this.operations.finish(op, "Failed", op.simStartMs + op.acceptAfterMs);
+        } else {
+          this.operations.finish(op, "Succeeded", op.simStartMs + op.acceptAfterMs);
+        }
+      } else if (op.kind === "cancel") {
+        const job = this.restoreJobs.find((j) => j.id === op.jobId);
+        if (!job || job.isTerminal()) this.operations.finish(op, "Succeeded", now);
+      } else if (op.kind === "delete") {
+        if (elapsed < op.doneAfterMs) continue;
+        const res = this.resources.get(op.resourceId);
+        if (res) removeResource(this.resources, res);
+        this.operations.finish(op, "Succeeded", op.simStartMs + op.doneAfterMs);
+      }
+    }
+    return now;
+  }
+
+  /** Accepts a validated restore: creates the operation and (unless a fault fails the operation) the job. */
+  startRestore(plan: RestorePlan, faults: RestoreFaults, nowSim: number): { operation: RestoreOperation; job?: RestoreJob } {
+    const realNow = Date.now();
+    let job: RestoreJob | undefined;
+    if (!faults.operationFailure) {
+      const duration =
+        plan.recoveryType === "AlternateLocation" ? this.timing.alternateLocationSeconds
+        : plan.recoveryType === "OriginalLocation" ? this.timing.originalLocationSeconds
+        : this.timing.restoreDisksSeconds;
+      const rehydration = !plan.rehydration ? 0 : plan.rehydration.priority === "High" ? this.timing.rehydrationHighSeconds : this.timing.rehydrationStandardSeconds;
+      job = new RestoreJob(plan, realNow, nowSim, { durationSeconds: duration, rehydrationSeconds: rehydration, cancelSeconds: this.timing.cancelSeconds }, faults.outcome, faults.neverFinishes);
+      this.restoreJobs.push(job);
+    }
+    const operation = this.operations.add<RestoreOperation>({
+      kind: "restore",
+      realStartMs: realNow,
+      simStartMs: nowSim,
+      vaultId: plan.vault.id,
+      itemId: plan.item.id,
+      jobId: job?.id,
+      acceptAfterMs: this.timing.operationAcceptSeconds * 1000,
+      failure: faults.operationFailure,
+    });
+    return { operation, job };
+  }
+}

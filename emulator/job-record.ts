@@ -1,0 +1,27 @@
+/**
+ * What every backup job in a vault offers the job routes (JobDetails_Get, BackupJobs_List):
+ * restore jobs (emulator/restore-job.ts) and the completed backup jobs the seed implies
+ * (emulator/backup-history-job.ts).
+ */
+import { VaultRecord } from "./backup-catalog";
+
+export interface JobRecord {
+  /** The job name (a GUID). */
+  readonly id: string;
+  readonly vault: VaultRecord;
+  readonly operation: string;
+  readonly entityFriendlyName: string;
+  readonly backupManagementType: string;
+  /** Wall-clock start, ms since epoch. */
+  startMs(): number;
+  status(): string;
+  /** JobResource JSON; `detailed` adds extendedInfo (JobDetails_Get shows it, the list does not). */
+  render(detailed: boolean): Record<string, any>;
+}
+
+/** Job IDs as the service writes them (note the capital S of /Subscriptions, as in the official examples). */
+export function jobResourceId(vault: VaultRecord, jobId: string): string {
+  return `/Subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}/backupJobs/${jobId}`;
+}
+
+export const JOB_RESOURCE_TYPE = "Microsoft.RecoveryServices/vaults/backupJobs";

@@ -1,0 +1,80 @@
+/**
+ * Asynchronous operations the emulator tracks: the acceptance of a triggered restore
+ * (operationsStatus / operationResults / backupOperations), the cancellation of a job
+ * (backupJobs/{job}/operationResults), and ARM DELETEs of compute/network resources
+ * (locations/{loc}/operations). Like jobs, they only change state in EmulatorState.tick().
+ */
+import { randomUUID } from "crypto";
+
+export type OperationStatus = "InProgress" | "Succeeded" | "Failed" | "Canceled";
+
+interface OperationBase {
+  id: string;
+  realStartMs: number;
+  simStartMs: number;
+  status: OperationStatus;
+  /** Simulated offset at which it finished. */
+  endOffsetMs?: number;
+  error?: { code: string; message: string; httpStatus?: number };
+}
+
+export interface RestoreOperation extends OperationBase {
+  kind: "restore";
+  vaultId: string;
+  itemId: string;
+  /** The job it created; revealed in the status once the operation has Succeeded. */
+  jobId?: string;
+  acceptAfterMs: number;
+  /** A fault that makes the operation end Failed instead. */
+  failure?: { code: string; message: string; httpStatus?: number };
+}
+
+export interface CancelOperation extends OperationBase {
+  kind: "cancel";
+  vaultId: string;
+  jobId: string;
+}
+
+export interface DeleteOperation extends OperationBase {
+  kind: "delete";
+  resourceId: string;
+  namespace: string;
+  location: string;
+  doneAfterMs: number;
+}
+
+export type AsyncOperation = RestoreOperation | CancelOperation | DeleteOperation;
+
+export class OperationRegistry {
+  private readonly ops = new Map<string, AsyncOperation>();
+
+  add<T extends AsyncOperation>(op: Omit<T, "id" | "status"> & { id?: string }): T {
+    const full = { ...op, id: op.id ?? randomUUID(), status: "InProgress" } as unknown as T;
+    this.ops.set(full.id.toLowerCase(), full);
+    return full;
+  }
+
+  get(id: string): AsyncOperation | undefined {
+    return this.ops.get(id.toLowerCase());
+  }
+
+  all(): AsyncOperation[] {
+    return [...this.ops.values()];
+  }
+
+  finish(op: AsyncOperation, status: OperationStatus, nowSim: number): void {
+    op.status = status;
+    op.endOffsetMs = Math.max(0, nowSim - op.simStartMs);
+  }
+}
+
+/** OperationStatus JSON (the shape of ProtectedItemOperationStatus.json). */
+export function renderOperationStatus(op: AsyncOperation, iso: (ms: number) => string): Record<string, any> {
+  const out: Record<string, any> = { id: op.id, name: op.id, status: op.status, startTime: iso(op.realStartMs) };
+  if (op.status !== "InProgress" && op.endOffsetMs !== undefined) out.endTime = iso(op.realStartMs + op.endOffsetMs);
+  if (op.status === "Failed" && op.error) out.error = { code: op.error.code, message: op.error.message };
+  if (op.kind === "restore" && op.status === "Succeeded" && op.jobId) {
+    out.properties = { objectType: "OperationStatusJobExtendedInfo", jobId: op.jobId };
+  }
+  return out;
+}

@@ -1,0 +1,423 @@
+/**
+ * The emulator's starting world: subscription, resource groups, the Recovery Services vault,
+ * the protected VMs with their recovery points, staging storage accounts, virtual networks and
+ * the simulated durations. `defaultSeed()` is the world the project's tests and drills use;
+ * `--seed file.json` (or PUT /admin/seed) replaces it with a JSON document of the same shape
+ * (see docs/emulator.md). `parseSeed` checks a document and fills in defaults.
+ */
+import { readFileSync } from "fs";
+
+export type OsType = "Linux" | "Windows";
+export type RecoveryPointType = "AppConsistent" | "CrashConsistent" | "FileSystemConsistent";
+export type TierType = "InstantRP" | "HardenedRP" | "ArchivedRP";
+export type TierStatus = "Valid" | "Disabled" | "Deleted" | "Rehydrated";
+
+export interface SeedResourceGroup {
+  name: string;
+  location: string;
+}
+
+export interface SeedVault {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** Vault storage redundancy; default GeoRedundant. */
+  storageRedundancy?: "GeoRedundant" | "LocallyRedundant" | "ZoneRedundant";
+  /** Cross Region Restore enabled; default false. */
+  crossRegionRestore?: boolean;
+}
+
+export interface SeedSubnet {
+  name: string;
+  addressPrefix: string;
+}
+
+export interface SeedVirtualNetwork {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  addressPrefix: string;
+  subnets: SeedSubnet[];
+}
+
+export interface SeedStorageAccount {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** Standard_LRS, Standard_GRS, Standard_RAGRS, Standard_ZRS, Standard_GZRS, Standard_RAGZRS, Premium_LRS, Premium_ZRS */
+  sku: string;
+  /** StorageV2 (default), Storage, BlobStorage, BlockBlobStorage, FileStorage */
+  kind?: string;
+}
+
+export interface SeedDisk {
+  /** Default: Azure-portal style names ({vm}_OsDisk_1_{hex}, {vm}_DataDisk_{lun}). */
+  name?: string;
+  sizeGB: number;
+  /** Premium_LRS, StandardSSD_LRS, Standard_LRS, ... */
+  sku: string;
+}
+
+export interface SeedDataDisk extends SeedDisk {
+  lun: number;
+}
+
+export interface SeedTier {
+  type: TierType;
+  status: TierStatus;
+}
+
+export interface SeedRecoveryPoint {
+  /** The recovery point name (= recoveryPointId), a numeric string. */
+  id: string;
+  /** Time of the point, hours before the emulator started (or was reset). Use this or `time`. */
+  hoursAgo?: number;
+  /** Fixed ISO 8601 time of the point. */
+  time?: string;
+  type: RecoveryPointType;
+  /** Tiers; a bare name means status "Valid". */
+  tiers: Array<TierType | SeedTier>;
+}
+
+export interface SeedVirtualMachine {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  vmSize: string;
+  osType: OsType;
+  zones?: string[];
+  osDisk: SeedDisk;
+  dataDisks?: SeedDataDisk[];
+  /** The VM's NIC goes into this subnet; `virtualNetwork` is a name in the VM's resource group or a full ID. */
+  network: { virtualNetwork: string; subnet: string };
+  /** Absent: not protected by any vault. */
+  protection?: { vault: string; policy?: string };
+  recoveryPoints?: SeedRecoveryPoint[];
+}
+
+/** Simulated durations, in simulated seconds. */
+export interface SeedTiming {
+  /** Until a triggered restore's operation reports Succeeded (with the jobId). */
+  operationAcceptSeconds: number;
+  restoreDisksSeconds: number;
+  alternateLocationSeconds: number;
+  originalLocationSeconds: number;
+  /** Added to the job when an archived point is rehydrated with priority Standard / High. */
+  rehydrationStandardSeconds: number;
+  rehydrationHighSeconds: number;
+  /** From a cancel request to the job being Cancelled. */
+  cancelSeconds: number;
+  /** From an ARM DELETE to the resource being gone. */
+  deleteSeconds: number;
+}
+
+export interface Seed {
+  subscriptionId: string;
+  tenantId: string;
+  subscriptionDisplayName?: string;
+  resourceGroups: SeedResourceGroup[];
+  vaults: SeedVault[];
+  virtualNetworks: SeedVirtualNetwork[];
+  storageAccounts: SeedStorageAccount[];
+  virtualMachines: SeedVirtualMachine[];
+  timing?: Partial<SeedTiming>;
+  /** Page size of list calls before a nextLink appears; default 50. */
+  pageSize?: number;
+  /** Answer 401 when a request has no Authorization header; default false. */
+  requireAuthorization?: boolean;
+  /** ARM rate limits per subscription per hour; `enforce` makes exhaustion answer 429 (default false: headers only). */
+  rateLimits?: { readsPerHour?: number; writesPerHour?: number; enforce?: boolean };
+}
+
+export const DEFAULT_TIMING: SeedTiming = {
+  operationAcceptSeconds: 30,
+  restoreDisksSeconds: 3600,
+  alternateLocationSeconds: 5400,
+  originalLocationSeconds: 4500,
+  rehydrationStandardSeconds: 21600,
+  rehydrationHighSeconds: 3600,
+  cancelSeconds: 120,
+  deleteSeconds: 30,
+};
+
+export function timingOf(seed: Seed): SeedTiming {
+  return { ...DEFAULT_TIMING, ...(seed.timing ?? {}) };
+}
+
+export function defaultSeed(): Seed {
+  const protection = { vault: "vault-prod", policy: "DefaultPolicy" };
+  const rps = (ids: string[], hours: number[], types: RecoveryPointType[]): SeedRecoveryPoint[] => [
+    { id: ids[0], hoursAgo: hours[0], type: types[0], tiers: ["InstantRP", "HardenedRP"] },
+    { id: ids[1], hoursAgo: hours[1], type: types[1], tiers: ["InstantRP", "HardenedRP"] },
+    { id: ids[2], hoursAgo: hours[2], type: types[2], tiers: ["HardenedRP"] },
+    { id: ids[3], hoursAgo: hours[3], type: types[3], tiers: ["HardenedRP"] },
+    { id: ids[4], hoursAgo: hours[4], type: types[4], tiers: ["ArchivedRP"] },
+  ];
+  return {
+    subscriptionId: "00000000-0000-0000-0000-000000000001",
+    tenantId: "00000000-0000-0000-0000-0000000000aa",
+    subscriptionDisplayName: "VmRestore emulator subscription",
+    resourceGroups: [
+      { name: "rg-prod", location: "westeurope" },
+      { name: "rg-restore", location: "westeurope" },
+      { name: "rg-dr", location: "northeurope" },
+    ],
+    vaults: [{ name: "vault-prod", resourceGroup: "rg-prod", location: "westeurope", storageRedundancy: "GeoRedundant", crossRegionRestore: false }],
+    virtualNetworks: [
+      { name: "vnet-prod", resourceGroup: "rg-prod", location: "westeurope", addressPrefix: "10.0.0.0/16", subnets: [{ name: "default", addressPrefix: "10.0.0.0/24" }] },
+      {
+        name: "vnet-restore",
+        resourceGroup: "rg-restore",
+        location: "westeurope",
+        addressPrefix: "10.10.0.0/16",
+        subnets: [
+          { name: "default", addressPrefix: "10.10.0.0/24" },
+          { name: "isolated", addressPrefix: "10.10.1.0/24" },
+        ],
+      },
+      { name: "vnet-dr", resourceGroup: "rg-dr", location: "northeurope", addressPrefix: "10.20.0.0/16", subnets: [{ name: "default", addressPrefix: "10.20.0.0/24" }] },
+    ],
+    storageAccounts: [
+      { name: "stgrestore", resourceGroup: "rg-restore", location: "westeurope", sku: "Standard_LRS", kind: "StorageV2" },
+      { name: "stgzrs", resourceGroup: "rg-restore", location: "westeurope", sku: "Standard_ZRS", kind: "StorageV2" },
+      { name: "stgnorth", resourceGroup: "rg-dr", location: "northeurope", sku: "Standard_LRS", kind: "StorageV2" },
+    ],
+    virtualMachines: [
+      {
+        name: "vm-web01",
+        resourceGroup: "rg-prod",
+        location: "westeurope",
+        vmSize: "Standard_D4s_v5",
+        osType: "Linux",
+        osDisk: { sizeGB: 30, sku: "Premium_LRS" },
+        dataDisks: [
+          { lun: 0, sizeGB: 256, sku: "Premium_LRS" },
+          { lun: 1, sizeGB: 512, sku: "StandardSSD_LRS" },
+        ],
+        network: { virtualNetwork: "vnet-prod", subnet: "default" },
+        protection,
+        recoveryPoints: rps(
+          ["591835274016583", "591835188104275", "591835102206741", "591834843911322", "591828630518730"],
+          [3, 27, 51, 171, 2163],
+          ["AppConsistent", "CrashConsistent", "FileSystemConsistent", "AppConsistent", "CrashConsistent"],
+        ),
+      },
+      {
+        name: "vm-db01",
+        resourceGroup: "rg-prod",
+        location: "westeurope",
+        vmSize: "Standard_E4s_v5",
+        osType: "Windows",
+        zones: ["2"],
+        osDisk: { sizeGB: 127, sku: "Premium_LRS" },
+        dataDisks: [{ lun: 0, sizeGB: 1024, sku: "Premium_LRS" }],
+        network: { virtualNetwork: "vnet-prod", subnet: "default" },
+        protection,
+        recoveryPoints: rps(
+          ["284710593362148", "284710507460937", "284710421559286", "284710163854419", "284703950470892"],
+          [2, 26, 50, 170, 2162],
+          ["AppConsistent", "FileSystemConsistent", "CrashConsistent", "AppConsistent", "AppConsistent"],
+        ),
+      },
+      {
+        name: "vm-app01",
+        resourceGroup: "rg-prod",
+        location: "westeurope",
+        vmSize: "Standard_B2s",
+        osType: "Linux",
+        osDisk: { sizeGB: 30, sku: "StandardSSD_LRS" },
+        network: { virtualNetwork: "vnet-prod", subnet: "default" },
+        protection,
+        recoveryPoints: rps(
+          ["763019452287410", "763019366385163", "763019280483725", "763019022778164", "763012809393608"],
+          [4, 28, 52, 172, 2164],
+          ["FileSystemConsistent", "CrashConsistent", "AppConsistent", "FileSystemConsistent", "CrashConsistent"],
+        ),
+      },
+    ],
+    timing: { ...DEFAULT_TIMING },
+    pageSize: 50,
+    requireAuthorization: false,
+    rateLimits: { readsPerHour: 12000, writesPerHour: 1200, enforce: false },
+  };
+}
+
+export class SeedError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid seed:\n  - ${problems.join("\n  - ")}`);
+    this.name = "SeedError";
+  }
+}
+
+/** Reads and checks a seed JSON file. */
+export function loadSeedFile(path: string): Seed {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new SeedError([`cannot read ${path}: ${(e as Error).message}`]);
+  }
+  return parseSeed(json);
+}
+
+/** Checks a seed document (from JSON) and returns it as a Seed; throws SeedError listing every problem. */
+export function parseSeed(input: unknown): Seed {
+  const problems: string[] = [];
+  const p = (msg: string) => problems.push(msg);
+  if (!isObject(input)) throw new SeedError(["the seed must be a JSON object"]);
+  const seed = input as unknown as Seed;
+
+  str(seed.subscriptionId, "subscriptionId", p);
+  str(seed.tenantId, "tenantId", p);
+  for (const key of ["resourceGroups", "vaults", "virtualNetworks", "storageAccounts", "virtualMachines"] as const) {
+    if (!Array.isArray(seed[key])) p(`${key} must be an array`);
+  }
+  if (problems.length > 0) throw new SeedError(problems);
+
+  const rgs = new Set<string>();
+  seed.resourceGroups.forEach((rg, i) => {
+    if (!isObject(rg)) return p(`resourceGroups[${i}] must be an object`);
+    str(rg.name, `resourceGroups[${i}].name`, p);
+    str(rg.location, `resourceGroups[${i}].location`, p);
+    if (typeof rg.name === "string") {
+      if (rgs.has(rg.name.toLowerCase())) p(`resource group ${rg.name} appears twice`);
+      rgs.add(rg.name.toLowerCase());
+    }
+  });
+  const inRg = (rg: unknown, where: string) => {
+    if (typeof rg !== "string" || !rgs.has(rg.toLowerCase())) p(`${where}: resource group '${String(rg)}' is not in resourceGroups`);
+  };
+  const unique = (kind: string, items: Array<{ name?: unknown; resourceGroup?: unknown }>) => {
+    const seen = new Set<string>();
+    for (const it of items) {
+      if (!isObject(it)) continue;
+      const k = `${String(it.resourceGroup)}/${String(it.name)}`.toLowerCase();
+      if (seen.has(k)) p(`${kind} ${String(it.name)} appears twice in resource group ${String(it.resourceGroup)}`);
+      seen.add(k);
+    }
+  };
+
+  seed.vaults.forEach((v, i) => {
+    if (!isObject(v)) return p(`vaults[${i}] must be an object`);
+    str(v.name, `vaults[${i}].name`, p);
+    str(v.location, `vaults[${i}].location`, p);
+    inRg(v.resourceGroup, `vaults[${i}]`);
+  });
+  unique("vault", seed.vaults);
+
+  seed.virtualNetworks.forEach((n, i) => {
+    if (!isObject(n)) return p(`virtualNetworks[${i}] must be an object`);
+    str(n.name, `virtualNetworks[${i}].name`, p);
+    str(n.location, `virtualNetworks[${i}].location`, p);
+    str(n.addressPrefix, `virtualNetworks[${i}].addressPrefix`, p);
+    inRg(n.resourceGroup, `virtualNetworks[${i}]`);
+    if (!Array.isArray(n.subnets) || n.subnets.length === 0) p(`virtualNetworks[${i}].subnets must be a non-empty array`);
+    else n.subnets.forEach((s, j) => {
+      str(s?.name, `virtualNetworks[${i}].subnets[${j}].name`, p);
+      str(s?.addressPrefix, `virtualNetworks[${i}].subnets[${j}].addressPrefix`, p);
+    });
+  });
+  unique("virtual network", seed.virtualNetworks);
+
+  const accountNames = new Set<string>();
+  seed.storageAccounts.forEach((a, i) => {
+    if (!isObject(a)) return p(`storageAccounts[${i}] must be an object`);
+    str(a.name, `storageAccounts[${i}].name`, p);
+    str(a.location, `storageAccounts[${i}].location`, p);
+    str(a.sku, `storageAccounts[${i}].sku`, p);
+    inRg(a.resourceGroup, `storageAccounts[${i}]`);
+    if (typeof a.name === "string") {
+      if (!/^[a-z0-9]{3,24}$/.test(a.name)) p(`storageAccounts[${i}].name '${a.name}' must be 3-24 lowercase letters and digits`);
+      if (accountNames.has(a.name)) p(`storage account ${a.name} appears twice (names are global)`);
+      accountNames.add(a.name);
+    }
+  });
+
+  const vaultNames = new Set(seed.vaults.filter(isObject).map((v) => String(v.name).toLowerCase()));
+  const vnetKeys = new Set(seed.virtualNetworks.filter(isObject).map((n) => `${String(n.resourceGroup)}/${String(n.name)}`.toLowerCase()));
+  const rpIds = new Set<string>();
+  seed.virtualMachines.forEach((vm, i) => {
+    const at = `virtualMachines[${i}]`;
+    if (!isObject(vm)) return p(`${at} must be an object`);
+    str(vm.name, `${at}.name`, p);
+    str(vm.location, `${at}.location`, p);
+    str(vm.vmSize, `${at}.vmSize`, p);
+    inRg(vm.resourceGroup, at);
+    if (vm.osType !== "Linux" && vm.osType !== "Windows") p(`${at}.osType must be Linux or Windows`);
+    if (vm.zones !== undefined && !(Array.isArray(vm.zones) && vm.zones.every((z) => typeof z === "string"))) p(`${at}.zones must be an array of strings`);
+    disk(vm.osDisk, `${at}.osDisk`, p);
+    const luns = new Set<number>();
+    if (vm.dataDisks !== undefined) {
+      if (!Array.isArray(vm.dataDisks)) p(`${at}.dataDisks must be an array`);
+      else vm.dataDisks.forEach((d, j) => {
+        disk(d, `${at}.dataDisks[${j}]`, p);
+        if (!Number.isInteger(d?.lun) || d.lun < 0 || d.lun > 63) p(`${at}.dataDisks[${j}].lun must be an integer 0..63`);
+        else if (luns.has(d.lun)) p(`${at}: LUN ${d.lun} appears twice`);
+        else luns.add(d.lun);
+      });
+    }
+    if (!isObject(vm.network)) p(`${at}.network must be {virtualNetwork, subnet}`);
+    else {
+      str(vm.network.virtualNetwork, `${at}.network.virtualNetwork`, p);
+      str(vm.network.subnet, `${at}.network.subnet`, p);
+      const vnet = String(vm.network.virtualNetwork);
+      if (!vnet.startsWith("/") && !vnetKeys.has(`${String(vm.resourceGroup)}/${vnet}`.toLowerCase())) {
+        p(`${at}.network.virtualNetwork '${vnet}' is not a virtual network in resource group ${String(vm.resourceGroup)}`);
+      }
+    }
+    if (vm.protection !== undefined) {
+      if (!isObject(vm.protection) || typeof vm.protection.vault !== "string") p(`${at}.protection must be {vault, policy?}`);
+      else if (!vaultNames.has(vm.protection.vault.toLowerCase())) p(`${at}.protection.vault '${vm.protection.vault}' is not in vaults`);
+    }
+    if (vm.recoveryPoints !== undefined) {
+      if (!Array.isArray(vm.recoveryPoints)) p(`${at}.recoveryPoints must be an array`);
+      else vm.recoveryPoints.forEach((rp, j) => {
+        const rat = `${at}.recoveryPoints[${j}]`;
+        if (!isObject(rp)) return p(`${rat} must be an object`);
+        if (typeof rp.id !== "string" || !/^\d{1,20}$/.test(rp.id)) p(`${rat}.id must be a numeric string`);
+        else if (rpIds.has(rp.id)) p(`recovery point id ${rp.id} appears twice`);
+        else rpIds.add(rp.id);
+        if (rp.hoursAgo === undefined && rp.time === undefined) p(`${rat} needs hoursAgo or time`);
+        if (rp.hoursAgo !== undefined && typeof rp.hoursAgo !== "number") p(`${rat}.hoursAgo must be a number`);
+        if (rp.time !== undefined && Number.isNaN(Date.parse(String(rp.time)))) p(`${rat}.time must be an ISO 8601 time`);
+        if (!["AppConsistent", "CrashConsistent", "FileSystemConsistent"].includes(String(rp.type))) {
+          p(`${rat}.type must be AppConsistent, CrashConsistent or FileSystemConsistent`);
+        }
+        if (!Array.isArray(rp.tiers) || rp.tiers.length === 0) p(`${rat}.tiers must be a non-empty array`);
+        else rp.tiers.forEach((t, k) => {
+          const type = typeof t === "string" ? t : isObject(t) ? t.type : undefined;
+          const status = typeof t === "string" ? "Valid" : isObject(t) ? t.status : undefined;
+          if (!["InstantRP", "HardenedRP", "ArchivedRP"].includes(String(type))) p(`${rat}.tiers[${k}] type must be InstantRP, HardenedRP or ArchivedRP`);
+          if (!["Valid", "Disabled", "Deleted", "Rehydrated"].includes(String(status))) p(`${rat}.tiers[${k}] status must be Valid, Disabled, Deleted or Rehydrated`);
+        });
+      });
+    }
+  });
+  unique("virtual machine", seed.virtualMachines);
+
+  if (seed.timing !== undefined) {
+    if (!isObject(seed.timing)) p("timing must be an object");
+    else for (const [k, v] of Object.entries(seed.timing)) {
+      if (!(k in DEFAULT_TIMING)) p(`timing.${k} is not a known setting (${Object.keys(DEFAULT_TIMING).join(", ")})`);
+      else if (typeof v !== "number" || !(v >= 0)) p(`timing.${k} must be a number >= 0`);
+    }
+  }
+  if (seed.pageSize !== undefined && !(Number.isInteger(seed.pageSize) && seed.pageSize > 0)) p("pageSize must be a positive integer");
+  if (problems.length > 0) throw new SeedError(problems);
+  return JSON.parse(JSON.stringify(seed)) as Seed;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown, where: string, p: (m: string) => void): void {
+  if (typeof v !== "string" || v.trim() === "") p(`${where} must be a non-empty string`);
+}
+
+function disk(d: unknown, where: string, p: (m: string) => void): void {
+  if (!isObject(d)) return p(`${where} must be an object {sizeGB, sku, name?}`);
+  if (typeof d.sizeGB !== "number" || !(d.sizeGB > 0)) p(`${where}.sizeGB must be a positive number`);
+  str(d.sku, `${where}.sku`, p);
+  if (d.name !== undefined) str(d.name, `${where}.name`, p);
+}
