@@ -6,6 +6,7 @@ import { azureRequestError, readArmError, redactUrls } from "./errors";
 import { HttpResponse, HttpTransport, isTransportError, nodeFetchTransport } from "./http-transport";
 import { DEFAULT_RETRY, RetryOptions, isTransientStatus, retryDelayMs, serverRetryHintMs } from "./retry-policy";
 import { TokenSource } from "./credentials";
+import { PROVIDER_BUILD } from "./provider-version";
 
 export interface ArmResponse<T = unknown> {
     status: number;
@@ -81,7 +82,7 @@ export class ArmClient {
                 authorization: `Bearer ${token}`,
                 accept: "application/json",
                 "x-ms-client-request-id": randomId(),
-                "user-agent": "vmrestore-pulumi/0.1",
+                "user-agent": `vmrestore-pulumi/${PROVIDER_BUILD.version}`,
                 ...opts.extraHeaders,
             };
             let body: string | undefined;

@@ -68,6 +68,8 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
     restoreTriggeredAt: string;
     /** Local wall time from trigger to verified outputs, seconds (the drill's time to restore). */
     timeToRestoreSeconds: number;
+    /** Set by refresh when some restored resources were deleted outside Pulumi; the next up replaces. */
+    missingResourceIds?: string[];
 }
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";

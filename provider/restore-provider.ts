@@ -7,7 +7,7 @@ import { checkInputs } from "./input-validation";
 import { createRuntime } from "./provider-runtime";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
 import { collectOutputs, restoredFromOutputs, triggerRestore, waitForRestore } from "./restore-workflow";
-import { allDiskIds, deleteRestoredResources, missingResources } from "./restored-resources";
+import { allDiskIds, deleteRestoredResources, existingBlobs, missingResources } from "./restored-resources";
 import { API_VERSIONS } from "./api-versions";
 import { readRestoreJob } from "./restore-job";
 
@@ -43,15 +43,17 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async diff(_id: string, olds: Props, news: Props) {
         // `__provider` (this code, serialized) is deliberately not compared: upgrading VmRestore must
         // never restore again.
-        const replaces = REPLACING_INPUTS.filter((k) => !same(olds[k], news[k]));
+        const replaces: string[] = REPLACING_INPUTS.filter((k) => !same(olds[k], news[k]));
+        // A refresh found part of what was restored gone: restore again (the old rest is deleted).
+        if (Array.isArray(olds.missingResourceIds) && olds.missingResourceIds.length > 0) replaces.push("restoredDiskIds");
         const updates = IN_PLACE_INPUTS.filter((k) => !same(olds[k], news[k]));
         // A new VM under the same name cannot exist beside the old one: delete the old one first.
-        const sameVmName = news.restoreType === "AlternateLocation" && olds.restoreType === "AlternateLocation" &&
+        const sameVmName = replaces.length > 0 && news.restoreType === "AlternateLocation" && olds.restoreType === "AlternateLocation" &&
             same(olds.targetVmName, news.targetVmName) && same(olds.targetResourceGroupId, news.targetResourceGroupId);
         return {
             changes: replaces.length + updates.length > 0,
             replaces,
-            deleteBeforeReplace: replaces.length > 0 && sameVmName,
+            deleteBeforeReplace: sameVmName,
             stables: ["jobId", "recoveryPointId"],
         };
     },
@@ -69,19 +71,27 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         const outs = props as Partial<VmRestoreOutputs> & Props;
         const rt = createRuntime({ ...pickInputs(props), ...label(props) });
         const restored = restoredFromOutputs(outs);
+        const tracked = [...(restored.vmId ? [restored.vmId] : []), ...allDiskIds(restored)];
         const missing = await missingResources(rt.arm, restored);
-        if (missing.length > 0) {
-            const kept = [...allDiskIds(restored), ...(restored.vmId ? [restored.vmId] : [])].filter((x) => !missing.includes(x));
-            rt.progress.say(`restored resources are gone: ${missing.join(", ")}; the restore will run again on the next \`pulumi up\`` +
-                (kept.length ? `. Still present and no longer tracked: ${kept.join(", ")}` : ""));
+        const blobsLeft = tracked.length > 0 && missing.length === tracked.length && (outs.deleteStagingBlobs ?? true)
+            ? await existingBlobs(rt.arm, restored) : [];
+        if (tracked.length > 0 && missing.length === tracked.length && blobsLeft.length === 0) {
+            // Everything the restore made is gone: so is the restore. The next `up` restores again.
+            rt.progress.say(`the restored resources are all gone (${missing.join(", ")}); the restore will run again on the next \`pulumi up\``);
             return { id: "", props: {} };
+        }
+        if (missing.length > 0) {
+            // Some are gone (or only the staging blobs are left): keep tracking the rest, so that the
+            // replacement the next `up` makes (see diff) deletes them instead of orphaning them.
+            rt.progress.say(`restored resources are gone: ${missing.join(", ")}; the next \`pulumi up\` restores again and removes the rest`);
+            return { id, props: wireSafe({ ...props, missingResourceIds: missing }) };
         }
         let jobStatus = outs.jobStatus;
         if (typeof outs.jobId === "string") {
             const res = await rt.arm.get(id, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
             if (res.status !== 404) jobStatus = readRestoreJob(outs.jobId, res.body).status;
         }
-        return { id, props: wireSafe({ ...props, jobStatus }) };
+        return { id, props: wireSafe({ ...props, jobStatus, missingResourceIds: undefined }) };
     },
 
     async update(_id: string, olds: Props, news: Props) {

@@ -89,6 +89,13 @@ export async function missingResources(arm: ArmClient, r: RestoredResources): Pr
     return missing;
 }
 
+/** The restore's staging blobs that still exist. */
+export async function existingBlobs(arm: ArmClient, r: RestoredResources): Promise<string[]> {
+    const left: string[] = [];
+    for (const uri of r.blobUris) if (await resourceExists(arm, uri, undefined, STORAGE_SCOPE, BLOB_HEADERS)) left.push(uri);
+    return left;
+}
+
 /**
  * Deletes what the restore created: the VM first (its disks and NICs cannot go while attached), then
  * NICs, then disks, then the staging blobs. Returns the IDs actually deleted.

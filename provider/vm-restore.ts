@@ -56,13 +56,15 @@ export class VmRestore extends pulumi.dynamic.Resource {
     declare public readonly templateBlobUri: pulumi.Output<string | undefined>;
     declare public readonly restoreTriggeredAt: pulumi.Output<string>;
     declare public readonly timeToRestoreSeconds: pulumi.Output<number>;
+    /** Restored resources a refresh found deleted outside Pulumi (the next up restores again). */
+    declare public readonly missingResourceIds: pulumi.Output<string[] | undefined>;
 
     constructor(name: string, args: VmRestoreArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = [
             "jobId", "jobStatus", "jobStartTime", "jobEndTime", "jobDuration", "jobDurationSeconds", "warnings",
             "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
             "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
-            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds",
+            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds",
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;

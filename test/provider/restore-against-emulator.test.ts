@@ -111,15 +111,30 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
         assert.equal((await fx.arm(outs.restoredVmId)).status, 200);
     });
 
-    it("read: reports the restore gone once a restored disk was deleted, so the next up restores again", async () => {
+    it("read: reports the restore gone once everything it restored was deleted", async () => {
         const { id, outs } = await create(restoreDisks("vm-db01"));
         const fresh = await restoreProvider.read!(id, outs);
         assert.equal(fresh.id, id);
         assert.equal(fresh.props!.jobStatus, "Completed");
+        assert.equal(fresh.props!.missingResourceIds, undefined);
 
-        await fx.deleteOutOfBand(outs.dataDisks[0].diskId);
+        for (const disk of outs.restoredDiskIds) await fx.deleteOutOfBand(disk);
+        const blobsLeft = await restoreProvider.read!(id, outs);
+        assert.equal(blobsLeft.id, id, "the staging blobs are still there: keep tracking them so they get deleted");
+        assert.equal(blobsLeft.props!.missingResourceIds.length, 2);
+        for (const left of await fx.restoredLeftovers()) await fx.deleteOutOfBand(left);
         const gone = await restoreProvider.read!(id, outs);
         assert.equal(gone.id, "", "an empty ID tells the engine the resource is gone");
+    });
+
+    it("read: a partly deleted restore stays tracked, marked for replacement, so nothing is orphaned", async () => {
+        const { id, outs } = await create(restoreDisks("vm-db01"));
+        await fx.deleteOutOfBand(outs.dataDisks[0].diskId);
+        const partial = await restoreProvider.read!(id, outs);
+        assert.equal(partial.id, id);
+        assert.deepEqual(partial.props!.missingResourceIds, [outs.dataDisks[0].diskId]);
+        const d = await restoreProvider.diff!(id, partial.props!, { ...outs });
+        assert.deepEqual([d.changes, d.replaces], [true, ["restoredDiskIds"]]);
     });
 
     it("delete: removes the restored VM, its NIC and disks, and the staging blobs", async () => {
