@@ -188,9 +188,9 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);
         else if (timeout <= 0 || timeout > 7 * 24 * 60) fail("timeoutMinutes", `timeoutMinutes must be above 0 and at most 10080 (7 days), got ${timeout}`);
     }
-    const blobs = inputs.deleteStagingBlobs;
-    if (blobs !== undefined && !isUnknown(blobs) && typeof blobs !== "boolean") {
-        fail("deleteStagingBlobs", `deleteStagingBlobs must be true or false, got ${JSON.stringify(blobs)}`);
+    for (const k of ["deleteStagingBlobs", "cancelOnTimeout"] as const) {
+        const v = inputs[k];
+        if (v !== undefined && !isUnknown(v) && typeof v !== "boolean") fail(k, `${k} must be true or false, got ${JSON.stringify(v)}`);
     }
     return { inputs, failures };
 }

@@ -19,6 +19,11 @@ export interface PollObservation {
     localElapsedMs: number;
     /** Server-side elapsed time of the job, ms (its `duration`). */
     serverElapsedMs?: number;
+    /**
+     * Elapsed local and server time over the same stretch (from the trigger, or from the first poll
+     * of an adopted job), from which the server/local time scale is read. Absent until known.
+     */
+    scaleSample?: { localMs: number; serverMs: number };
     progressPercentage?: number;
     /** The job's estimate of the time remaining, in server time, ms. */
     serverRemainingMs?: number;
@@ -37,6 +42,8 @@ export interface AdaptiveOptions {
     remainingFraction: number;
     /** First job poll when nothing is known yet. */
     initialJobDelayMs: number;
+    /** Local wait before the second look at an adopted job, to learn the server's time scale. */
+    probeMs: number;
     random: () => number;
 }
 
@@ -45,13 +52,16 @@ export const DEFAULT_ADAPTIVE: AdaptiveOptions = {
     ceilingMs: 15 * 60_000,
     remainingFraction: 0.6,
     initialJobDelayMs: 10_000,
+    probeMs: 2_000,
     random: Math.random,
 };
 
 /** Local ms per server ms; 1 when we cannot tell yet. */
-export function observedTimeScale(o: PollObservation): number {
-    if (o.serverElapsedMs === undefined || o.localElapsedMs < 500 || o.serverElapsedMs <= 0) return 1;
-    const scale = o.serverElapsedMs / o.localElapsedMs;
+export function observedTimeScale(o: PollObservation): number | undefined {
+    const s = o.scaleSample;
+    if (!s || s.localMs < 500) return undefined;
+    if (s.serverMs <= 0) return 1;
+    const scale = s.serverMs / s.localMs;
     // Clock skew and request latency make small ratios noisy; only compress when it is clearly compressed.
     return scale < 2 ? 1 : Math.min(scale, 100_000);
 }
@@ -63,13 +73,16 @@ export class AdaptivePollScheduler implements PollScheduler {
     }
 
     nextDelayMs(o: PollObservation): number {
-        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, random } = this.opts;
+        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, probeMs, random } = this.opts;
         const hint = o.serverHintMs;
         if (o.phase === "operation") {
             // The trigger's operation finishes in seconds to a minute; Azure's Retry-After is the guide.
             return hint ?? Math.min(30_000, 2_000 * 2 ** Math.max(0, o.polls - 1));
         }
-        const scale = observedTimeScale(o);
+        const observed = observedTimeScale(o);
+        // Server times cannot be read as local times until the scale is known: look again soon.
+        if (observed === undefined && o.serverElapsedMs !== undefined) return Math.round(Math.max(probeMs, hint ?? 0));
+        const scale = observed ?? 1;
         let remaining = o.serverRemainingMs;
         const p = o.progressPercentage;
         if (p !== undefined && p > 0 && p < 100 && o.serverElapsedMs !== undefined) {

@@ -30,6 +30,8 @@ export interface VmRestoreInputs {
     timeoutMinutes?: number;
     /** Delete the restore's config/template blobs from the staging account on delete (default true). */
     deleteStagingBlobs?: boolean;
+    /** When the timeout is reached, cancel the restore job in Azure too (default false: it keeps running). */
+    cancelOnTimeout?: boolean;
 }
 
 export interface RestoredDataDiskOutput {
@@ -70,6 +72,12 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
     timeToRestoreSeconds: number;
     /** Set by refresh when some restored resources were deleted outside Pulumi; the next up replaces. */
     missingResourceIds?: string[];
+    /**
+     * Set when the restore started in Azure but did not finish in this run (timeout, failure after
+     * something was created, an error while waiting): the next `up` resumes or redoes it, and
+     * `destroy` cancels the job and removes what it left.
+     */
+    restoreIncomplete?: boolean;
 }
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -77,7 +85,7 @@ export const DEFAULT_TIMEOUT_MINUTES = 360;
 export const DEFAULT_RECOVERY_POINT = "latest";
 
 /** Inputs that do not change what is restored: a change to them updates in place. */
-export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint", "timeoutMinutes", "deleteStagingBlobs"];
+export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint", "timeoutMinutes", "deleteStagingBlobs", "cancelOnTimeout"];
 
 /** Inputs that decide what is restored, and where: a change to them replaces (restores again). */
 export const REPLACING_INPUTS: readonly (keyof VmRestoreInputs)[] = [

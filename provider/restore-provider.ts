@@ -6,10 +6,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs } from "./input-validation";
 import { createRuntime } from "./provider-runtime";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
-import { collectOutputs, restoredFromOutputs, triggerRestore, waitForRestore } from "./restore-workflow";
-import { allDiskIds, deleteRestoredResources, existingBlobs, missingResources } from "./restored-resources";
+import {
+    cancelRestoreJob, collectOutputs, isEmpty, leftoversOf, resolveRestoreSource, restoredAsOutputs, restoredFromOutputs,
+    startRestore, TriggeredRestore, vaultPathOf, waitForRestore, WorkflowDeps,
+} from "./restore-workflow";
+import { allDiskIds, deleteRestoredResources, existingBlobs, missingResources, RestoredResources } from "./restored-resources";
 import { API_VERSIONS } from "./api-versions";
-import { readRestoreJob } from "./restore-job";
+import { readRestoreJob, RestoreJobView } from "./restore-job";
+import { checkpointKey, fileCheckpointStore } from "./restore-checkpoint";
+import { isRestoreJobError, namedError } from "./errors";
 
 type Props = Record<string, unknown>;
 
@@ -35,6 +40,72 @@ function label(props: Props): { resourceName?: string } {
     return { resourceName: typeof props.resourceName === "string" ? props.resourceName : undefined };
 }
 
+/**
+ * Runs a restore to verified outputs: starts it (or adopts the job this resource already started),
+ * waits, collects. When it fails after Azure accepted it, the error carries the resource's ID and
+ * what exists, so Pulumi records it and the next `up` resumes (or `destroy` cleans up) — nothing
+ * restored is lost track of, and nothing is restored twice.
+ */
+async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Props, resume?: TriggeredRestore): Promise<{ id: string; outs: VmRestoreOutputs }> {
+    const key = checkpointKey(inputs, label(props).resourceName);
+    const checkpoints = fileCheckpointStore(undefined, (l) => rt.progress.say(l));
+    const t = resume ?? (await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), { checkpoints, checkpointKey: key }));
+    let job: RestoreJobView | undefined;
+    try {
+        job = await waitForRestore(rt, t, inputs, (jobId) =>
+            checkpoints.save(key, { vaultPath: t.vaultPath, recoveryPointId: t.recoveryPoint.id, triggeredAt: t.triggeredAt, jobId }));
+        const outs = await collectOutputs(rt, t, job, inputs);
+        checkpoints.remove(key);
+        return { id: `${t.vaultPath}/backupJobs/${job.jobId}`, outs };
+    } catch (e) {
+        checkpoints.remove(key);
+        if (!t.jobId) throw e;
+        const jobNow = job ?? (await readJob(rt, t.vaultPath, t.jobId).catch(() => undefined));
+        const left = await leftoversOf(rt, inputs, jobNow).catch(() => undefined);
+        if (isRestoreJobError(e) && left && isEmpty(left)) throw e; // failed cleanly: nothing to track
+        const properties = wireSafe({
+            ...inputs,
+            ...label(props),
+            __provider: props.__provider,
+            vaultLocation: t.vaultLocation,
+            protectedItemId: t.item.id,
+            recoveryPointId: t.recoveryPoint.id,
+            recoveryPointTime: t.recoveryPoint.time,
+            recoveryPointType: t.recoveryPoint.type,
+            recoveryPointTiers: t.recoveryPoint.tiers,
+            jobId: t.jobId,
+            jobStatus: jobNow?.status ?? "Unknown",
+            restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
+            restoreIncomplete: true,
+            warnings: [],
+            ...(left ? restoredAsOutputs(left, jobNow) : {}),
+        });
+        const next = isRestoreJobError(e)
+            ? "The next `pulumi up` removes what it left and restores again; `pulumi destroy` removes it."
+            : "The next `pulumi up` resumes this restore job; `pulumi destroy` cancels it and removes what it left.";
+        throw namedError("RestoreIncomplete", `${(e as Error).message} ${next}`, { id: `${t.vaultPath}/backupJobs/${t.jobId}`, properties });
+    }
+}
+
+async function readJob(rt: WorkflowDeps, vaultPath: string, jobId: string): Promise<RestoreJobView> {
+    const res = await rt.arm.get(`${vaultPath}/backupJobs/${encodeURIComponent(jobId)}`, { apiVersion: API_VERSIONS.backup });
+    return readRestoreJob(jobId, res.body);
+}
+
+/** The restore recorded by an incomplete run, ready to be followed again. */
+function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partial<VmRestoreOutputs>): TriggeredRestore {
+    const itemId = String(olds.protectedItemId ?? "");
+    return {
+        vaultPath: vaultPathOf(inputs),
+        vaultLocation: String(olds.vaultLocation ?? ""),
+        item: { id: itemId, path: itemId, containerName: "", protectedItemName: "" },
+        recoveryPoint: { id: String(olds.recoveryPointId), time: String(olds.recoveryPointTime), type: String(olds.recoveryPointType), tiers: (olds.recoveryPointTiers ?? []) as never[], raw: undefined },
+        jobId: olds.jobId,
+        triggeredAt: rt.now(),
+        origin: "state",
+    };
+}
+
 export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds: Props, news: Props) {
         return checkInputs(news);
@@ -47,6 +118,8 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         // A refresh found part of what was restored gone: restore again (the old rest is deleted).
         if (Array.isArray(olds.missingResourceIds) && olds.missingResourceIds.length > 0) replaces.push("restoredDiskIds");
         const updates = IN_PLACE_INPUTS.filter((k) => !same(olds[k], news[k]));
+        // An unfinished restore is finished by an update (it resumes the same job).
+        if (olds.restoreIncomplete === true && replaces.length === 0) updates.push("restoreIncomplete" as never);
         // A new VM under the same name cannot exist beside the old one: delete the old one first.
         const sameVmName = replaces.length > 0 && news.restoreType === "AlternateLocation" && olds.restoreType === "AlternateLocation" &&
             same(olds.targetVmName, news.targetVmName) && same(olds.targetResourceGroupId, news.targetResourceGroupId);
@@ -61,15 +134,18 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async create(props: Props) {
         const inputs = pickInputs(props);
         const rt = createRuntime({ ...inputs, ...label(props) });
-        const triggered = await triggerRestore(rt, inputs);
-        const job = await waitForRestore(rt, triggered, inputs);
-        const outs = await collectOutputs(rt, triggered, job, inputs);
-        return { id: `${triggered.vaultPath}/backupJobs/${job.jobId}`, outs: wireSafe({ ...outs, ...label(props) }) };
+        const { id, outs } = await runRestore(rt, inputs, props);
+        return { id, outs: wireSafe({ ...outs, ...label(props) }) };
     },
 
     async read(id: string, props: Props) {
         const outs = props as Partial<VmRestoreOutputs> & Props;
         const rt = createRuntime({ ...pickInputs(props), ...label(props) });
+        if (outs.restoreIncomplete) {
+            // Nothing verified to check yet: report the job's progress; the next up finishes it.
+            const job = typeof outs.jobId === "string" ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId).catch(() => undefined) : undefined;
+            return { id, props: wireSafe({ ...props, jobStatus: job?.status ?? outs.jobStatus }) };
+        }
         const restored = restoredFromOutputs(outs);
         const tracked = [...(restored.vmId ? [restored.vmId] : []), ...allDiskIds(restored)];
         const missing = await missingResources(rt.arm, restored);
@@ -95,21 +171,59 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async update(_id: string, olds: Props, news: Props) {
-        // Only in-place inputs can differ here (anything else replaces): keep every output.
-        return { outs: wireSafe({ ...olds, ...pickInputs(news), ...label(news) }) };
+        const prev = olds as Partial<VmRestoreOutputs> & Props;
+        if (prev.restoreIncomplete !== true) {
+            // Only in-place inputs can differ here (anything else replaces): keep every output.
+            return { outs: wireSafe({ ...olds, ...pickInputs(news), ...label(news) }) };
+        }
+        // Finish what an earlier run started: follow the same job if it still runs or has completed;
+        // if it failed, remove what it left and restore again.
+        const inputs = pickInputs(news);
+        const rt = createRuntime({ ...inputs, ...label(news) });
+        const recorded = recordedRestore(rt, inputs, prev);
+        const job = recorded.jobId ? await readJob(rt, recorded.vaultPath, recorded.jobId).catch(() => undefined) : undefined;
+        if (job && (!job.terminal || job.succeeded)) {
+            rt.progress.say(`resuming restore job ${job.jobId} (${job.status}) recorded by an earlier run`);
+            const { outs } = await runRestore(rt, inputs, news, recorded);
+            return { outs: wireSafe({ ...outs, ...label(news), restoreIncomplete: undefined }) };
+        }
+        await deleteRestoredResources(rt.arm, restoredFromOutputs(prev), deleteOptions(rt, inputs));
+        rt.progress.say(`the earlier restore ${job ? `ended ${job.status}` : "cannot be found"}; restoring again`);
+        const { outs } = await runRestore(rt, inputs, news);
+        return { outs: wireSafe({ ...outs, ...label(news), restoreIncomplete: undefined }) };
     },
 
     async delete(_id: string, props: Props) {
         const outs = props as Partial<VmRestoreOutputs> & Props;
-        const restored = restoredFromOutputs(outs);
-        if (!restored.vmId && allDiskIds(restored).length === 0 && restored.blobUris.length === 0) return;
         const inputs = pickInputs(props) as VmRestoreInputs;
+        let restored: RestoredResources = restoredFromOutputs(outs);
         const rt = createRuntime({ ...inputs, ...label(props) });
-        await deleteRestoredResources(rt.arm, restored, {
-            sleep: rt.sleep,
-            timeoutMs: 30 * 60_000,
-            deleteBlobs: inputs.deleteStagingBlobs ?? true,
-            log: (line) => rt.progress.say(line),
-        });
+        if (outs.restoreIncomplete === true && typeof outs.jobId === "string") {
+            // A restore still running in Azure would go on creating things: stop it first, then remove
+            // whatever it created (which the outputs may not know yet).
+            const vaultPath = vaultPathOf(inputs);
+            let job = await readJob(rt, vaultPath, outs.jobId).catch(() => undefined);
+            if (job && !job.terminal) job = job.cancellable ? await cancelRestoreJob(rt, vaultPath, job.jobId, 30 * 60_000) : job;
+            const left = await leftoversOf(rt, inputs, job);
+            restored = mergeRestored(restored, left);
+        }
+        if (isEmpty(restored)) return;
+        await deleteRestoredResources(rt.arm, restored, deleteOptions(rt, inputs));
     },
 };
+
+function deleteOptions(rt: WorkflowDeps, inputs: VmRestoreInputs) {
+    return { sleep: rt.sleep, timeoutMs: 30 * 60_000, deleteBlobs: inputs.deleteStagingBlobs ?? true, log: (line: string) => rt.progress.say(line) };
+}
+
+function mergeRestored(a: RestoredResources, b: RestoredResources): RestoredResources {
+    const uniq = (xs: string[]) => [...new Set(xs)];
+    const luns = new Map([...a.dataDisks, ...b.dataDisks].map((d) => [d.diskId.toLowerCase(), d]));
+    return {
+        vmId: a.vmId ?? b.vmId,
+        osDiskId: a.osDiskId ?? b.osDiskId,
+        dataDisks: [...luns.values()],
+        networkInterfaceIds: uniq([...a.networkInterfaceIds, ...b.networkInterfaceIds]),
+        blobUris: uniq([...a.blobUris, ...b.blobUris]),
+    };
+}

@@ -1,23 +1,26 @@
 /**
  * The restore, end to end, in three steps with resumable state between them:
- * 1. `triggerRestore` (the trigger): resolve vault, protected item and recovery point, POST the restore;
+ * 1. `startRestore` (the trigger): POST the restore, or adopt the job this resource already started;
  * 2. `waitForRestore` (completion): follow the operation to its jobId, then the job to a terminal status;
  * 3. `collectOutputs`: find and verify what was restored.
  */
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
-import { restoreJobError, restoreTimeoutError } from "./errors";
+import { isAzureRequestError, isRestoreTimeoutError, restoreJobError, restoreTimeoutError } from "./errors";
 import { findProtectedItem, ProtectedItemRef } from "./protected-item-lookup";
 import { RecoveryPoint, selectRecoveryPoint } from "./recovery-point-selector";
-import { buildRestoreRequest, RestoreRequestBody, targetVmIdOf } from "./restore-request-builder";
-import { initOperationState, OperationState, updateOperationState } from "./operation-tracker";
+import { buildRestoreRequest, targetVmIdOf } from "./restore-request-builder";
+import { CheckpointStore, RestoreCheckpoint } from "./restore-checkpoint";
+import { findRunningRestoreJob } from "./restore-job-finder";
+import { initOperationState, lastSegment, OperationState, updateOperationState } from "./operation-tracker";
 import { serverRetryHintMs } from "./retry-policy";
 import { PollScheduler } from "./poll-scheduler";
 import { bagValue, describeJobErrors, readRestoreJob, RestoreJobView } from "./restore-job";
 import { ProgressReporter } from "./progress-reporter";
 import { DEFAULT_RECOVERY_POINT, DEFAULT_TIMEOUT_MINUTES, VmRestoreInputs, VmRestoreOutputs } from "./restore-inputs";
-import { disksFromTemplate, missingResources, resourcesOfVm, RestoredResources, allDiskIds } from "./restored-resources";
-import { parseResourceId } from "./resource-id";
+import { disksFromTemplate, existingBlobs, missingResources, resourcesOfVm, RestoredResources, allDiskIds } from "./restored-resources";
+import { resourceExists } from "./arm-resource-deleter";
+import { parseResourceId, sameResourceId } from "./resource-id";
 import { formatIsoDuration } from "./duration";
 
 export interface WorkflowDeps {
@@ -28,18 +31,27 @@ export interface WorkflowDeps {
     progress: ProgressReporter;
 }
 
-/** Everything needed to pick a restore up again: kept between the steps. */
-export interface TriggeredRestore {
+/** Where a restore comes from: resolved once, before anything is started. */
+export interface RestoreSource {
     vaultPath: string;
     vaultLocation: string;
     item: ProtectedItemRef;
     recoveryPoint: RecoveryPoint;
-    request: RestoreRequestBody;
-    operation: OperationState;
-    /** Local epoch ms of the trigger. */
+}
+
+/** Everything needed to pick a restore up again: kept between the steps. */
+export interface TriggeredRestore extends RestoreSource {
+    /** The trigger's operation; absent when an existing job was adopted. */
+    operation?: OperationState;
+    /** Local epoch ms of the trigger (or of the adoption). */
     triggeredAt: number;
     jobId?: string;
+    /** How the job was found: started now, or adopted from a checkpoint or Azure's job list. */
+    origin: "started" | "checkpoint" | "job-list" | "state";
 }
+
+/** Longest wait for Azure to accept a restore (the operation that yields the job ID). */
+const OPERATION_CAP_MS = 15 * 60_000;
 
 export function vaultPathOf(inputs: VmRestoreInputs): string {
     if (inputs.vaultId) return parseResourceId(inputs.vaultId, "Microsoft.RecoveryServices/vaults").id;
@@ -47,8 +59,8 @@ export function vaultPathOf(inputs: VmRestoreInputs): string {
     return `/subscriptions/${vm.subscriptionId}/resourceGroups/${inputs.vaultResourceGroupName}/providers/Microsoft.RecoveryServices/vaults/${inputs.vaultName}`;
 }
 
-/** Step 1: resolve what to restore and ask Azure to restore it. */
-export async function triggerRestore(deps: WorkflowDeps, inputs: VmRestoreInputs): Promise<TriggeredRestore> {
+/** Resolves vault, protected item and recovery point. */
+export async function resolveRestoreSource(deps: WorkflowDeps, inputs: VmRestoreInputs): Promise<RestoreSource> {
     const { arm, progress } = deps;
     const vaultPath = vaultPathOf(inputs);
     const vault = await arm.get<{ location?: string }>(vaultPath, { apiVersion: API_VERSIONS.vault });
@@ -57,26 +69,124 @@ export async function triggerRestore(deps: WorkflowDeps, inputs: VmRestoreInputs
     const item = await findProtectedItem(arm, vaultPath, inputs.sourceVmId);
     const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT);
     progress.say(`recovery point ${recoveryPoint.id} (${recoveryPoint.type}, ${recoveryPoint.time}, tiers ${recoveryPoint.tiers.join("+")})`);
-    const request = buildRestoreRequest({ inputs, recoveryPointId: recoveryPoint.id, region: vaultLocation });
+    return { vaultPath, vaultLocation, item, recoveryPoint };
+}
+
+export interface StartOptions {
+    checkpoints: CheckpointStore;
+    checkpointKey: string;
+}
+
+/**
+ * Step 1: start the restore, or adopt the one this resource already started (a checkpoint left by a
+ * killed run, or a matching job still running in Azure). Never POSTs a second restore for one intent.
+ */
+export async function startRestore(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource, o: StartOptions): Promise<TriggeredRestore> {
+    const { arm, progress } = deps;
+    const saved = o.checkpoints.load(o.checkpointKey);
+    if (saved && !(await checkpointStillValid(deps, saved))) o.checkpoints.remove(o.checkpointKey);
+    else if (saved && sameResourceId(saved.vaultPath, src.vaultPath) && saved.recoveryPointId === src.recoveryPoint.id && (saved.jobId || saved.operationUrl)) {
+        progress.say(`resuming the restore started at ${new Date(saved.triggeredAt).toISOString()}${saved.jobId ? ` (job ${saved.jobId})` : ""} instead of starting another`);
+        return {
+            ...src,
+            triggeredAt: saved.triggeredAt,
+            jobId: saved.jobId,
+            operation: saved.jobId ? undefined : { mode: "AsyncOperation", pollUrl: saved.operationUrl!, operationId: lastSegment(saved.operationUrl!), status: "running" },
+            origin: "checkpoint",
+        };
+    }
+    const running = await findRunning(deps, inputs, src);
+    if (running) return adopt(deps, src, running, "job-list", o);
+
+    const request = buildRestoreRequest({ inputs, recoveryPointId: src.recoveryPoint.id, region: src.vaultLocation });
     const triggeredAt = deps.now();
-    const res = await arm.request("POST", `${item.path}/recoveryPoints/${encodeURIComponent(recoveryPoint.id)}/restore`, {
-        apiVersion: API_VERSIONS.backup,
-        body: request,
-        idempotent: false,
-    });
+    let res;
+    try {
+        res = await arm.request("POST", `${src.item.path}/recoveryPoints/${encodeURIComponent(src.recoveryPoint.id)}/restore`, {
+            apiVersion: API_VERSIONS.backup,
+            body: request,
+            idempotent: false,
+        });
+    } catch (e) {
+        // No answer (reset, timeout) or a 5xx: Azure may still have started it. Look before failing.
+        if (isAzureRequestError(e) && (e.status === 0 || e.status >= 500)) {
+            const started = await findRunning(deps, inputs, src).catch(() => undefined);
+            if (started) return adopt(deps, src, started, "job-list", o);
+        }
+        throw e;
+    }
     const operation = initOperationState(res.headers, serverRetryHintMs(res.headers));
+    o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, operationUrl: operation.pollUrl });
     progress.say(`restore requested (${inputs.restoreType}); following the operation ${operation.operationId ?? ""}`.trim());
-    return { vaultPath, vaultLocation, item, recoveryPoint, request, operation, triggeredAt };
+    return { ...src, operation, triggeredAt, origin: "started" };
+}
+
+/** A checkpoint is only worth resuming if Azure still knows its job (or operation). */
+async function checkpointStillValid(deps: WorkflowDeps, c: RestoreCheckpoint): Promise<boolean> {
+    const url = c.jobId ? `${c.vaultPath}/backupJobs/${encodeURIComponent(c.jobId)}` : c.operationUrl;
+    if (!url) return false;
+    const res = await deps.arm.get(url, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
+    return res.status !== 404;
+}
+
+async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource): Promise<RestoreJobView | undefined> {
+    const now = deps.now();
+    return findRunningRestoreJob(deps.arm, {
+        vaultPath: src.vaultPath,
+        inputs,
+        recoveryPoint: src.recoveryPoint,
+        vmName: parseResourceId(inputs.sourceVmId).name,
+        windowStart: now - (inputs.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
+        now,
+    });
+}
+
+function adopt(deps: WorkflowDeps, src: RestoreSource, job: RestoreJobView, origin: TriggeredRestore["origin"], o: StartOptions): TriggeredRestore {
+    const triggeredAt = deps.now();
+    deps.progress.say(`adopting restore job ${job.jobId} (${job.status}, started ${job.startTime ?? "earlier"}) for the same VM, target and recovery point, instead of starting another`);
+    o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, jobId: job.jobId });
+    return { ...src, triggeredAt, jobId: job.jobId, origin };
+}
+
+/** Cancels a running job and follows the cancellation until the job has stopped. */
+export async function cancelRestoreJob(deps: WorkflowDeps, vaultPath: string, jobId: string, timeoutMs: number): Promise<RestoreJobView> {
+    const { arm, progress, sleep } = deps;
+    const jobPath = `${vaultPath}/backupJobs/${encodeURIComponent(jobId)}`;
+    progress.say(`cancelling restore job ${jobId}`);
+    const res = await arm.request("POST", `${jobPath}/cancel`, { apiVersion: API_VERSIONS.backup, idempotent: true });
+    const deadline = deps.now() + timeoutMs;
+    let hint = serverRetryHintMs(res.headers);
+    const location = res.headers["location"];
+    while (location && deps.now() < deadline) {
+        await sleep(hint ?? 5_000);
+        const poll = await arm.get(location);
+        hint = serverRetryHintMs(poll.headers);
+        if (poll.status !== 202) break;
+    }
+    for (;;) {
+        const job = readRestoreJob(jobId, (await arm.get(jobPath, { apiVersion: API_VERSIONS.backup })).body);
+        if (job.terminal || deps.now() >= deadline) {
+            progress.say(`restore job ${jobId} is ${job.status} after the cancel request`);
+            return job;
+        }
+        await sleep(5_000);
+    }
 }
 
 /** Step 2: follow the operation to the job, and the job to its end. Returns the finished job. */
-export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, inputs: VmRestoreInputs): Promise<RestoreJobView> {
+export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, inputs: VmRestoreInputs, onJob?: (jobId: string) => void): Promise<RestoreJobView> {
     const { arm, scheduler, sleep, progress } = deps;
     const deadline = t.triggeredAt + (inputs.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000;
     let polls = 0;
     while (!t.jobId) {
+        if (!t.operation) throw new Error("internal: a restore with neither an operation nor a job to follow");
         const hint = t.operation.retryAfterMs;
-        await sleepUntilDeadline(deps, scheduler.nextDelayMs({ phase: "operation", polls, serverHintMs: hint, localElapsedMs: deps.now() - t.triggeredAt }), deadline, t);
+        // Acceptance takes seconds to a minute; it is not cut short by timeoutMinutes, so that a
+        // restore running in Azure always has its job ID recorded.
+        if (deps.now() - t.triggeredAt > OPERATION_CAP_MS) {
+            throw new Error(`Azure has not accepted the restore after ${OPERATION_CAP_MS / 60_000} minutes (operation ${t.operation.operationId}); check the vault's Backup Jobs before running again`);
+        }
+        await deps.sleep(scheduler.nextDelayMs({ phase: "operation", polls, serverHintMs: hint, localElapsedMs: deps.now() - t.triggeredAt }));
         const res = await arm.get(t.operation.pollUrl, { okStatuses: [] });
         polls++;
         t.operation = updateOperationState(t.operation, res.status, res.body, serverRetryHintMs(res.headers));
@@ -93,13 +203,19 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
             if (!t.operation.jobId) throw new Error("the restore operation succeeded but Azure named no job for it; check the vault's Backup Jobs");
             t.jobId = t.operation.jobId;
             progress.say(`restore accepted: job ${t.jobId}`);
+            onJob?.(t.jobId);
         }
     }
     polls = 0;
+    // The stretch over which server and local clocks are compared: from the trigger for a restore
+    // started now (the job starts with it), from the first poll for an adopted one.
+    let baseline = t.origin === "started" ? { local: t.triggeredAt, server: 0 } : undefined;
     for (;;) {
         const res = await arm.get(`${t.vaultPath}/backupJobs/${encodeURIComponent(t.jobId)}`, { apiVersion: API_VERSIONS.backup });
         polls++;
         const job = readRestoreJob(t.jobId, res.body);
+        const polledAt = deps.now();
+        if (!baseline && job.durationMs !== undefined) baseline = { local: polledAt, server: job.durationMs };
         progress.job(job);
         if (job.terminal) {
             if (!job.succeeded) {
@@ -117,10 +233,19 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
             serverHintMs: serverRetryHintMs(res.headers),
             localElapsedMs: deps.now() - t.triggeredAt,
             serverElapsedMs: job.durationMs,
+            scaleSample: baseline && job.durationMs !== undefined ? { localMs: polledAt - baseline.local, serverMs: job.durationMs - baseline.server } : undefined,
             progressPercentage: job.progressPercentage,
             serverRemainingMs: job.estimatedRemainingMs,
         });
-        await sleepUntilDeadline(deps, delay, deadline, t, job);
+        try {
+            await sleepUntilDeadline(deps, delay, deadline, t, job);
+        } catch (e) {
+            if (inputs.cancelOnTimeout && isRestoreTimeoutError(e) && job.cancellable) {
+                const after = await cancelRestoreJob(deps, t.vaultPath, job.jobId, 10 * 60_000);
+                e.message += ` The job was cancelled (cancelOnTimeout); it is now ${after.status}.`;
+            }
+            throw e;
+        }
     }
 }
 
@@ -161,6 +286,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         throw new Error(`restore job ${job.jobId} reported ${job.status}, but these restored resources do not exist: ${missing.join(", ")}`);
     }
     const warnings = job.status === "CompletedWithWarnings" ? [describeJobErrors(job)] : [];
+    for (const w of warnings) deps.progress.say(`warning: restore job ${job.jobId} completed with warnings: ${w}`);
     const elapsedMs = deps.now() - t.triggeredAt;
     deps.progress.say(`restored ${allDiskIds(restored).length} disk(s)${restored.vmId ? ` and VM ${restored.vmId.split("/").pop()}` : ""} in ${Math.round(elapsedMs / 1000)} s`);
     return {
@@ -187,6 +313,48 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         templateBlobUri,
         restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
         timeToRestoreSeconds: Math.round(elapsedMs / 100) / 10,
+    };
+}
+
+/**
+ * What a failed or interrupted restore left behind, as far as Azure shows it: the target VM (with
+ * its NICs and disks) for AlternateLocation, the disks its template names for RestoreDisks, and
+ * the staging blobs. Only what exists is returned.
+ */
+export async function leftoversOf(deps: WorkflowDeps, inputs: VmRestoreInputs, job: RestoreJobView | undefined): Promise<RestoredResources> {
+    const { arm } = deps;
+    const bag = job?.propertyBag ?? {};
+    const blobCandidates = [bagValue(bag, "Config Blob Uri"), bagValue(bag, "Template Blob Uri")].filter((x): x is string => !!x);
+    const found: RestoredResources = { dataDisks: [], networkInterfaceIds: [], blobUris: [] };
+    found.blobUris = await existingBlobs(arm, { ...found, blobUris: blobCandidates });
+    if (inputs.restoreType === "AlternateLocation") {
+        const vmId = targetVmIdOf(inputs);
+        if (await resourceExists(arm, vmId, API_VERSIONS.virtualMachines)) Object.assign(found, await resourcesOfVm(arm, vmId));
+        return found;
+    }
+    const template = bagValue(bag, "Template Blob Uri");
+    if (template && found.blobUris.includes(template)) {
+        const disks = await disksFromTemplate(arm, template, inputs.targetResourceGroupId);
+        const exists = async (id?: string) => !!id && (await resourceExists(arm, id, API_VERSIONS.disks));
+        if (await exists(disks.osDiskId)) found.osDiskId = disks.osDiskId;
+        for (const d of disks.dataDisks) if (await exists(d.diskId)) found.dataDisks.push(d);
+    }
+    return found;
+}
+
+export function isEmpty(r: RestoredResources): boolean {
+    return !r.vmId && allDiskIds(r).length === 0 && r.networkInterfaceIds.length === 0 && r.blobUris.length === 0;
+}
+
+/** The restored resources as output fields. */
+export function restoredAsOutputs(r: RestoredResources, job: RestoreJobView | undefined): Partial<VmRestoreOutputs> {
+    const bag = job?.propertyBag ?? {};
+    const [config, template] = [bagValue(bag, "Config Blob Uri"), bagValue(bag, "Template Blob Uri")];
+    const configBlobUri = config && r.blobUris.includes(config) ? config : undefined;
+    const templateBlobUri = template && r.blobUris.includes(template) ? template : undefined;
+    return {
+        restoredDiskIds: allDiskIds(r), osDiskId: r.osDiskId, dataDisks: r.dataDisks, restoredVmId: r.vmId,
+        networkInterfaceIds: r.networkInterfaceIds, configBlobUri, templateBlobUri,
     };
 }
 

@@ -30,6 +30,8 @@ export interface VmRestoreArgs {
     timeoutMinutes?: pulumi.Input<number>;
     /** Remove the restore's config/template blobs from the staging account on delete (default true). */
     deleteStagingBlobs?: pulumi.Input<boolean>;
+    /** On timeout, also cancel the restore job in Azure (default false: it keeps running, and the next up resumes it). */
+    cancelOnTimeout?: pulumi.Input<boolean>;
 }
 
 export class VmRestore extends pulumi.dynamic.Resource {
@@ -58,13 +60,15 @@ export class VmRestore extends pulumi.dynamic.Resource {
     declare public readonly timeToRestoreSeconds: pulumi.Output<number>;
     /** Restored resources a refresh found deleted outside Pulumi (the next up restores again). */
     declare public readonly missingResourceIds: pulumi.Output<string[] | undefined>;
+    /** True while a restore started in Azure has not finished: the next up resumes it. */
+    declare public readonly restoreIncomplete: pulumi.Output<boolean | undefined>;
 
     constructor(name: string, args: VmRestoreArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = [
             "jobId", "jobStatus", "jobStartTime", "jobEndTime", "jobDuration", "jobDurationSeconds", "warnings",
             "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
             "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
-            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds",
+            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete",
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
