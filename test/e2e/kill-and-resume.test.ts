@@ -1,0 +1,71 @@
+/**
+ * `pulumi up` killed with SIGKILL mid-restore, then run again: the restore job already started is
+ * adopted, never started a second time (the emulator's request log holds one restore POST).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawn } from "child_process";
+import { createEngineStack } from "../../scripts/engine-workspace";
+import { EmulatorFixture } from "../provider/emulator-fixture";
+import { restoreProgram } from "./fixtures/restore-program";
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await check())) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+    }
+}
+
+describe("pulumi up killed mid-restore, then run again", function () {
+    this.timeout(5 * 60_000);
+    const fx = new EmulatorFixture();
+    before(() => fx.start(300)); // an hour-long job takes 12 s: long enough to kill the run mid-restore
+    after(() => fx.stop());
+    beforeEach(() => fx.reset());
+
+    for (const machine of ["the same machine (local checkpoint)", "another machine (Azure's job list)"]) {
+        it(`adopts the running job on ${machine}: one restore POST in all`, async () => {
+            const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-kill-"));
+            try {
+                const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "fixtures", "run-up.ts")], {
+                    env: { ...process.env, EMULATOR_URL: fx.url, ENGINE_BASE_DIR: baseDir },
+                    detached: true, // its own process group: the kill takes the engine and provider with it
+                    stdio: ["ignore", "pipe", "pipe"],
+                });
+                let output = "";
+                child.stdout!.on("data", (d) => (output += d));
+                child.stderr!.on("data", (d) => (output += d));
+                const exited = new Promise((r) => child.on("exit", r));
+                // Kill once Azure has accepted the restore and the job is running.
+                await waitFor("the restore job to start", async () => /restore accepted: job|job InProgress/.test(output), 120_000);
+                process.kill(-child.pid!, "SIGKILL");
+                await exited;
+                assert.equal((await fx.restorePosts()).length, 1);
+                const running = (await fx.admin<{ jobs: { status: string }[] }>("GET", "jobs")).jobs;
+                assert.ok(running.some((j) => j.status === "InProgress"), "the job goes on in Azure after the kill");
+                if (machine.startsWith("another")) fs.rmSync(path.join(baseDir, "home", "vmrestore"), { recursive: true, force: true });
+
+                const engine = await createEngineStack({
+                    projectName: "vmrestore-kill", stackName: "kill", baseDir,
+                    program: restoreProgram(fx.url),
+                    envVars: { PULUMI_HOME: path.join(baseDir, "home") },
+                });
+                // The killed run left the stack locked; `pulumi cancel` releases it, as the error says.
+                await engine.stack.cancel();
+                let second = "";
+                const up = await engine.stack.up({ color: "never", onOutput: (s) => (second += s) });
+                assert.equal(up.summary.result, "succeeded");
+                assert.match(second, machine.startsWith("another") ? /adopting restore job/ : /resuming the restore started at/);
+                assert.equal((await fx.restorePosts()).length, 1, "no second restore POST");
+                assert.equal(up.outputs.restoredDiskIds.value.length, 2);
+                await engine.stack.destroy({ color: "never" });
+                assert.deepEqual(await fx.restoredLeftovers(), []);
+            } finally {
+                fs.rmSync(baseDir, { recursive: true, force: true });
+            }
+        });
+    }
+});
