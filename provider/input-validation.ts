@@ -25,6 +25,11 @@ const NAME_RULES = {
     storageAccount: { re: /^[a-z0-9]{3,24}$/, text: "3-24 lower-case letters or digits" },
 };
 
+/** True when any input is still unknown (preview before its dependencies exist). */
+export function hasUnknowns(inputs: Record<string, unknown>): boolean {
+    return Object.values(inputs).some((v) => v === UNKNOWN);
+}
+
 function isUnknown(v: unknown): boolean {
     return v === UNKNOWN;
 }
@@ -188,7 +193,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);
         else if (timeout <= 0 || timeout > 7 * 24 * 60) fail("timeoutMinutes", `timeoutMinutes must be above 0 and at most 10080 (7 days), got ${timeout}`);
     }
-    for (const k of ["deleteStagingBlobs", "cancelOnTimeout"] as const) {
+    for (const k of ["deleteStagingBlobs", "cancelOnTimeout", "preflight"] as const) {
         const v = inputs[k];
         if (v !== undefined && !isUnknown(v) && typeof v !== "boolean") fail(k, `${k} must be true or false, got ${JSON.stringify(v)}`);
     }

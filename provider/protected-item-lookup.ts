@@ -5,6 +5,7 @@
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
 import { sameResourceId } from "./resource-id";
+import { namedError } from "./errors";
 
 export interface ProtectedItemRef {
     /** Full ARM ID of the protected item. */
@@ -49,8 +50,10 @@ export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourc
         }
         next = page.body?.nextLink;
     }
-    throw new Error(
+    throw namedError(
+        "NotProtected",
         `sourceVmId: the VM ${sourceVmId} is not protected by the vault ${vaultPath} (${seen} Azure VM items listed). ` +
             "Check the vault (vaultId / vaultResourceGroupName + vaultName) and that backup is enabled for this VM.",
+        {},
     );
 }

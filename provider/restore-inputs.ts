@@ -32,6 +32,8 @@ export interface VmRestoreInputs {
     deleteStagingBlobs?: boolean;
     /** When the timeout is reached, cancel the restore job in Azure too (default false: it keeps running). */
     cancelOnTimeout?: boolean;
+    /** Ask Azure in `check` (so in preview) whether the restore can work (default true). */
+    preflight?: boolean;
 }
 
 export interface RestoredDataDiskOutput {
@@ -85,7 +87,7 @@ export const DEFAULT_TIMEOUT_MINUTES = 360;
 export const DEFAULT_RECOVERY_POINT = "latest";
 
 /** Inputs that do not change what is restored: a change to them updates in place. */
-export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint", "timeoutMinutes", "deleteStagingBlobs", "cancelOnTimeout"];
+export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint", "timeoutMinutes", "deleteStagingBlobs", "cancelOnTimeout", "preflight"];
 
 /** Inputs that decide what is restored, and where: a change to them replaces (restores again). */
 export const REPLACING_INPUTS: readonly (keyof VmRestoreInputs)[] = [

@@ -3,7 +3,8 @@
  * credentials, clients or configuration: each method builds what it needs at run time.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs } from "./input-validation";
+import { checkInputs, hasUnknowns } from "./input-validation";
+import { runPreflight } from "./preflight";
 import { createRuntime } from "./provider-runtime";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
 import {
@@ -108,7 +109,12 @@ function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partia
 
 export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds: Props, news: Props) {
-        return checkInputs(news);
+        const result = checkInputs(news);
+        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false) return result;
+        const inputs = pickInputs(result.inputs);
+        const rt = createRuntime({ ...inputs, ...label(news) });
+        const failures = await runPreflight(rt.arm, inputs, (line) => rt.progress.say(line));
+        return { inputs: result.inputs, failures };
     },
 
     async diff(_id: string, olds: Props, news: Props) {

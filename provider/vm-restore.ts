@@ -32,6 +32,8 @@ export interface VmRestoreArgs {
     deleteStagingBlobs?: pulumi.Input<boolean>;
     /** On timeout, also cancel the restore job in Azure (default false: it keeps running, and the next up resumes it). */
     cancelOnTimeout?: pulumi.Input<boolean>;
+    /** Ask Azure during preview whether the restore can work: vault, staging account region and SKU, targets, recovery point (default true). */
+    preflight?: pulumi.Input<boolean>;
 }
 
 export class VmRestore extends pulumi.dynamic.Resource {

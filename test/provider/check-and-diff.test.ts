@@ -9,7 +9,8 @@ const SA = `/subscriptions/${SUB}/resourceGroups/rg-restore/providers/Microsoft.
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-restore`;
 const VNET = `/subscriptions/${SUB}/resourceGroups/rg-restore/providers/Microsoft.Network/virtualNetworks/vnet-restore`;
 
-const disks = { vaultId: VAULT, sourceVmId: VM, restoreType: "RestoreDisks", storageAccountId: SA, targetResourceGroupId: RG };
+// preflight: false — these are the offline rules; pre-flight against Azure has its own tests.
+const disks = { vaultId: VAULT, sourceVmId: VM, restoreType: "RestoreDisks", storageAccountId: SA, targetResourceGroupId: RG, preflight: false };
 const alr = { ...disks, restoreType: "AlternateLocation", targetVmName: "vm-web01-drill", virtualNetworkId: VNET, subnetId: `${VNET}/subnets/isolated` };
 
 async function failuresOf(news: Record<string, unknown>) {

@@ -109,6 +109,26 @@ describe("faults: nothing lost, nothing restored twice", function () {
         assert.equal((await fx.restorePosts()).length, 1);
     });
 
+    it("no SAS or token reaches an error message or the progress output", async () => {
+        const sas = "sv=2024-08-04&se=2026-12-01&sp=r&sig=TOPSECRETSIGNATURE";
+        await fault({ kind: "http", status: 400, always: true, match: { method: "GET", pathContains: "/backupProtectedItems" },
+            body: { error: { code: "BMSUserErrorInvalidInput", message: `Cannot read https://stg.blob.core.windows.net/c/azuredeploy.json?${sas} for this restore` } } });
+        const lines: string[] = [];
+        const log = console.log;
+        console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+        try {
+            await assert.rejects(provider.create(inputs()), (e: Error) => {
+                assert.match(e.message, /BMSUserErrorInvalidInput.*: Cannot read https:\/\/stg\.blob\.core\.windows\.net\/c\/azuredeploy\.json\?…/);
+                assert.ok(!e.message.includes("TOPSECRET") && !e.message.includes("Bearer"), e.message);
+                return true;
+            });
+        } finally {
+            console.log = log;
+        }
+        assert.ok(lines.every((l) => !l.includes("TOPSECRET") && !/Bearer \S/.test(l)));
+        await fx.admin("DELETE", "faults");
+    });
+
     it("an operation that fails is an error with Azure's code and message", async () => {
         await fault({ kind: "operationFailed", code: "UserErrorRequestDisallowedByPolicy", message: "Resource was disallowed by policy." });
         await assert.rejects(provider.create(inputs()), /did not accept the restore: UserErrorRequestDisallowedByPolicy: Resource was disallowed by policy/);

@@ -1,0 +1,95 @@
+/**
+ * Pre-flight checks run from `check` (so `pulumi preview` shows them): what Azure would reject, asked
+ * of Azure before anything is restored. Each failure names the input and the fix. A check that cannot
+ * be made (no network, no permission) is skipped with a note, never a failure: only what Azure
+ * definitely says is wrong fails the preview.
+ */
+import { ArmClient } from "./arm-client";
+import { API_VERSIONS } from "./api-versions";
+import { isAzureRequestError, isKind } from "./errors";
+import { CheckFailure } from "./input-validation";
+import { findProtectedItem } from "./protected-item-lookup";
+import { isRestorableWithoutRehydration, toRecoveryPoint } from "./recovery-point-selector";
+import { VmRestoreInputs } from "./restore-inputs";
+import { eq } from "./resource-id";
+import { vaultPathOf } from "./restore-workflow";
+
+/** Staging accounts Azure Backup accepts: Standard, locally or geo-redundant (not zone-redundant, not premium). */
+const STAGING_SKUS = ["Standard_LRS", "Standard_GRS", "Standard_RAGRS"];
+
+function normalizeLocation(l: string | undefined): string {
+    return (l ?? "").replace(/\s+/g, "").toLowerCase();
+}
+
+export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note: (line: string) => void): Promise<CheckFailure[]> {
+    const failures: CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+
+    /** GET that answers undefined for 404 (a failure the caller reports) and skips on anything else. */
+    async function get<T>(property: string, what: string, id: string, apiVersion: string): Promise<T | "missing" | "unknown"> {
+        try {
+            const res = await arm.get<T>(id, { apiVersion, okStatuses: [404] });
+            return res.status === 404 ? "missing" : res.body;
+        } catch (e) {
+            note(`pre-flight: could not check ${what} for ${property} (${isAzureRequestError(e) ? `${e.status} ${e.code ?? ""}`.trim() : (e as Error).message}); skipped`);
+            return "unknown";
+        }
+    }
+
+    const vaultPath = vaultPathOf(inputs);
+    const vault = await get<{ location?: string }>("vaultId", "the vault", vaultPath, API_VERSIONS.vault);
+    if (vault === "missing") {
+        fail(inputs.vaultId ? "vaultId" : "vaultName", `the Recovery Services vault ${vaultPath} does not exist (or you cannot see it); check the vault's ID, name and resource group`);
+        return failures;
+    }
+    const region = vault === "unknown" ? undefined : normalizeLocation(vault.location);
+
+    const sa = await get<{ location?: string; sku?: { name?: string }; kind?: string }>("storageAccountId", "the staging storage account", inputs.storageAccountId, API_VERSIONS.storage);
+    if (sa === "missing") {
+        fail("storageAccountId", `the staging storage account ${inputs.storageAccountId} does not exist; create it in ${vault === "unknown" ? "the vault's region" : vault.location} (Standard LRS or GRS) or pick another`);
+    } else if (sa !== "unknown") {
+        if (region && normalizeLocation(sa.location) !== region) {
+            fail("storageAccountId", `the staging storage account is in ${sa.location} but the vault is in ${vault !== "unknown" ? vault.location : region}; Azure Backup needs it in the vault's region ("Recovery Services vault and target storage account are in two different regions")`);
+        }
+        const sku = sa.sku?.name ?? "";
+        if (/ZRS$/i.test(sku)) fail("storageAccountId", `the staging storage account is zone-redundant (${sku}); Azure Backup does not restore through ZRS accounts: use a Standard_LRS or Standard_GRS account`);
+        else if (sku && !STAGING_SKUS.some((s) => eq(s, sku))) fail("storageAccountId", `the staging storage account's SKU is ${sku}; Azure Backup stages restores only in ${STAGING_SKUS.join(", ")} accounts`);
+    }
+
+    if (inputs.targetResourceGroupId) {
+        const rg = await get<{ location?: string }>("targetResourceGroupId", "the target resource group", inputs.targetResourceGroupId, API_VERSIONS.resourceGroups);
+        if (rg === "missing") fail("targetResourceGroupId", `the resource group ${inputs.targetResourceGroupId} does not exist; create it first (e.g. with azure-native's ResourceGroup and pass its id)`);
+    }
+
+    if (inputs.restoreType === "AlternateLocation" && inputs.virtualNetworkId && inputs.subnetId) {
+        const vnet = await get<{ location?: string }>("virtualNetworkId", "the virtual network", inputs.virtualNetworkId, API_VERSIONS.network);
+        if (vnet === "missing") fail("virtualNetworkId", `the virtual network ${inputs.virtualNetworkId} does not exist`);
+        else if (vnet !== "unknown") {
+            if (region && normalizeLocation(vnet.location) !== region) {
+                fail("virtualNetworkId", `the virtual network is in ${vnet.location} but a restore to a new VM lands in the vault's region (${vault !== "unknown" ? vault.location : region}); use a network in that region`);
+            }
+            const subnet = await get("subnetId", "the subnet", inputs.subnetId, API_VERSIONS.network);
+            if (subnet === "missing") fail("subnetId", `the subnet ${inputs.subnetId} does not exist in that virtual network`);
+        }
+    }
+
+    let itemPath: string | undefined;
+    try {
+        itemPath = (await findProtectedItem(arm, vaultPath, inputs.sourceVmId)).path;
+    } catch (e) {
+        if (isKind(e, "NotProtected")) fail("sourceVmId", (e as Error).message.replace(/^sourceVmId: /, ""));
+        else note(`pre-flight: could not list the vault's protected items (${isAzureRequestError(e) ? `${e.status} ${e.code ?? ""}`.trim() : (e as Error).message}); skipped`);
+    }
+    const rp = inputs.recoveryPoint ?? "latest";
+    if (itemPath && rp.toLowerCase() !== "latest") {
+        const point = await get<Parameters<typeof toRecoveryPoint>[0]>("recoveryPoint", "the recovery point", `${itemPath}/recoveryPoints/${encodeURIComponent(rp)}`, API_VERSIONS.backup);
+        if (point === "missing") fail("recoveryPoint", `recovery point "${rp}" does not exist for this VM; use "latest" or an ID from \`az backup recoverypoint list\``);
+        else if (point !== "unknown") {
+            const parsed = toRecoveryPoint(point);
+            if (parsed && !isRestorableWithoutRehydration(parsed)) {
+                fail("recoveryPoint", `recovery point ${rp} (${parsed.time}) is only in the archive tier and must be rehydrated first; pick a point in the snapshot or vault tier, or "latest"`);
+            }
+        }
+    }
+    return failures;
+}
