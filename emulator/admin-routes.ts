@@ -1,25 +1,30 @@
 /**
- * The admin API under /admin (not ARM: no api-version, not logged, not subject to faults):
- * request log, reset, seed, clock, resources created by restores, jobs and the fault registry.
- * Documented in docs/emulator.md.
+ * The admin API under /admin (not ARM: no api-version, not logged, not subject to faults, no
+ * token needed): request log, reset, seed, clock, wire format, resources created by restores,
+ * jobs, the fault registry and a token mint for tests. Documented in docs/emulator.md.
  */
 import { ArmError } from "./arm-errors";
 import { EmulatorState } from "./emulator-state";
+import { AuthMode, EntraIdentity } from "./entra-id";
 import { FaultRegistry, FaultSpecError, FAULT_KINDS } from "./faults";
 import { JobClock } from "./job-clock";
 import { RestoreJob } from "./restore-job";
-import { RequestLog } from "./request-log";
+import { RequestKind, RequestLog } from "./request-log";
 import { removeResource } from "./resource-lifecycle";
 import { Router } from "./router";
 import { parseSeed, Seed, SeedError } from "./seed";
+import { isWireFormat, WireFormat } from "./wire-format";
 
 export interface AdminContext {
   state(): EmulatorState;
   faults: FaultRegistry;
   log: RequestLog;
   clock: JobClock;
-  /** Back to the seed state (or to a new seed): resources, jobs, operations, log, faults, rate limits. */
+  identity: EntraIdentity;
+  auth: AuthMode;
+  /** Back to the seed state (or to a new seed): resources, jobs, operations, log, faults, rate limits, wire format. */
   reset(seed?: Seed): void;
+  setWireFormat(format: WireFormat): void;
 }
 
 export function registerAdminRoutes(router: Router, admin: AdminContext): void {
@@ -33,14 +38,28 @@ export function registerAdminRoutes(router: Router, admin: AdminContext): void {
         subscriptionId: s.seed.subscriptionId,
         tenantId: s.seed.tenantId,
         clock: { speed: admin.clock.speed },
-        endpoints: ["/admin/requests", "/admin/reset", "/admin/seed", "/admin/clock", "/admin/resources", "/admin/jobs", "/admin/faults"],
+        wireFormat: s.wireFormat,
+        auth: admin.auth,
+        identity: {
+          authorityHost: s.baseUrl,
+          authority: admin.identity.authority(),
+          issuer: admin.identity.issuer(),
+          tokenEndpoint: `${admin.identity.authority()}/oauth2/v2.0/token`,
+          tokenLifetimeSeconds: admin.identity.tokenLifetimeSeconds,
+          clientIds: admin.identity.principals().map((sp) => sp.clientId),
+          armAudiences: admin.identity.audiences("arm"),
+          storageAudiences: admin.identity.audiences("storage"),
+        },
+        endpoints: ["/admin/requests", "/admin/reset", "/admin/seed", "/admin/clock", "/admin/wire-format", "/admin/tokens", "/admin/resources", "/admin/jobs", "/admin/faults"],
       },
     };
   });
 
   router.add("GET", "/admin/requests", (req) => {
     const since = Number(req.query.since ?? 0);
-    return { status: 200, body: { requests: admin.log.list(Number.isFinite(since) ? since : 0) } };
+    const kind = req.query.kind;
+    if (kind !== undefined && kind !== "arm" && kind !== "blob" && kind !== "identity") throw new ArmError(400, "InvalidKind", "kind must be arm, blob or identity.");
+    return { status: 200, body: { requests: admin.log.list(Number.isFinite(since) ? since : 0, kind as RequestKind | undefined) } };
   });
   router.add("DELETE", "/admin/requests", () => {
     admin.log.clear();
@@ -82,6 +101,30 @@ export function registerAdminRoutes(router: Router, admin: AdminContext): void {
     }
     admin.state().tick();
     return { status: 200, body: clockView() };
+  });
+
+  router.add("GET", "/admin/wire-format", () => ({ status: 200, body: { wireFormat: admin.state().wireFormat } }));
+  router.add("POST", "/admin/wire-format", (req) => {
+    const body = req.body as { wireFormat?: unknown } | undefined;
+    if (!body || typeof body !== "object" || !isWireFormat(body.wireFormat)) throw new ArmError(400, "InvalidWireFormat", "The body must be {\"wireFormat\": \"spec\" | \"live\"}.");
+    admin.setWireFormat(body.wireFormat);
+    return { status: 200, body: { wireFormat: admin.state().wireFormat } };
+  });
+
+  // A token without the OAuth dance (curl drills, tests): {clientId?, audience?, expiresInSeconds?}.
+  // expiresInSeconds may be 0 or negative for an already expired token.
+  router.add("POST", "/admin/tokens", (req) => {
+    const body = (req.body ?? {}) as { clientId?: unknown; audience?: unknown; expiresInSeconds?: unknown };
+    if (typeof body !== "object" || Array.isArray(body)) throw new ArmError(400, "InvalidTokenRequest", "The body must be {clientId?, audience?, expiresInSeconds?}.");
+    const sps = admin.identity.principals();
+    const clientId = body.clientId === undefined ? sps[0]?.clientId : body.clientId;
+    if (typeof clientId !== "string" || !admin.identity.principal(clientId)) throw new ArmError(400, "InvalidTokenRequest", `clientId must be one of the seed's servicePrincipals (${sps.map((sp) => sp.clientId).join(", ") || "none"}).`);
+    const audience = body.audience === undefined ? admin.state().baseUrl : body.audience;
+    if (typeof audience !== "string" || audience === "") throw new ArmError(400, "InvalidTokenRequest", "audience must be a non-empty string.");
+    const lifetime = body.expiresInSeconds === undefined ? admin.identity.tokenLifetimeSeconds : body.expiresInSeconds;
+    if (typeof lifetime !== "number" || !Number.isFinite(lifetime)) throw new ArmError(400, "InvalidTokenRequest", "expiresInSeconds must be a finite number.");
+    const { token, claims } = admin.identity.issueToken(clientId, audience, lifetime);
+    return { status: 200, body: { token_type: "Bearer", access_token: token, expires_on: claims.exp, claims } };
   });
 
   router.add("GET", "/admin/resources", (req) => {

@@ -1,49 +1,9 @@
 /**
- * The response headers every ARM answer carries: request and correlation IDs and the
- * subscription's remaining reads/writes (x-ms-ratelimit-remaining-subscription-reads/-writes),
- * counted per subscription per real hour. With rate limits enforced, an exhausted budget answers
- * 429 with Retry-After.
+ * The identity headers every ARM answer carries: request, correlation, routing and client
+ * request IDs, and no-cache. (The remaining-reads/-writes headers come from emulator/arm-throttle.ts.)
  */
 import { IncomingHttpHeaders } from "http";
 import { randomUUID } from "crypto";
-
-export class RateLimiter {
-  private windows = new Map<string, { startMs: number; reads: number; writes: number }>();
-
-  constructor(
-    private readonly readsPerHour = 12000,
-    private readonly writesPerHour = 1200,
-    readonly enforce = false,
-  ) {}
-
-  /** Counts one request; returns the header to add and whether the budget was already spent. */
-  consume(subscriptionId: string, isRead: boolean, nowMs: number = Date.now()): { header: string; remaining: number; exhausted: boolean; retryAfterSeconds: number } {
-    const key = subscriptionId.toLowerCase();
-    let w = this.windows.get(key);
-    if (!w || nowMs - w.startMs >= 3600_000) {
-      w = { startMs: nowMs, reads: 0, writes: 0 };
-      this.windows.set(key, w);
-    }
-    const limit = isRead ? this.readsPerHour : this.writesPerHour;
-    const used = isRead ? w.reads : w.writes;
-    const exhausted = used >= limit;
-    if (!exhausted) {
-      if (isRead) w.reads++;
-      else w.writes++;
-    }
-    const remaining = Math.max(0, limit - (isRead ? w.reads : w.writes));
-    return {
-      header: isRead ? "x-ms-ratelimit-remaining-subscription-reads" : "x-ms-ratelimit-remaining-subscription-writes",
-      remaining,
-      exhausted,
-      retryAfterSeconds: Math.max(1, Math.ceil((w.startMs + 3600_000 - nowMs) / 1000)),
-    };
-  }
-
-  reset(): void {
-    this.windows.clear();
-  }
-}
 
 /** x-ms-request-id, x-ms-correlation-request-id (echoing the client's), x-ms-client-request-id (echoed). */
 export function armIdentityHeaders(requestHeaders: IncomingHttpHeaders): Record<string, string> {

@@ -5,7 +5,8 @@
 import { randomUUID } from "crypto";
 import { ProtectedItemRecord, VaultRecord, shortContainerName } from "./backup-catalog";
 import { JOB_RESOURCE_TYPE, JobRecord, jobResourceId } from "./job-record";
-import { armTimestamp, isoDuration } from "./time-format";
+import { armTimestamp } from "./time-format";
+import { jobDuration, taskDuration, WireFormat } from "./wire-format";
 
 export class BackupHistoryJob implements JobRecord {
   readonly id = randomUUID();
@@ -28,7 +29,7 @@ export class BackupHistoryJob implements JobRecord {
     return "Completed";
   }
 
-  render(detailed: boolean): Record<string, any> {
+  render(detailed: boolean, format: WireFormat = "spec"): Record<string, any> {
     const end = this.start + this.durationSeconds * 1000;
     const properties: Record<string, any> = {
       jobType: "AzureIaaSVMJob",
@@ -39,7 +40,7 @@ export class BackupHistoryJob implements JobRecord {
       startTime: armTimestamp(this.start),
       endTime: armTimestamp(end),
       activityId: this.activityId,
-      duration: isoDuration(this.durationSeconds),
+      duration: jobDuration(format, this.durationSeconds),
       actionsInfo: [],
       errorDetails: [],
       virtualMachineVersion: "Compute",
@@ -50,12 +51,12 @@ export class BackupHistoryJob implements JobRecord {
       const snapshotEnd = this.start + Math.min(this.durationSeconds, 300) * 1000;
       properties.extendedInfo = {
         tasksList: [
-          { taskId: "Take Snapshot", startTime: armTimestamp(this.start), endTime: armTimestamp(snapshotEnd), duration: isoDuration((snapshotEnd - this.start) / 1000), status: "Completed", progressPercentage: 100 },
-          { taskId: "Transfer data to vault", startTime: armTimestamp(snapshotEnd), endTime: armTimestamp(end), duration: isoDuration((end - snapshotEnd) / 1000), status: "Completed", progressPercentage: 100 },
+          { taskId: "Take Snapshot", startTime: armTimestamp(this.start), endTime: armTimestamp(snapshotEnd), duration: taskDuration(format, (snapshotEnd - this.start) / 1000), status: "Completed", progressPercentage: 100 },
+          { taskId: "Transfer data to vault", startTime: armTimestamp(snapshotEnd), endTime: armTimestamp(end), duration: taskDuration(format, (end - snapshotEnd) / 1000), status: "Completed", progressPercentage: 100 },
         ],
         propertyBag: { "VM Name": this.entityFriendlyName, "Backup Size": `${10240 + (this.start % 4096)} MB` },
         progressPercentage: 100,
-        estimatedRemainingDuration: "PT0S",
+        estimatedRemainingDuration: jobDuration(format, 0),
       };
     }
     return { id: jobResourceId(this.vault, this.id), name: this.id, type: JOB_RESOURCE_TYPE, properties };

@@ -19,9 +19,9 @@ import { armTimestamp } from "./time-format";
 
 const VAULT = "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.RecoveryServices/vaults/:vault";
 const ITEM = `${VAULT}/backupFabrics/:fabric/protectionContainers/:container/protectedItems/:item`;
-/** The api-version the service writes into the polling URLs it hands out (older than the request's). */
-const POLLING_API_VERSION = "2020-09-01";
-const JOB_POLLING_API_VERSION = "2017-07-01";
+/** The api-version the live service writes into the polling URLs it hands out (older than the request's). */
+const LIVE_POLLING_API_VERSION = "2020-09-01";
+const LIVE_JOB_POLLING_API_VERSION = "2017-07-01";
 
 export function registerBackupRoutes(router: Router, state: () => EmulatorState, faults: FaultRegistry): void {
   router.add("GET", VAULT, (req) => {
@@ -71,15 +71,16 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     const to = timeClause(clauses, "endDate");
     const points = item.recoveryPoints
       .filter((rp) => (from === undefined || rp.timeMs >= from) && (to === undefined || rp.timeMs <= to))
-      .map((rp) => renderRecoveryPoint(item, rp));
+      .map((rp) => renderRecoveryPoint(item, rp, s.wireFormat));
     const page = paginate(points, req.query, s.pageSize, s.baseUrl, req.path);
     return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
   });
 
   router.add("GET", `${ITEM}/recoveryPoints/:rp`, (req) => {
-    const { item } = resolveItem(state(), req);
+    const s = state();
+    const { item } = resolveItem(s, req);
     const rp = resolveRecoveryPoint(item, req.params.rp);
-    return { status: 200, body: renderRecoveryPoint(item, rp) };
+    return { status: 200, body: renderRecoveryPoint(item, rp, s.wireFormat) };
   });
 
   router.add("POST", `${ITEM}/recoveryPoints/:rp/restore`, (req) => {
@@ -109,12 +110,13 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
       },
       req.simNow,
     );
-    const base = `${s.baseUrl}${itemPollingPath(item)}`;
+    const base = `${s.baseUrl}${itemPollingPath(s, item)}`;
+    const apiVersion = pollingApiVersion(s, req, LIVE_POLLING_API_VERSION);
     return {
       status: 202,
       headers: {
-        Location: `${base}/operationResults/${operation.id}?api-version=${POLLING_API_VERSION}`,
-        "Azure-AsyncOperation": `${base}/operationsStatus/${operation.id}?api-version=${POLLING_API_VERSION}`,
+        Location: `${base}/operationResults/${operation.id}?api-version=${apiVersion}`,
+        "Azure-AsyncOperation": `${base}/operationsStatus/${operation.id}?api-version=${apiVersion}`,
         "Retry-After": String(retryAfterSeconds(s.clock)),
       },
     };
@@ -130,7 +132,8 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     const s = state();
     const { vault, item } = resolveItem(s, req);
     const op = resolveOperation(s, vault, req.params.op);
-    return operationResult(s, op.status, op.error, `${s.baseUrl}${itemPollingPath(item)}/operationResults/${op.id}?api-version=${POLLING_API_VERSION}`);
+    const self = `${s.baseUrl}${itemPollingPath(s, item)}/operationResults/${op.id}?api-version=${pollingApiVersion(s, req, LIVE_POLLING_API_VERSION)}`;
+    return operationResult(s, op.status, op.error, self, renderProtectedItem(item));
   });
 
   router.add("GET", `${VAULT}/backupOperations/:op`, (req) => {
@@ -143,7 +146,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     const s = state();
     const vault = resolveVault(s, req);
     const op = resolveOperation(s, vault, req.params.op);
-    return operationResult(s, op.status, op.error, `${s.baseUrl}/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}/backupOperationResults/${op.id}?api-version=${POLLING_API_VERSION}`);
+    return operationResult(s, op.status, op.error, `${s.baseUrl}${vaultPath(vault)}/backupOperationResults/${op.id}?api-version=${pollingApiVersion(s, req, LIVE_POLLING_API_VERSION)}`);
   });
 
   router.add("GET", `${VAULT}/backupJobs`, (req) => {
@@ -160,7 +163,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
       .jobs(vault)
       .filter((j) => (from === undefined || j.startMs() >= from) && (to === undefined || j.startMs() <= to))
       .filter((j) => eq("operation", j.operation) && eq("status", j.status()) && eq("backupManagementType", j.backupManagementType) && eq("entityFriendlyName", j.entityFriendlyName) && eq("jobId", j.id))
-      .map((j) => j.render(false));
+      .map((j) => j.render(false, s.wireFormat));
     const page = paginate(jobs, req.query, s.pageSize, s.baseUrl, req.path);
     return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
   });
@@ -170,7 +173,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     const vault = resolveVault(s, req);
     const job = s.findJob(vault, req.params.job);
     if (!job) throw jobNotFound(req.params.job, vault);
-    return { status: 200, body: job.render(true) };
+    return { status: 200, body: job.render(true, s.wireFormat) };
   });
 
   router.add("POST", `${VAULT}/backupJobs/:job/cancel`, (req) => {
@@ -185,7 +188,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     return {
       status: 202,
       headers: {
-        Location: `${s.baseUrl}${vaultPath(vault)}/backupJobs/${job.id}/operationResults/${op.id}?api-version=${JOB_POLLING_API_VERSION}`,
+        Location: `${s.baseUrl}${vaultPath(vault)}/backupJobs/${job.id}/operationResults/${op.id}?api-version=${pollingApiVersion(s, req, LIVE_JOB_POLLING_API_VERSION)}`,
         "Retry-After": String(retryAfterSeconds(s.clock)),
       },
     };
@@ -198,7 +201,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     if (!job) throw jobNotFound(req.params.job, vault);
     const op = s.operations.get(req.params.op);
     if (!op || op.kind !== "cancel" || op.jobId !== job.id) throw operationNotFound(req.params.op);
-    return operationResult(s, op.status, op.error, `${s.baseUrl}${vaultPath(vault)}/backupJobs/${job.id}/operationResults/${op.id}?api-version=${JOB_POLLING_API_VERSION}`);
+    return operationResult(s, op.status, op.error, `${s.baseUrl}${vaultPath(vault)}/backupJobs/${job.id}/operationResults/${op.id}?api-version=${pollingApiVersion(s, req, LIVE_JOB_POLLING_API_VERSION)}`);
   });
 }
 
@@ -248,19 +251,33 @@ function jobNotFound(id: string, vault: VaultRecord): ArmError {
   return new ArmError(404, "ResourceNotFound", `The job '${id}' was not found in vault '${vault.name}'.`);
 }
 
-/** operationResults semantics: 202 + Location + Retry-After while running, 204 when done, the error when failed. */
-function operationResult(s: EmulatorState, status: string, error: { code: string; message: string; httpStatus?: number } | undefined, selfUrl: string): Reply {
+/**
+ * operationResults semantics: 202 + Location + Retry-After while running, the error when failed;
+ * when done 200 (with `doneBody`, if the spec gives the 200 one) in spec mode, 204 without a body
+ * in live mode.
+ */
+function operationResult(s: EmulatorState, status: string, error: { code: string; message: string; httpStatus?: number } | undefined, selfUrl: string, doneBody?: unknown): Reply {
   if (status === "InProgress") return { status: 202, headers: { Location: selfUrl, "Retry-After": String(retryAfterSeconds(s.clock)) } };
   if (status === "Failed" && error) throw new ArmError(error.httpStatus ?? 400, error.code, error.message);
-  return { status: 204 };
+  if (s.wireFormat === "live") return { status: 204 };
+  return { status: 200, ...(doneBody !== undefined ? { body: doneBody } : {}) };
+}
+
+/** The api-version written into polling URLs: the request's (spec) or an older fixed one (live). */
+function pollingApiVersion(s: EmulatorState, req: ApiRequest, live: string): string {
+  return s.wireFormat === "live" ? live : encodeURIComponent(req.query["api-version"] ?? live);
 }
 
 function vaultPath(vault: VaultRecord): string {
   return `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}`;
 }
 
-/** The item path as the polling URLs spell it (lower-case `iaasvmcontainer;` / `vm;`, `iaasVMContainerV2`, like the examples). */
-function itemPollingPath(item: ProtectedItemRecord): string {
+/**
+ * The item path as the polling URLs spell it: the item ID's own casing in spec mode; in live mode
+ * the service's mixed casing (`iaasvmcontainer;iaasVMContainerV2;…`, `vm;iaasVMContainerV2;…`).
+ */
+function itemPollingPath(s: EmulatorState, item: ProtectedItemRecord): string {
+  if (s.wireFormat !== "live") return item.id;
   const tail = item.containerName.split(";").slice(2).join(";");
   return `${vaultPath(item.vault)}/backupFabrics/Azure/protectionContainers/iaasvmcontainer;iaasVMContainerV2;${tail}/protectedItems/vm;iaasVMContainerV2;${tail}`;
 }

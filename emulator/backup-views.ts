@@ -4,6 +4,7 @@
  */
 import { ProtectedItemRecord, RecoveryPointRecord, shortContainerName } from "./backup-catalog";
 import { armTimestamp } from "./time-format";
+import { tierDetail, WireFormat } from "./wire-format";
 
 export const PROTECTED_ITEM_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems";
 export const RECOVERY_POINT_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints";
@@ -47,7 +48,7 @@ function newestArchived(item: ProtectedItemRecord): RecoveryPointRecord | undefi
   return item.recoveryPoints.find((rp) => rp.tiers.some((t) => t.type === "ArchivedRP"));
 }
 
-export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPointRecord): Record<string, any> {
+export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPointRecord, format: WireFormat = "spec"): Record<string, any> {
   const vm = rp.vm;
   const disks = [vm.osDisk, ...vm.dataDisks];
   const premium = disks.filter((d) => /^premium/i.test(d.sku)).length;
@@ -60,7 +61,7 @@ export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPoint
     sourceVMStorageType: premium === 0 ? "NormalStorage" : premium === disks.length ? "PremiumVMOnPremiumStorage" : "PremiumVMOnPartialPremiumStorage",
     isSourceVMEncrypted: false,
     isInstantIlrSessionActive: false,
-    recoveryPointTierDetails: rp.tiers.map((t) => ({ type: t.type, status: t.status })),
+    recoveryPointTierDetails: rp.tiers.map((t) => tierDetail(format, t.type, t.status)),
     isManagedVirtualMachine: true,
     virtualMachineSize: vm.vmSize,
     originalStorageAccountOption: false,

@@ -3,7 +3,8 @@
  * unmanaged restore) at {baseUrl}/blob/{account}/{container}/{blob}. GET/HEAD read a blob,
  * DELETE removes it (202, like Delete Blob); GET ...{container}?restype=container&comp=list lists
  * a container, DELETE ...{container}?restype=container removes it. Errors use the storage
- * service's XML error body and x-ms-error-code header.
+ * service's XML error body and x-ms-error-code header. With auth "entra" every call needs a
+ * bearer token for https://storage.azure.com (checked in app.ts, see emulator/entra-id.ts).
  */
 import { createHash } from "crypto";
 import { EmulatorState } from "./emulator-state";
@@ -69,11 +70,13 @@ function storageHeaders(): Record<string, string> {
   return { "x-ms-version": STORAGE_VERSION, Date: new Date().toUTCString() };
 }
 
-function storageError(status: number, code: string, message: string): Reply {
+/** The storage service's XML error (with an AuthenticationErrorDetail for authentication failures). */
+export function storageError(status: number, code: string, message: string, authenticationErrorDetail?: string): Reply {
+  const detail = authenticationErrorDetail !== undefined ? `<AuthenticationErrorDetail>${escapeXml(authenticationErrorDetail)}</AuthenticationErrorDetail>` : "";
   return {
     status,
     headers: { ...storageHeaders(), "x-ms-error-code": code },
-    text: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}\nTime:${new Date().toISOString()}</Message></Error>`,
+    text: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}\nTime:${new Date().toISOString()}</Message>${detail}</Error>`,
     contentType: "application/xml",
   };
 }

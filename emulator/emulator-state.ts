@@ -16,6 +16,7 @@ import { buildWorld, World } from "./world-builder";
 import { BlobStore } from "./blob-store";
 import { BackupCatalog, VaultRecord } from "./backup-catalog";
 import { ResourceStore } from "./resource-store";
+import { WireFormat } from "./wire-format";
 
 export interface RestoreFaults {
   outcome?: JobOutcome;
@@ -32,6 +33,8 @@ export class EmulatorState {
   private historyJobs: JobRecord[] = [];
   restoreJobs: RestoreJob[] = [];
   operations = new OperationRegistry();
+  /** How responses render durations, enums, polling URLs and finished operationResults (emulator/wire-format.ts). */
+  wireFormat: WireFormat = "spec";
 
   constructor(seed: Seed, readonly baseUrl: string, readonly clock: JobClock) {
     this.load(seed);

@@ -5,7 +5,8 @@
  * N-1 matching calls) or `after` (skip that many), `always: true` (never runs out).
  *
  * Each kind belongs to a stage: "request" kinds act on any ARM/blob HTTP request before (or,
- * with when:"after", instead of the response of) the route; "restore" kinds are consumed by a
+ * with when:"after", instead of the response of) the route — and on the identity (token)
+ * endpoints only when their `match` names a path; "restore" kinds are consumed by a
  * restore trigger and shape the operation or job it creates. New kinds register in FAULT_KINDS.
  */
 import { randomUUID } from "crypto";
@@ -64,6 +65,13 @@ export const FAULT_KINDS: Record<string, FaultKindDefinition> = {
     stage: "request",
     validate: (s) => (typeof s.ms === "number" && s.ms >= 0 ? [] : ["ms must be a number >= 0"]),
   },
+  tokenRejected: {
+    stage: "request",
+    validate: (s) => [
+      ...(s.code === undefined || (typeof s.code === "string" && s.code !== "") ? [] : ["code must be a non-empty string (default ExpiredAuthenticationToken)"]),
+      ...(s.message === undefined || typeof s.message === "string" ? [] : ["message must be a string"]),
+    ],
+  },
   jobOutcome: {
     stage: "restore",
     validate: (s) => [
@@ -93,6 +101,11 @@ export interface FaultContext {
   method: string;
   /** Path without query. */
   path: string;
+  /**
+   * Only faults whose match names a path (pathContains / pathRegex) apply: the identity (token)
+   * endpoints, so that a catch-all fault meant for ARM does not break getting a token.
+   */
+  pathMatchRequired?: boolean;
 }
 
 export class FaultRegistry {
@@ -153,6 +166,7 @@ export class FaultRegistry {
     for (const f of this.faults) {
       if (FAULT_KINDS[f.spec.kind]?.stage !== stage) continue;
       if (kinds && !kinds.includes(f.spec.kind)) continue;
+      if (ctx.pathMatchRequired && !(f.spec.match?.pathContains || f.spec.match?.pathRegex)) continue;
       if (!matches(f.spec.match, ctx)) continue;
       if (f.skip > 0) {
         f.skip--;

@@ -4,6 +4,7 @@
  * (emulator/backup-history-job.ts).
  */
 import { VaultRecord } from "./backup-catalog";
+import { WireFormat } from "./wire-format";
 
 export interface JobRecord {
   /** The job name (a GUID). */
@@ -15,8 +16,8 @@ export interface JobRecord {
   /** Wall-clock start, ms since epoch. */
   startMs(): number;
   status(): string;
-  /** JobResource JSON; `detailed` adds extendedInfo (JobDetails_Get shows it, the list does not). */
-  render(detailed: boolean): Record<string, any>;
+  /** JobResource JSON; `detailed` adds extendedInfo (JobDetails_Get shows it, the list does not); `format` the wire format (default "spec"). */
+  render(detailed: boolean, format?: WireFormat): Record<string, any>;
 }
 
 /** Job IDs as the service writes them (note the capital S of /Subscriptions, as in the official examples). */

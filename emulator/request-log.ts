@@ -1,11 +1,17 @@
 /**
- * The record of every ARM and blob request the emulator answered (admin calls excluded), served
- * by GET /admin/requests so tests and drills can assert what a client sent. The Authorization
- * header's value is never stored. The log keeps the newest 20,000 entries.
+ * The record of every ARM, blob and identity (token endpoint) request the emulator answered
+ * (admin calls excluded), served by GET /admin/requests so tests and drills can assert what a
+ * client sent. Secrets are never stored: the Authorization (and x-ms-authorization-auxiliary)
+ * header values, the client_secret / client_assertion (…) fields of token requests and the
+ * sig / access_token / client_secret / code query parameters are replaced by "[redacted]". The log keeps the newest 20,000 entries.
  */
+
+/** What a request was for: Azure Resource Manager, the blob endpoint, or the Entra ID–like identity endpoints. */
+export type RequestKind = "arm" | "blob" | "identity";
 
 export interface LoggedRequest {
   seq: number;
+  kind: RequestKind;
   time: string;
   method: string;
   /** Decoded path, without the query. */
@@ -27,13 +33,14 @@ export class RequestLog {
   private entries: LoggedRequest[] = [];
   private seq = 0;
 
-  start(method: string, path: string, query: Record<string, string>, headers: Record<string, string | string[] | undefined>, requestBody: unknown): LoggedRequest {
+  start(method: string, path: string, query: Record<string, string>, headers: Record<string, string | string[] | undefined>, requestBody: unknown, kind: RequestKind = "arm"): LoggedRequest {
     const entry: LoggedRequest = {
       seq: ++this.seq,
+      kind,
       time: new Date().toISOString(),
       method,
       path,
-      query,
+      query: redactQuery(query),
       status: null,
       requestBody,
       headers: redactHeaders(headers),
@@ -43,8 +50,8 @@ export class RequestLog {
     return entry;
   }
 
-  list(sinceSeq = 0): LoggedRequest[] {
-    return this.entries.filter((e) => e.seq > sinceSeq);
+  list(sinceSeq = 0, kind?: RequestKind): LoggedRequest[] {
+    return this.entries.filter((e) => e.seq > sinceSeq && (kind === undefined || e.kind === kind));
   }
 
   clear(): void {
@@ -59,5 +66,21 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     const lower = name.toLowerCase();
     out[lower] = lower === "authorization" || lower === "x-ms-authorization-auxiliary" ? REDACTED : Array.isArray(value) ? value.join(", ") : value;
   }
+  return out;
+}
+
+/** Query parameters that carry credentials (SAS signatures, tokens, secrets). */
+const SECRET_QUERY_PARAMETERS = new Set(["sig", "access_token", "client_secret", "code", "client_assertion"]);
+
+function redactQuery(query: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY_PARAMETERS.has(k.toLowerCase()) ? REDACTED : v;
+  return out;
+}
+
+/** A form body (token request) with its secret fields replaced by "[redacted]". */
+export function redactForm(form: Record<string, string>, secretFields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) out[k] = secretFields.includes(k.toLowerCase()) ? REDACTED : v;
   return out;
 }

@@ -10,7 +10,8 @@ import { randomUUID } from "crypto";
 import { VaultRecord, hasValidTier, shortContainerName } from "./backup-catalog";
 import { JOB_RESOURCE_TYPE, JobRecord, jobResourceId } from "./job-record";
 import { RestorePlan } from "./restore-request";
-import { armTimestamp, isoDuration, usDateTime } from "./time-format";
+import { armTimestamp, usDateTime } from "./time-format";
+import { jobActions, jobDuration, taskDuration, WireFormat } from "./wire-format";
 
 export type RestoreJobStatus = "InProgress" | "Completed" | "CompletedWithWarnings" | "Failed" | "Cancelling" | "Cancelled";
 
@@ -180,7 +181,7 @@ export class RestoreJob implements JobRecord {
     return Math.min(99, Math.floor(total * 100));
   }
 
-  render(detailed: boolean): Record<string, any> {
+  render(detailed: boolean, format: WireFormat = "spec"): Record<string, any> {
     const properties: Record<string, any> = {
       jobType: "AzureIaaSVMJob",
       entityFriendlyName: this.entityFriendlyName,
@@ -190,8 +191,8 @@ export class RestoreJob implements JobRecord {
       startTime: armTimestamp(this.realStartMs),
       ...(this.endAtMs !== undefined ? { endTime: armTimestamp(this.at(this.endAtMs)) } : {}),
       activityId: this.activityId,
-      duration: isoDuration((this.endAtMs ?? this.elapsedMs) / 1000),
-      actionsInfo: this.state === "InProgress" ? ["Cancellable"] : this.state === "Failed" ? ["Retriable"] : [],
+      duration: jobDuration(format, (this.endAtMs ?? this.elapsedMs) / 1000),
+      actionsInfo: jobActions(format, this.state === "InProgress" ? ["Cancellable"] : this.state === "Failed" ? ["Retriable"] : []),
       errorDetails: this.errorDetails.map((e) => ({ ...e, recommendations: [...e.recommendations] })),
       virtualMachineVersion: "Compute",
       containerName: shortContainerName(this.plan.item.containerName),
@@ -199,13 +200,13 @@ export class RestoreJob implements JobRecord {
     };
     if (detailed) {
       const extendedInfo: Record<string, any> = {
-        tasksList: this.renderTasks(),
+        tasksList: this.renderTasks(format),
         propertyBag: { ...this.propertyBag },
         progressPercentage: this.progressPercentage(),
       };
       if (this.state === "InProgress" || this.state === "Cancelling") {
         const remaining = this.stuckAtMs !== undefined ? Math.max(60_000, this.totalMs - this.progressPoint()) : this.totalMs - this.progressPoint();
-        extendedInfo.estimatedRemainingDuration = isoDuration(Math.round(Math.max(0, remaining) / 1000));
+        extendedInfo.estimatedRemainingDuration = jobDuration(format, Math.round(Math.max(0, remaining) / 1000));
       }
       if (this.state === "Failed" && this.errorDetails[0]) extendedInfo.dynamicErrorMessage = this.errorDetails[0].errorString;
       properties.extendedInfo = extendedInfo;
@@ -233,7 +234,7 @@ export class RestoreJob implements JobRecord {
     }
   }
 
-  private renderTasks(): Array<Record<string, any>> {
+  private renderTasks(format: WireFormat): Array<Record<string, any>> {
     const p = this.progressPoint();
     const done = this.state === "Completed" || this.state === "CompletedWithWarnings";
     return this.tasks.map((t) => {
@@ -250,7 +251,7 @@ export class RestoreJob implements JobRecord {
         task.endTime = armTimestamp(this.at(until));
       }
       if (status === "Completed") task.endTime = armTimestamp(this.at(t.endMs));
-      task.duration = isoDuration(status === "NotStarted" ? 0 : Math.max(0, until - t.startMs) / 1000);
+      task.duration = taskDuration(format, status === "NotStarted" ? 0 : Math.max(0, until - t.startMs) / 1000);
       task.status = status;
       task.progressPercentage = status === "Completed" ? 100 : Math.floor(fraction(p, t) * 100);
       return task;

@@ -6,6 +6,7 @@
  * (see docs/emulator.md). `parseSeed` checks a document and fills in defaults.
  */
 import { readFileSync } from "fs";
+import { isWireFormat, WireFormat } from "./wire-format";
 
 export type OsType = "Linux" | "Windows";
 export type RecoveryPointType = "AppConsistent" | "CrashConsistent" | "FileSystemConsistent";
@@ -95,6 +96,18 @@ export interface SeedVirtualMachine {
   recoveryPoints?: SeedRecoveryPoint[];
 }
 
+/**
+ * An application (service principal) of the seed's tenant that may get tokens from the emulator's
+ * Entra ID–like token endpoint with the client credentials grant (auth "entra").
+ */
+export interface SeedServicePrincipal {
+  clientId: string;
+  clientSecret: string;
+  displayName?: string;
+  /** The `oid`/`sub` of its tokens; default derived from the clientId. */
+  objectId?: string;
+}
+
 /** Simulated durations, in simulated seconds. */
 export interface SeedTiming {
   /** Until a triggered restore's operation reports Succeeded (with the jobId). */
@@ -123,11 +136,24 @@ export interface Seed {
   timing?: Partial<SeedTiming>;
   /** Page size of list calls before a nextLink appears; default 50. */
   pageSize?: number;
-  /** Answer 401 when a request has no Authorization header; default false. */
+  /** Answer 401 when a request has no Authorization header; default false. (Auth "entra" validates the token itself.) */
   requireAuthorization?: boolean;
-  /** ARM rate limits per subscription per hour; `enforce` makes exhaustion answer 429 (default false: headers only). */
-  rateLimits?: { readsPerHour?: number; writesPerHour?: number; enforce?: boolean };
+  /**
+   * ARM rate limits: per-subscription token buckets of readsPerHour / writesPerHour tokens refilling
+   * on real time (times `timeScale`); `enforce` makes an empty bucket answer 429 (default false:
+   * headers only). The `throttle` option of startEmulator overrides this.
+   */
+  rateLimits?: { readsPerHour?: number; writesPerHour?: number; enforce?: boolean; timeScale?: number };
+  /** Applications that may get tokens (auth "entra"). */
+  servicePrincipals?: SeedServicePrincipal[];
+  /** "spec" (default) or "live" wire formats (emulator/wire-format.ts); the wireFormat option of startEmulator overrides it. */
+  wireFormat?: WireFormat;
 }
+
+/** The default seed's application: a well-known TEST credential for offline drills against the emulator only. */
+export const DRILL_CLIENT_ID = "00000000-0000-0000-0000-00000000c1d0";
+/** Published on purpose (docs/emulator.md): it opens nothing but a local emulator. Never use it anywhere else. */
+export const DRILL_CLIENT_SECRET = "vmrestore-emulator-drill-secret~NOT-A-REAL-SECRET";
 
 export const DEFAULT_TIMING: SeedTiming = {
   operationAcceptSeconds: 30,
@@ -239,6 +265,7 @@ export function defaultSeed(): Seed {
     pageSize: 50,
     requireAuthorization: false,
     rateLimits: { readsPerHour: 12000, writesPerHour: 1200, enforce: false },
+    servicePrincipals: [{ clientId: DRILL_CLIENT_ID, clientSecret: DRILL_CLIENT_SECRET, displayName: "vmrestore-drill" }],
   };
 }
 
@@ -403,6 +430,37 @@ export function parseSeed(input: unknown): Seed {
     }
   }
   if (seed.pageSize !== undefined && !(Number.isInteger(seed.pageSize) && seed.pageSize > 0)) p("pageSize must be a positive integer");
+  if (seed.wireFormat !== undefined && !isWireFormat(seed.wireFormat)) p("wireFormat must be \"spec\" or \"live\"");
+  if (seed.rateLimits !== undefined) {
+    if (!isObject(seed.rateLimits)) p("rateLimits must be an object {readsPerHour?, writesPerHour?, enforce?, timeScale?}");
+    else {
+      for (const k of ["readsPerHour", "writesPerHour"] as const) {
+        const v = seed.rateLimits[k];
+        if (v !== undefined && !(typeof v === "number" && v >= 1 && Number.isFinite(v))) p(`rateLimits.${k} must be a number >= 1`);
+      }
+      const ts = seed.rateLimits.timeScale;
+      if (ts !== undefined && !(typeof ts === "number" && ts > 0 && Number.isFinite(ts))) p("rateLimits.timeScale must be a number > 0");
+      if (seed.rateLimits.enforce !== undefined && typeof seed.rateLimits.enforce !== "boolean") p("rateLimits.enforce must be a boolean");
+    }
+  }
+  if (seed.servicePrincipals !== undefined) {
+    if (!Array.isArray(seed.servicePrincipals)) p("servicePrincipals must be an array of {clientId, clientSecret, displayName?, objectId?}");
+    else {
+      const clientIds = new Set<string>();
+      seed.servicePrincipals.forEach((sp, i) => {
+        const at = `servicePrincipals[${i}]`;
+        if (!isObject(sp)) return p(`${at} must be an object {clientId, clientSecret, displayName?, objectId?}`);
+        str(sp.clientId, `${at}.clientId`, p);
+        str(sp.clientSecret, `${at}.clientSecret`, p);
+        if (sp.displayName !== undefined) str(sp.displayName, `${at}.displayName`, p);
+        if (sp.objectId !== undefined) str(sp.objectId, `${at}.objectId`, p);
+        if (typeof sp.clientId === "string") {
+          if (clientIds.has(sp.clientId.toLowerCase())) p(`${at}.clientId ${sp.clientId} appears twice`);
+          clientIds.add(sp.clientId.toLowerCase());
+        }
+      });
+    }
+  }
   if (problems.length > 0) throw new SeedError(problems);
   return JSON.parse(JSON.stringify(seed)) as Seed;
 }

@@ -36,6 +36,19 @@ describe("emulator: admin API", () => {
     assert.deepEqual((await call(`${e.url}/admin/requests`)).body.requests, []);
   });
 
+  it("tags log entries with their kind and redacts credentials in query strings", async () => {
+    const e = emu.get();
+    await call(`${e.url}/blob/stgrestore/c/b.json?sv=2023-11-03&sig=SECRETSIGNATURE&se=2030-01-01`);
+    await call(`${e.url}${VAULT}?${API}&access_token=SECRETTOKEN`);
+    const reqs = (await call(`${e.url}/admin/requests`)).body.requests;
+    assert.deepEqual(reqs.map((r: any) => r.kind), ["blob", "arm"]);
+    assert.deepEqual(reqs[0].query, { sv: "2023-11-03", sig: "[redacted]", se: "2030-01-01" });
+    assert.equal(reqs[1].query.access_token, "[redacted]");
+    assert.ok(!JSON.stringify(reqs).includes("SECRET"));
+    assert.deepEqual((await call(`${e.url}/admin/requests?kind=blob`)).body.requests.map((r: any) => r.seq), [reqs[0].seq]);
+    assert.equal((await call(`${e.url}/admin/requests?kind=nope`)).status, 400);
+  });
+
   it("lists restore-created resources (all=true lists everything) and deletes out of band", async () => {
     const e = emu.get();
     assert.deepEqual((await call(`${e.url}/admin/resources`)).body.resources, []);

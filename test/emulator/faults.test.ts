@@ -39,6 +39,72 @@ describe("emulator: fault injection", () => {
       assert.equal(r.body.error.code, "SubscriptionRequestsThrottled");
     });
 
+    it("429 with Retry-After in seconds or as an HTTP date; 500, 502, 503 and 504 with fitting codes", async () => {
+      const e = emu.get();
+      const date = new Date(Date.now() + 5000).toUTCString();
+      await addFault({ kind: "http", status: 429, retryAfter: 3 });
+      await addFault({ kind: "http", status: 429, retryAfter: date });
+      const seconds = await call(vaultUrl(e.url));
+      assert.equal(seconds.status, 429);
+      assert.equal(seconds.headers.get("retry-after"), "3");
+      assert.equal(seconds.body.error.code, "TooManyRequests");
+      const asDate = await call(vaultUrl(e.url));
+      assert.equal(asDate.headers.get("retry-after"), date);
+      for (const [status, code] of [[500, "InternalServerError"], [502, "BadGateway"], [503, "ServiceUnavailable"], [504, "GatewayTimeout"]] as const) {
+        await addFault({ kind: "http", status });
+        const r = await call(vaultUrl(e.url));
+        assert.equal(r.status, status);
+        assert.equal(r.body.error.code, code);
+      }
+    });
+
+    it("tokenRejected answers 401 ExpiredAuthenticationToken with WWW-Authenticate (ARM envelope, or storage XML on blobs)", async () => {
+      const e = emu.get();
+      await addFault({ kind: "tokenRejected", times: 2 });
+      const r = await call(vaultUrl(e.url), { headers: { Authorization: "Bearer anything" } });
+      assert.equal(r.status, 401);
+      assert.equal(r.body.error.code, "ExpiredAuthenticationToken");
+      assert.match(r.body.error.message, /^The access token expiry UTC time '.+' is earlier than current UTC time '.+'\.$/);
+      assert.match(r.headers.get("www-authenticate")!, /^Bearer authorization_uri="http:\/\/127\.0\.0\.1:\d+\/00000000-0000-0000-0000-0000000000aa", error="invalid_token", error_description="The access token expiry UTC time .+"$/);
+      const blob = await call(`${e.url}/blob/stgrestore/c/b.json`);
+      assert.equal(blob.status, 401);
+      assert.equal(blob.headers.get("x-ms-error-code"), "InvalidAuthenticationInfo");
+      assert.ok(blob.headers.get("www-authenticate"));
+      assert.equal((await call(vaultUrl(e.url))).status, 200, "used up");
+      await addFault({ kind: "tokenRejected", code: "InvalidAuthenticationToken", message: "The access token is invalid." });
+      const custom = await call(vaultUrl(e.url));
+      assert.deepEqual(custom.body.error, { code: "InvalidAuthenticationToken", message: "The access token is invalid." });
+      assert.match(custom.headers.get("www-authenticate")!, /error_description="The access token is invalid\."/);
+    });
+
+    it("reaches the token endpoint only when its match names the path", async () => {
+      const e = emu.get();
+      const token = () =>
+        call(`${e.url}/00000000-0000-0000-0000-0000000000aa/oauth2/v2.0/token`, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          rawBody: "grant_type=client_credentials&client_id=00000000-0000-0000-0000-00000000c1d0&client_secret=vmrestore-emulator-drill-secret~NOT-A-REAL-SECRET&scope=https%3A%2F%2Fmanagement.azure.com%2F.default",
+        });
+      await addFault({ kind: "http", status: 503, always: true, match: { method: "POST" } });
+      assert.equal((await token()).status, 200, "a catch-all fault does not break getting a token");
+      await call(`${e.url}/admin/faults`, { method: "DELETE" });
+      await addFault({ kind: "http", status: 503, retryAfter: "2", match: { pathContains: "/oauth2/" } });
+      const r = await token();
+      assert.equal(r.status, 503);
+      assert.equal(r.headers.get("retry-after"), "2");
+      const log = (await call(`${e.url}/admin/requests?kind=identity`)).body.requests;
+      assert.deepEqual(log.map((l: any) => [l.status, l.fault]), [[200, undefined], [503, "http"]]);
+      assert.equal(log[0].requestBody.client_secret, "[redacted]");
+    });
+
+    it("resets the connection after carrying the request out (when: \"after\")", async () => {
+      const e = emu.get();
+      await addFault({ kind: "reset", when: "after", match: { method: "POST", pathContains: "/restore" } });
+      await assert.rejects(triggerRestore(e, "vm-web01", RPS["vm-web01"][0]));
+      const jobs = (await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore");
+      assert.equal(jobs.length, 1, "the restore was accepted although the client saw a reset");
+    });
+
     it("applies on the Nth matching call only, or always", async () => {
       const e = emu.get();
       await addFault({ kind: "http", status: 500, nth: 3, match: { pathContains: "vault-prod" } });

@@ -2,6 +2,7 @@
  * Shared helpers of the emulator tests: seed names, paths, a small fetch wrapper and restore
  * request builders.
  */
+import { request as httpsRequest } from "https";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator/server";
 
 export const SUB = "00000000-0000-0000-0000-000000000001";
@@ -39,7 +40,36 @@ export interface CallResult {
   text: string;
 }
 
-export async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}): Promise<CallResult> {
+/**
+ * The CA that `call` trusts for https:// URLs (set by useEmulator for a tls emulator). The test
+ * process has no NODE_EXTRA_CA_CERTS (it is read at process start), so https calls go through
+ * node:https with this explicit `ca` — TLS verification stays on.
+ */
+let trustedCa: string | undefined;
+export function trustEmulatorCa(pem: string | undefined): void {
+  trustedCa = pem;
+}
+
+/** An Authorization header value `call` sends when the call sets none (auth "entra" tests); reset after each test. */
+let defaultAuthorization: string | undefined;
+export function useAuthorization(value: string | undefined): void {
+  defaultAuthorization = value;
+}
+
+export interface CallInit {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  rawBody?: string;
+  /** CA to trust for this https call (default: the one set by trustEmulatorCa). */
+  ca?: string;
+}
+
+export async function call(url: string, init: CallInit = {}): Promise<CallResult> {
+  if (defaultAuthorization && !Object.keys(init.headers ?? {}).some((k) => k.toLowerCase() === "authorization") && !new URL(url).pathname.startsWith("/admin")) {
+    init = { ...init, headers: { ...(init.headers ?? {}), Authorization: defaultAuthorization } };
+  }
+  if (url.startsWith("https:")) return httpsCall(url, init);
   const res = await fetch(url, {
     method: init.method ?? "GET",
     headers: { ...(init.body !== undefined || init.rawBody !== undefined ? { "Content-Type": "application/json" } : {}), ...(init.headers ?? {}) },
@@ -53,6 +83,33 @@ export async function call(url: string, init: { method?: string; body?: unknown;
     body = undefined;
   }
   return { status: res.status, headers: res.headers, body, text };
+}
+
+function httpsCall(url: string, init: CallInit): Promise<CallResult> {
+  const payload = init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined);
+  const headers: Record<string, string> = { ...(payload !== undefined ? { "Content-Type": "application/json" } : {}), ...(init.headers ?? {}) };
+  if (payload !== undefined) headers["Content-Length"] = String(Buffer.byteLength(payload));
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: init.method ?? "GET", headers, ca: init.ca ?? trustedCa, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: any;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : v);
+        resolve({ status: res.statusCode ?? 0, headers: h, body, text });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
 }
 
 export function restoreDisksBody(vm: string, rp: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -130,10 +187,13 @@ export function useEmulator(opts: EmulatorOptions | (() => EmulatorOptions) = {}
   let emu: RunningEmulator | undefined;
   beforeEach(async () => {
     emu = await startEmulator({ clockSpeed: 36000, ...(typeof opts === "function" ? opts() : opts) });
+    trustEmulatorCa(emu.caCertPem);
   });
   afterEach(async () => {
     await emu?.stop();
     emu = undefined;
+    trustEmulatorCa(undefined);
+    useAuthorization(undefined);
   });
   return {
     get() {

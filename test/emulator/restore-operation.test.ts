@@ -8,15 +8,15 @@ describe("emulator: restore trigger and operation tracking (manual clock)", () =
   const emu = useEmulator(() => ({ clock: manualClock() }));
   const rp = RPS["vm-web01"][0];
 
-  it("answers only 202, with absolute polling URLs on its own base URL, cased like the examples", async () => {
+  it("answers only 202, with absolute polling URLs on its own base URL, cased like the item ID, with the request's api-version (spec mode)", async () => {
     const e = emu.get();
     const r = await triggerRestore(e, "vm-web01", rp);
     assert.equal(r.status, 202);
     assert.equal(r.text, "");
-    const base = `${e.url}${VAULT}/backupFabrics/Azure/protectionContainers/iaasvmcontainer;iaasVMContainerV2;rg-prod;vm-web01/protectedItems/vm;iaasVMContainerV2;rg-prod;vm-web01`;
+    const base = `${e.url}${itemPath("vm-web01")}`;
     const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    assert.match(r.headers.get("location")!, new RegExp(`^${escape(base)}/operationResults/${GUID}\\?api-version=2020-09-01$`));
-    assert.match(r.headers.get("azure-asyncoperation")!, new RegExp(`^${escape(base)}/operationsStatus/${GUID}\\?api-version=2020-09-01$`));
+    assert.match(r.headers.get("location")!, new RegExp(`^${escape(base)}/operationResults/${GUID}\\?api-version=2026-02-01$`));
+    assert.match(r.headers.get("azure-asyncoperation")!, new RegExp(`^${escape(base)}/operationsStatus/${GUID}\\?api-version=2026-02-01$`));
     assert.equal(r.headers.get("retry-after"), "1");
     const opId = /operationsStatus\/([^?]+)/.exec(r.headers.get("azure-asyncoperation")!)![1];
     assert.ok(r.headers.get("location")!.includes(opId));
@@ -60,8 +60,8 @@ describe("emulator: restore trigger and operation tracking (manual clock)", () =
     assert.match(s2.body.properties.jobId, new RegExp(`^${GUID}$`));
     assert.equal(Date.parse(s2.body.endTime) - Date.parse(s2.body.startTime), 30_000);
     const res2 = await call(resultUrl);
-    assert.equal(res2.status, 204);
-    assert.equal(res2.text, "");
+    assert.equal(res2.status, 200, "spec mode: 200 with the protected item, like the official example (live mode: 204)");
+    assert.equal(res2.body.id, itemPath("vm-web01"));
     const vaultOp2 = await call(`${e.url}${VAULT}/backupOperations/${opId}?api-version=2016-12-01`);
     assert.deepEqual(vaultOp2.body, s2.body);
     const job = await getJob(e, s2.body.properties.jobId);
@@ -134,7 +134,7 @@ describe("emulator: restore trigger and operation tracking (manual clock)", () =
     assert.ok(p.extendedInfo.propertyBag["Template Blob Uri"].startsWith(`${e.url}/blob/stgrestore/`));
   });
 
-  it("cancels a running job: Cancelling, then Cancelled, the Location URL 202 then 204, nothing restored", async () => {
+  it("cancels a running job: Cancelling, then Cancelled, the Location URL 202 then 200, nothing restored", async () => {
     const e = emu.get();
     const r = await triggerRestore(e, "vm-web01", rp);
     await advance(e, 600);
@@ -143,7 +143,7 @@ describe("emulator: restore trigger and operation tracking (manual clock)", () =
     assert.equal(cancel.status, 202);
     assert.equal(cancel.headers.get("retry-after"), "1");
     const location = cancel.headers.get("location")!;
-    assert.match(location, new RegExp(`^${e.url}${VAULT}/backupJobs/${jobId}/operationResults/${GUID}\\?api-version=2017-07-01$`.replace(/\./g, "\\.")));
+    assert.match(location, new RegExp(`^${e.url}${VAULT}/backupJobs/${jobId}/operationResults/${GUID}\\?api-version=2026-02-01$`.replace(/\./g, "\\.")));
     let job = await getJob(e, jobId);
     assert.equal(job.properties.status, "Cancelling");
     assert.deepEqual(job.properties.actionsInfo, []);
@@ -153,7 +153,9 @@ describe("emulator: restore trigger and operation tracking (manual clock)", () =
     assert.equal(job.properties.status, "Cancelled");
     assert.ok(job.properties.endTime);
     assert.ok(job.properties.extendedInfo.tasksList.some((t: any) => t.status === "Cancelled"));
-    assert.equal((await call(location)).status, 204);
+    const done = await call(location);
+    assert.equal(done.status, 200);
+    assert.equal(done.text, "");
     await advance(e, 7200);
     assert.equal((await getJob(e, jobId)).properties.status, "Cancelled");
     assert.equal((await call(`${e.url}/admin/resources`)).body.resources.length, 0);

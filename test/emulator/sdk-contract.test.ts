@@ -98,8 +98,9 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
         if (raw.status === 202 && !asyncOperation) asyncOperation = raw.headers.get("azure-asyncoperation");
       },
     });
-    // Typed Promise<void>; at run time the SDK hands back the body-less final (204) response: no jobId either way.
-    assert.ok(result === undefined || (result as unknown as { body?: unknown }).body === undefined);
+    // Typed Promise<void>; at run time the SDK hands back the final Location response — in spec mode the
+    // protected item (200, as in the official example), in live mode nothing (204): no jobId either way.
+    assert.equal((result as unknown as { properties?: { jobId?: string } } | undefined)?.properties?.jobId, undefined);
     assert.ok(asyncOperation, "the 202 carried Azure-AsyncOperation");
     const opId = /operationsStatus\/([^?]+)/.exec(asyncOperation!)![1];
 

@@ -87,6 +87,9 @@ describe("emulator: responses validate against bms.json", () => {
     assertValid("OperationStatus", failedOp, "Failed operation");
     const opId = /operationsStatus\/([^?]+)/.exec(plain)![1];
     assertValid("OperationStatus", (await call(`${e.url}${VAULT}/backupOperations/${opId}?${API}`)).body, "vault-level operation");
+    const results = await call(plain.replace("/operationsStatus/", "/operationResults/"));
+    assert.equal(results.status, 200, "spec mode answers a finished operationResults with 200");
+    assertValid("ProtectedItemResource", results.body, "operationResults of a finished operation");
 
     const seen = new Set<string>();
     const check = async () => {
