@@ -2,7 +2,7 @@
  * `check`: validates inputs at preview time, offline, and names the property and the fix for every
  * problem. Values still unknown during preview are skipped; they are checked again at `up`.
  */
-import { ALL_INPUTS, DEFAULT_RECOVERY_POINT, RESTORE_TYPES, VmRestoreInputs } from "./restore-inputs";
+import { ALL_INPUTS, CONSISTENCY_TYPES, DEFAULT_RECOVERY_POINT, DISK_NETWORK_ACCESS_OPTIONS, RESTORE_TYPES, TIERS, VmRestoreInputs } from "./restore-inputs";
 import { eq, parseResourceGroupId, parseResourceId, unsafeSegmentReason } from "./resource-id";
 import { isLoopbackUrl } from "./credentials";
 
@@ -136,7 +136,11 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     }
 
     // Recovery point.
-    if (inputs.recoveryPoint === undefined) inputs.recoveryPoint = DEFAULT_RECOVERY_POINT;
+    const selector = inputs.recoveryPointSelector;
+    if (selector !== undefined && !isUnknown(selector)) {
+        if (inputs.recoveryPoint !== undefined) fail("recoveryPointSelector", "give either recoveryPoint or recoveryPointSelector, not both");
+        checkSelector(selector, fail);
+    } else if (inputs.recoveryPoint === undefined) inputs.recoveryPoint = DEFAULT_RECOVERY_POINT;
     else if (!isUnknown(inputs.recoveryPoint) && !(typeof inputs.recoveryPoint === "string" && inputs.recoveryPoint.toLowerCase() === "latest")) {
         name("recoveryPoint", NAME_RULES.recoveryPoint, false);
     }
@@ -149,7 +153,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     }
     const sa = id("storageAccountId", "Microsoft.Storage/storageAccounts", true);
     if (sa && !NAME_RULES.storageAccount.re.test(sa.name)) fail("storageAccountId", `storage account name "${sa.name}" is not valid: use ${NAME_RULES.storageAccount.text}`);
-    const rgRaw = str("targetResourceGroupId", true);
+    const rgRaw = str("targetResourceGroupId", type === "AlternateLocation");
     if (rgRaw !== undefined) {
         try {
             const rg = parseResourceGroupId(rgRaw);
@@ -166,9 +170,18 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         if (vnet && subnet && !eq(subnet.id.split("/subnets/")[0], vnet.id)) {
             fail("subnetId", `subnet ${subnet.name} belongs to virtual network ${subnet.names[0]}, not to virtualNetworkId ${vnet.name}; give a subnet of that network`);
         }
-    } else if (type === "RestoreDisks") {
+    } else if (type === "RestoreDisks" || type === "OriginalLocation") {
         for (const k of alternate) if (inputs[k] !== undefined) fail(k, `${k} is only used with restoreType "AlternateLocation"; remove it, or set restoreType to "AlternateLocation"`);
     }
+    if (type === "OriginalLocation") {
+        if (inputs.allowOriginalLocationOverwrite !== true) {
+            fail("allowOriginalLocationOverwrite", 'restoreType "OriginalLocation" replaces the disks of the production VM in place; set allowOriginalLocationOverwrite: true to confirm, or restore to "AlternateLocation" for a drill');
+        }
+        if (inputs.targetResourceGroupId !== undefined) fail("targetResourceGroupId", 'restoreType "OriginalLocation" restores into the source VM itself; remove targetResourceGroupId');
+    } else if (inputs.allowOriginalLocationOverwrite !== undefined && !isUnknown(inputs.allowOriginalLocationOverwrite) && typeof inputs.allowOriginalLocationOverwrite !== "boolean") {
+        fail("allowOriginalLocationOverwrite", "allowOriginalLocationOverwrite must be true or false");
+    }
+    checkRestoreOptions(inputs, type, fail, id);
 
     // Transport and timing.
     const endpoint = str("armEndpoint", false);
@@ -193,9 +206,126 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);
         else if (timeout <= 0 || timeout > 7 * 24 * 60) fail("timeoutMinutes", `timeoutMinutes must be above 0 and at most 10080 (7 days), got ${timeout}`);
     }
-    for (const k of ["deleteStagingBlobs", "cancelOnTimeout", "preflight"] as const) {
+    for (const k of ["deleteStagingBlobs", "cancelOnTimeout", "preflight", "osDiskOnly"] as const) {
         const v = inputs[k];
         if (v !== undefined && !isUnknown(v) && typeof v !== "boolean") fail(k, `${k} must be true or false, got ${JSON.stringify(v)}`);
     }
     return { inputs, failures };
+}
+
+type Fail = (property: string, reason: string) => void;
+type IdCheck = (k: keyof VmRestoreInputs, type: string, required: boolean) => unknown;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function checkSelector(selector: unknown, fail: Fail): void {
+    const k = "recoveryPointSelector";
+    if (!isObject(selector)) return fail(k, `${k} must be an object like { consistency: "AppConsistent", notAfter: "2026-11-20T00:00:00Z", tier: "Vault" }`);
+    for (const key of Object.keys(selector)) {
+        if (!["consistency", "notAfter", "tier"].includes(key)) fail(`${k}.${key}`, `"${key}" is not a selector field; use consistency, notAfter or tier`);
+    }
+    const { consistency, notAfter, tier } = selector;
+    if (consistency !== undefined && !(CONSISTENCY_TYPES as readonly unknown[]).includes(consistency)) {
+        fail(`${k}.consistency`, `consistency must be one of ${CONSISTENCY_TYPES.join(", ")}, got ${JSON.stringify(consistency)}`);
+    }
+    if (tier !== undefined && !(TIERS as readonly unknown[]).includes(tier)) fail(`${k}.tier`, `tier must be one of ${TIERS.join(", ")}, got ${JSON.stringify(tier)}`);
+    if (notAfter !== undefined && (typeof notAfter !== "string" || Number.isNaN(Date.parse(notAfter)))) {
+        fail(`${k}.notAfter`, `notAfter must be an ISO 8601 time such as "2026-11-20T00:00:00Z", got ${JSON.stringify(notAfter)}`);
+    }
+}
+
+/** The restore options of IaasVMRestoreRequest: shapes, IDs and combinations. */
+function checkRestoreOptions(inputs: Record<string, unknown>, type: string | undefined, fail: Fail, id: IdCheck): void {
+    const v = (k: string) => (isUnknown(inputs[k]) ? undefined : inputs[k]);
+    const luns = v("diskLuns");
+    if (luns !== undefined) {
+        if (!Array.isArray(luns) || luns.some((l) => !Number.isInteger(l) || (l as number) < 0 || (l as number) > 63)) {
+            fail("diskLuns", `diskLuns must be a list of data disk LUNs (whole numbers 0-63), got ${JSON.stringify(luns)}`);
+        } else if (new Set(luns).size !== luns.length) fail("diskLuns", `diskLuns lists a LUN twice: ${JSON.stringify(luns)}`);
+        else if (luns.length === 0) fail("diskLuns", "diskLuns is empty; to restore only the OS disk set osDiskOnly: true");
+        if (v("osDiskOnly") === true) fail("osDiskOnly", "give either osDiskOnly or diskLuns, not both");
+    }
+    if ((luns !== undefined || v("osDiskOnly") === true) && type === "OriginalLocation") {
+        fail(luns !== undefined ? "diskLuns" : "osDiskOnly", 'selective disk restore is not available for restoreType "OriginalLocation"');
+    }
+    const zone = v("targetZone");
+    if (zone !== undefined && !["1", "2", "3"].includes(String(zone))) fail("targetZone", `targetZone must be "1", "2" or "3", got ${JSON.stringify(zone)}`);
+    if (zone !== undefined && v("edgeZone") !== undefined) fail("targetZone", "an availability zone cannot be combined with edgeZone");
+    if (v("diskEncryptionSetId") !== undefined) id("diskEncryptionSetId", "Microsoft.Compute/diskEncryptionSets", false);
+    if (v("securedVmOsDiskEncryptionSetId") !== undefined) id("securedVmOsDiskEncryptionSetId", "Microsoft.Compute/diskEncryptionSets", false);
+
+    const keys = v("encryptionKeys");
+    if (keys !== undefined) {
+        if (!isObject(keys)) fail("encryptionKeys", "encryptionKeys must be an object { secretKeyUrl, secretKeyVaultId, kekUrl?, kekVaultId? }");
+        else {
+            const kvUrl = /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|usgovcloudapi\.net|azure\.cn)\/(secrets|keys)\/[A-Za-z0-9-]+(\/[A-Za-z0-9]+)?$/i;
+            for (const [f, required, kind] of [["secretKeyUrl", true, "secrets"], ["kekUrl", false, "keys"]] as const) {
+                const u = keys[f];
+                if (u === undefined) {
+                    if (required) fail(`encryptionKeys.${f}`, `encryptionKeys.${f} is required for an Azure Disk Encryption VM`);
+                } else if (typeof u !== "string" || !kvUrl.test(u) || !u.includes(`/${kind}/`)) {
+                    fail(`encryptionKeys.${f}`, `encryptionKeys.${f} must be a Key Vault ${kind} URL such as https://myvault.vault.azure.net/${kind}/name/version, got ${JSON.stringify(u)}`);
+                }
+            }
+            for (const f of ["secretKeyVaultId", "kekVaultId"] as const) {
+                const vid = keys[f];
+                if (vid === undefined) {
+                    if (f === "secretKeyVaultId" || keys.kekUrl !== undefined) fail(`encryptionKeys.${f}`, `encryptionKeys.${f} is required${f === "kekVaultId" ? " with kekUrl" : ""}: the Key Vault's resource ID`);
+                } else if (typeof vid !== "string" || !/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(vid) || unsafeIdSegment(vid)) {
+                    fail(`encryptionKeys.${f}`, `encryptionKeys.${f} must be a Microsoft.KeyVault/vaults resource ID, got ${JSON.stringify(vid)}`);
+                }
+            }
+        }
+    }
+
+    const identity = v("identity");
+    if (identity !== undefined) {
+        if (!isObject(identity)) fail("identity", "identity must be an object { systemAssigned: true } or { userAssignedIdentityId }");
+        else {
+            const sys = identity.systemAssigned === true;
+            const uai = identity.userAssignedIdentityId;
+            if (sys === (uai !== undefined)) fail("identity", "identity needs exactly one of systemAssigned: true or userAssignedIdentityId");
+            if (uai !== undefined && (typeof uai !== "string" || !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(uai) || unsafeIdSegment(uai))) {
+                fail("identity.userAssignedIdentityId", `identity.userAssignedIdentityId must be a Microsoft.ManagedIdentity/userAssignedIdentities resource ID, got ${JSON.stringify(uai)}`);
+            }
+            if (identity.useForStagingAccount !== undefined && typeof identity.useForStagingAccount !== "boolean") fail("identity.useForStagingAccount", "identity.useForStagingAccount must be true or false");
+        }
+    }
+
+    const access = v("diskNetworkAccess");
+    if (access !== undefined) {
+        if (!isObject(access) || !(DISK_NETWORK_ACCESS_OPTIONS as readonly unknown[]).includes(access.option)) {
+            fail("diskNetworkAccess", `diskNetworkAccess.option must be one of ${DISK_NETWORK_ACCESS_OPTIONS.join(", ")}`);
+        } else if (access.option === "EnablePrivateAccessForAllDisks") {
+            const da = access.diskAccessId;
+            if (typeof da !== "string" || !/\/providers\/Microsoft\.Compute\/diskAccesses\/[^/]+$/i.test(da) || unsafeIdSegment(da)) {
+                fail("diskNetworkAccess.diskAccessId", "EnablePrivateAccessForAllDisks needs diskAccessId: a Microsoft.Compute/diskAccesses resource ID");
+            }
+        } else if (access.diskAccessId !== undefined) fail("diskNetworkAccess.diskAccessId", `diskAccessId is only used with EnablePrivateAccessForAllDisks, not ${access.option}`);
+    }
+
+    const edge = v("edgeZone");
+    if (edge !== undefined && (typeof edge !== "string" || !/^[a-z0-9]{2,40}$/i.test(edge))) fail("edgeZone", `edgeZone must be an Extended Zone name such as "losangeles", got ${JSON.stringify(edge)}`);
+
+    const guards = v("resourceGuardOperationRequests");
+    if (guards !== undefined && (!Array.isArray(guards) || guards.some((g) => typeof g !== "string" || !g.startsWith("/") || unsafeIdSegment(g)))) {
+        fail("resourceGuardOperationRequests", "resourceGuardOperationRequests must be a list of Resource Guard operation request IDs (…/providers/Microsoft.DataProtection/resourceGuards/{guard}/{operation}/default)");
+    }
+
+    const rehydration = v("rehydration");
+    if (rehydration !== undefined) {
+        if (!isObject(rehydration)) fail("rehydration", 'rehydration must be an object { priority: "Standard" | "High", retentionDays: 10-30 }');
+        else {
+            if (!["Standard", "High"].includes(rehydration.priority as string)) fail("rehydration.priority", `rehydration.priority must be "Standard" or "High", got ${JSON.stringify(rehydration.priority)}`);
+            const d = rehydration.retentionDays;
+            if (!Number.isInteger(d) || (d as number) < 10 || (d as number) > 30) fail("rehydration.retentionDays", `rehydration.retentionDays must be a whole number of days from 10 to 30, got ${JSON.stringify(d)}`);
+        }
+    }
+}
+
+/** A segment of an ID that could inject into a URL, if any. */
+function unsafeIdSegment(id: string): string | undefined {
+    return id.slice(1).split("/").map(unsafeSegmentReason).find((r) => r !== undefined);
 }

@@ -9,7 +9,7 @@ import { API_VERSIONS } from "./api-versions";
 import { isAzureRequestError, isKind } from "./errors";
 import { CheckFailure } from "./input-validation";
 import { findProtectedItem } from "./protected-item-lookup";
-import { isRestorableWithoutRehydration, toRecoveryPoint } from "./recovery-point-selector";
+import { isRestorableWithoutRehydration, selectRecoveryPoint, toRecoveryPoint } from "./recovery-point-selector";
 import { VmRestoreInputs } from "./restore-inputs";
 import { eq } from "./resource-id";
 import { vaultPathOf } from "./restore-workflow";
@@ -61,6 +61,11 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
         if (rg === "missing") fail("targetResourceGroupId", `the resource group ${inputs.targetResourceGroupId} does not exist; create it first (e.g. with azure-native's ResourceGroup and pass its id)`);
     }
 
+    if (inputs.restoreType === "OriginalLocation") {
+        const vm = await get("sourceVmId", "the source VM", inputs.sourceVmId, API_VERSIONS.virtualMachines);
+        if (vm === "missing") fail("sourceVmId", `an OriginalLocation restore needs the source VM to exist, but ${inputs.sourceVmId} does not; restore to "AlternateLocation" instead`);
+    }
+
     if (inputs.restoreType === "AlternateLocation" && inputs.virtualNetworkId && inputs.subnetId) {
         const vnet = await get<{ location?: string }>("virtualNetworkId", "the virtual network", inputs.virtualNetworkId, API_VERSIONS.network);
         if (vnet === "missing") fail("virtualNetworkId", `the virtual network ${inputs.virtualNetworkId} does not exist`);
@@ -81,13 +86,20 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
         else note(`pre-flight: could not list the vault's protected items (${isAzureRequestError(e) ? `${e.status} ${e.code ?? ""}`.trim() : (e as Error).message}); skipped`);
     }
     const rp = inputs.recoveryPoint ?? "latest";
-    if (itemPath && rp.toLowerCase() !== "latest") {
+    if (itemPath && inputs.recoveryPointSelector) {
+        try {
+            await selectRecoveryPoint(arm, itemPath, rp, inputs.recoveryPointSelector, !!inputs.rehydration);
+        } catch (e) {
+            if (isAzureRequestError(e)) note(`pre-flight: could not list recovery points (${e.status}); skipped`);
+            else fail("recoveryPointSelector", (e as Error).message.replace(/^recoveryPointSelector: /, ""));
+        }
+    } else if (itemPath && rp.toLowerCase() !== "latest") {
         const point = await get<Parameters<typeof toRecoveryPoint>[0]>("recoveryPoint", "the recovery point", `${itemPath}/recoveryPoints/${encodeURIComponent(rp)}`, API_VERSIONS.backup);
         if (point === "missing") fail("recoveryPoint", `recovery point "${rp}" does not exist for this VM; use "latest" or an ID from \`az backup recoverypoint list\``);
         else if (point !== "unknown") {
             const parsed = toRecoveryPoint(point);
-            if (parsed && !isRestorableWithoutRehydration(parsed)) {
-                fail("recoveryPoint", `recovery point ${rp} (${parsed.time}) is only in the archive tier and must be rehydrated first; pick a point in the snapshot or vault tier, or "latest"`);
+            if (parsed && !isRestorableWithoutRehydration(parsed) && !inputs.rehydration) {
+                fail("recoveryPoint", `recovery point ${rp} (${parsed.time}) is only in the archive tier and must be rehydrated first: add rehydration: { priority: "Standard", retentionDays: 15 }, or pick a point in the snapshot or vault tier, or "latest"`);
             }
         }
     }

@@ -5,6 +5,7 @@
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
 import { isAzureRequestError } from "./errors";
+import { RecoveryPointSelector } from "./restore-inputs";
 
 export type TierName = "InstantRP" | "HardenedRP" | "ArchivedRP" | "Invalid";
 export type TierStatus = "Valid" | "Rehydrated" | "Disabled" | "Deleted" | "Invalid";
@@ -80,11 +81,38 @@ export function isRestorableWithoutRehydration(rp: RecoveryPoint): boolean {
     return rp.tiers.some((t) => t === "InstantRP" || t === "HardenedRP");
 }
 
+const TIER_OF_SELECTOR: Record<string, TierName> = { Snapshot: "InstantRP", Vault: "HardenedRP", Archive: "ArchivedRP" };
+
+/** The newest point that matches a selector (consistency, time, tier); undefined if none does. */
+export function pickBySelector(points: RecoveryPoint[], s: RecoveryPointSelector, rehydrationAllowed: boolean): RecoveryPoint | undefined {
+    const notAfter = s.notAfter ? Date.parse(s.notAfter) : undefined;
+    return points
+        .filter((p) => !s.consistency || p.type.toLowerCase() === s.consistency.toLowerCase())
+        .filter((p) => notAfter === undefined || Date.parse(p.time) <= notAfter)
+        .filter((p) => (s.tier ? p.tiers.includes(TIER_OF_SELECTOR[s.tier]) : true))
+        .filter((p) => rehydrationAllowed || isRestorableWithoutRehydration(p))
+        .sort((a, b) => b.time.localeCompare(a.time))[0];
+}
+
 /**
- * Resolves `recoveryPointId` ("latest", or an explicit ID) to a recovery point. "latest" takes the
- * newest point that can be restored directly (snapshot or vault tier).
+ * Resolves the requested point: "latest" (the newest point that can be restored directly, from the
+ * snapshot or vault tier), an explicit ID, or a selector. An archive-only point needs rehydration.
  */
-export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requested: string): Promise<RecoveryPoint> {
+export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requested: string, selector?: RecoveryPointSelector, rehydrationAllowed = false): Promise<RecoveryPoint> {
+    if (selector) {
+        const points = await listRecoveryPoints(arm, itemPath);
+        const rp = pickBySelector(points, selector, rehydrationAllowed || selector.tier === "Archive");
+        if (!rp) {
+            throw new Error(
+                `recoveryPointSelector: no recovery point matches ${JSON.stringify(selector)} among ${points.length} points` +
+                    `${points.length ? ` (newest ${points[0].id}: ${points[0].type}, ${points[0].time}, ${points[0].tiers.join("+")})` : ""}. Loosen the selector or take a new backup.`,
+            );
+        }
+        if (!isRestorableWithoutRehydration(rp) && !rehydrationAllowed) {
+            throw new Error(`recoveryPointSelector: the matching point ${rp.id} (${rp.time}) is only in the archive tier; add rehydration: { priority: "Standard", retentionDays: 15 } to restore it`);
+        }
+        return rp;
+    }
     if (requested.toLowerCase() === "latest") {
         const points = await listRecoveryPoints(arm, itemPath);
         const usable = points.filter(isRestorableWithoutRehydration);
@@ -112,10 +140,10 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
     }
     const rp = toRecoveryPoint(res.body);
     if (!rp) throw new Error(`recoveryPoint: Azure returned recovery point "${requested}" without a name or time; cannot restore from it`);
-    if (!isRestorableWithoutRehydration(rp)) {
+    if (!isRestorableWithoutRehydration(rp) && !rehydrationAllowed) {
         throw new Error(
             `recoveryPoint: recovery point ${rp.id} (${rp.time}) is only in the archive tier; it must be rehydrated before a restore. ` +
-                'Pick a point in the snapshot or vault tier, or use "latest".',
+                'Add rehydration: { priority: "Standard", retentionDays: 15 }, or pick a point in the snapshot or vault tier, or use "latest".',
         );
     }
     return rp;

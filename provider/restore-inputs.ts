@@ -2,8 +2,52 @@
  * The resolved (plain) inputs and the outputs of a VmRestore, as the provider sees them.
  */
 
-export const RESTORE_TYPES = ["RestoreDisks", "AlternateLocation"] as const;
+export const RESTORE_TYPES = ["RestoreDisks", "AlternateLocation", "OriginalLocation"] as const;
 export type RestoreType = (typeof RESTORE_TYPES)[number];
+
+export const CONSISTENCY_TYPES = ["AppConsistent", "CrashConsistent", "FileSystemConsistent"] as const;
+export const TIERS = ["Snapshot", "Vault", "Archive"] as const;
+
+/** Picks a recovery point declaratively; the point it resolves to is pinned in state. */
+export interface RecoveryPointSelector {
+    /** Only points of this consistency. */
+    consistency?: (typeof CONSISTENCY_TYPES)[number];
+    /** The newest point at or before this time (ISO 8601). */
+    notAfter?: string;
+    /** Only points held in this tier: Snapshot (instant), Vault (standard) or Archive. */
+    tier?: (typeof TIERS)[number];
+}
+
+/** Key Vault keys of an Azure Disk Encryption (ADE) VM: the BEK secret and, optionally, the KEK. */
+export interface DiskEncryptionKeys {
+    secretKeyUrl: string;
+    secretKeyVaultId: string;
+    kekUrl?: string;
+    kekVaultId?: string;
+}
+
+/** The managed identity Azure Backup uses for the restore (and, optionally, the staging account). */
+export interface RestoreIdentity {
+    systemAssigned?: boolean;
+    userAssignedIdentityId?: string;
+    /** Reach the staging storage account with this identity instead of keys. */
+    useForStagingAccount?: boolean;
+}
+
+export const DISK_NETWORK_ACCESS_OPTIONS = ["SameAsOnSourceDisks", "EnablePrivateAccessForAllDisks", "EnablePublicAccessForAllDisks"] as const;
+
+export interface DiskNetworkAccess {
+    option: (typeof DISK_NETWORK_ACCESS_OPTIONS)[number];
+    /** Required with EnablePrivateAccessForAllDisks: a Microsoft.Compute/diskAccesses ID. */
+    diskAccessId?: string;
+}
+
+/** Rehydration of an archive-tier point before the restore (IaasVMRestoreWithRehydrationRequest). */
+export interface Rehydration {
+    priority: "Standard" | "High";
+    /** How long the rehydrated copy is kept, 10 to 30 days. */
+    retentionDays: number;
+}
 
 export interface VmRestoreInputs {
     /** Recovery Services vault resource ID. Either this, or vaultResourceGroupName + vaultName. */
@@ -28,6 +72,30 @@ export interface VmRestoreInputs {
     armEndpoint?: string;
     /** Give up waiting for the restore after this many minutes (default 360). */
     timeoutMinutes?: number;
+    /** Instead of recoveryPoint: choose the point by consistency, time and tier. */
+    recoveryPointSelector?: RecoveryPointSelector;
+    /** OriginalLocation overwrites the source VM's disks: this must be true to allow it. */
+    allowOriginalLocationOverwrite?: boolean;
+    /** Restore only these data disks (LUNs); the OS disk is always restored. */
+    diskLuns?: number[];
+    /** Restore only the OS disk. */
+    osDiskOnly?: boolean;
+    /** Availability zone of the restored disks / VM ("1", "2" or "3"). */
+    targetZone?: string;
+    /** Disk encryption set for the restored managed disks. */
+    diskEncryptionSetId?: string;
+    /** Azure Disk Encryption keys (ADE VMs). */
+    encryptionKeys?: DiskEncryptionKeys;
+    identity?: RestoreIdentity;
+    diskNetworkAccess?: DiskNetworkAccess;
+    /** Confidential VMs: the disk encryption set of the OS disk. */
+    securedVmOsDiskEncryptionSetId?: string;
+    /** Restore into an Azure Extended Zone (edge zone) of this name. */
+    edgeZone?: string;
+    /** Resource Guard operation request IDs, for vaults protected by Multi-User Authorization. */
+    resourceGuardOperationRequests?: string[];
+    /** Rehydrate an archive-tier point first. */
+    rehydration?: Rehydration;
     /** Delete the restore's config/template blobs from the staging account on delete (default true). */
     deleteStagingBlobs?: boolean;
     /** When the timeout is reached, cancel the restore job in Azure too (default false: it keeps running). */
@@ -93,6 +161,9 @@ export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint
 export const REPLACING_INPUTS: readonly (keyof VmRestoreInputs)[] = [
     "vaultId", "vaultResourceGroupName", "vaultName", "sourceVmId", "recoveryPoint", "restoreType",
     "storageAccountId", "targetResourceGroupId", "targetVmName", "virtualNetworkId", "subnetId",
+    "recoveryPointSelector", "allowOriginalLocationOverwrite", "diskLuns", "osDiskOnly", "targetZone",
+    "diskEncryptionSetId", "encryptionKeys", "identity", "diskNetworkAccess", "securedVmOsDiskEncryptionSetId",
+    "edgeZone", "resourceGuardOperationRequests", "rehydration",
 ];
 
 export const ALL_INPUTS: readonly string[] = [...REPLACING_INPUTS, ...IN_PLACE_INPUTS];

@@ -67,7 +67,7 @@ export async function resolveRestoreSource(deps: WorkflowDeps, inputs: VmRestore
     const vaultLocation = vault.body?.location;
     if (!vaultLocation) throw new Error(`the vault ${vaultPath} has no location in its ARM response; cannot set the restore's region`);
     const item = await findProtectedItem(arm, vaultPath, inputs.sourceVmId);
-    const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT);
+    const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT, inputs.recoveryPointSelector, !!inputs.rehydration);
     progress.say(`recovery point ${recoveryPoint.id} (${recoveryPoint.type}, ${recoveryPoint.time}, tiers ${recoveryPoint.tiers.join("+")})`);
     return { vaultPath, vaultLocation, item, recoveryPoint };
 }
@@ -271,8 +271,8 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
     const configBlobUri = bagValue(bag, "Config Blob Uri");
     const templateBlobUri = bagValue(bag, "Template Blob Uri");
     let restored: RestoredResources;
-    if (inputs.restoreType === "AlternateLocation") {
-        const vm = await resourcesOfVm(arm, targetVmIdOf(inputs));
+    if (inputs.restoreType === "AlternateLocation" || inputs.restoreType === "OriginalLocation") {
+        const vm = await resourcesOfVm(arm, inputs.restoreType === "OriginalLocation" ? inputs.sourceVmId : targetVmIdOf(inputs));
         restored = { ...vm, blobUris: [configBlobUri, templateBlobUri].filter((x): x is string => !!x) };
     } else {
         if (!templateBlobUri) {
@@ -358,8 +358,14 @@ export function restoredAsOutputs(r: RestoredResources, job: RestoreJobView | un
     };
 }
 
-/** The restored resources recorded in outputs (for read and delete). */
+/**
+ * The restored resources recorded in outputs (for read and delete). An OriginalLocation restore
+ * wrote into the production VM: only its staging blobs are the restore's own to remove.
+ */
 export function restoredFromOutputs(o: Partial<VmRestoreOutputs>): RestoredResources {
+    if (o.restoreType === "OriginalLocation") {
+        return { dataDisks: [], networkInterfaceIds: [], blobUris: [o.configBlobUri, o.templateBlobUri].filter((x): x is string => !!x) };
+    }
     return {
         osDiskId: o.osDiskId,
         dataDisks: o.dataDisks ?? [],

@@ -57,7 +57,7 @@ describe("check: bad inputs are rejected with the property and a fix", () => {
         ["missing storageAccountId", { ...disks, storageAccountId: undefined }, "storageAccountId", /required/],
         ["storage account with an invalid name", { ...disks, storageAccountId: SA.replace("stgrestore", "Stg_Restore") }, "storageAccountId", /3-24 lower-case/],
         ["targetResourceGroupId not a group", { ...disks, targetResourceGroupId: VM }, "targetResourceGroupId", /not a resource group ID/],
-        ["missing targetResourceGroupId", { ...disks, targetResourceGroupId: undefined }, "targetResourceGroupId", /required/],
+        ["AlternateLocation without targetResourceGroupId", { ...alr, targetResourceGroupId: undefined }, "targetResourceGroupId", /required/],
         ["AlternateLocation without a VM name", { ...alr, targetVmName: undefined }, "targetVmName", /required/],
         ["AlternateLocation without a vnet", { ...alr, virtualNetworkId: undefined }, "virtualNetworkId", /required/],
         ["AlternateLocation without a subnet", { ...alr, subnetId: undefined }, "subnetId", /required/],
