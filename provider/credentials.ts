@@ -61,7 +61,13 @@ class AzureIdentityTokenSource implements TokenSource {
             // Loaded here, at run time, so the module is never serialized with the provider.
             // eslint-disable-next-line @typescript-eslint/no-var-requires
             const identity: typeof import("@azure/identity") = require("@azure/identity");
-            this.credential = new identity.DefaultAzureCredential({ authorityHost: this.env.AZURE_AUTHORITY_HOST });
+            const authorityHost = this.env.AZURE_AUTHORITY_HOST;
+            this.credential = new identity.DefaultAzureCredential({
+                authorityHost,
+                // MSAL validates a custom authority against login.microsoftonline.com unless told not
+                // to; a loopback authority (the emulator's Entra endpoint) cannot be validated there.
+                disableInstanceDiscovery: authorityHost ? isLoopbackUrl(authorityHost) : undefined,
+            });
         }
         let result: import("@azure/core-auth").AccessToken | null;
         try {

@@ -73,20 +73,33 @@ async function main(): Promise<number> {
     let failed = false;
     try {
         const config: Record<string, string> = {};
+        const envVars: Record<string, string> = {};
         if (args.azure) {
             const settings = JSON.parse(fs.readFileSync(args.settings!, "utf8")) as Record<string, unknown>;
             for (const [k, v] of Object.entries(settings)) config[`vmrestore-drill:${k}`] = Array.isArray(v) ? v.join(",") : String(v);
         } else {
+            // HTTPS with the emulator's own CA and Entra ID-like tokens: the provider runs the real
+            // DefaultAzureCredential chain, as it would against Azure.
             const { startEmulator } = await import("../emulator/server");
-            emulator = await startEmulator({ port: 0, clockSpeed: args.speed });
-            console.log(`emulator: ${emulator.url} (clock ×${args.speed})`);
-            config["vmrestore-drill:armEndpoint"] = emulator.url;
+            const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } = await import("../emulator/seed");
+            const started = await startEmulator({ port: 0, clockSpeed: args.speed, tls: true, auth: "entra" });
+            emulator = started;
+            console.log(`emulator: ${started.url} (clock ×${args.speed}, TLS with CA ${started.caCertPath}, Entra ID tokens)`);
+            config["vmrestore-drill:armEndpoint"] = started.url;
+            Object.assign(envVars, {
+                AZURE_CLIENT_ID: DRILL_CLIENT_ID,
+                AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,
+                AZURE_TENANT_ID: defaultSeed().tenantId,
+                AZURE_AUTHORITY_HOST: started.url,
+                NODE_EXTRA_CA_CERTS: started.caCertPath!,
+            });
         }
         engine = await createEngineStack({
             projectName: "vmrestore-drill",
             stackName: "drill",
             program: async () => drillProgram(readDrillSettings()),
             config,
+            envVars,
         });
         console.log(`state: ${engine.stateDir}\n\n== pulumi up`);
         const up = await engine.stack.up({ onOutput: (s) => process.stdout.write(s), color: "never" });

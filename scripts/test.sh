@@ -8,5 +8,8 @@ echo "type-checking (tsc --noEmit, strict)…" >&2
 npx tsc -p . --noEmit
 PULUMI_BIN_DIR="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
 export PULUMI_BIN_DIR
+# Trust the emulator's CA (made once, kept outside the repo) in every Node process the tests start.
+NODE_EXTRA_CA_CERTS="$(node -r ts-node/register/transpile-only emulator/cli.ts --print-ca-path)"
+export NODE_EXTRA_CA_CERTS
 if [ $# -eq 0 ]; then set -- "test/**/*.test.ts"; fi
 npx mocha "$@"

@@ -2,7 +2,7 @@
  * Test fixture: a private emulator on a free port, and helpers to read what it received.
  */
 import fetch from "node-fetch";
-import { startEmulator, RunningEmulator } from "../../emulator/server";
+import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator/server";
 
 export const SUB = "00000000-0000-0000-0000-000000000001";
 export const RG_PROD = `/subscriptions/${SUB}/resourceGroups/rg-prod`;
@@ -28,8 +28,8 @@ export class EmulatorFixture {
         return this.emulator.url;
     }
 
-    async start(clockSpeed = 36_000): Promise<void> {
-        this.emulator = await startEmulator({ port: 0, clockSpeed });
+    async start(clockSpeed = 36_000, options: EmulatorOptions = {}): Promise<void> {
+        this.emulator = await startEmulator({ port: 0, clockSpeed, ...options });
     }
 
     async stop(): Promise<void> {
