@@ -206,7 +206,15 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);
         else if (timeout <= 0 || timeout > 7 * 24 * 60) fail("timeoutMinutes", `timeoutMinutes must be above 0 and at most 10080 (7 days), got ${timeout}`);
     }
-    for (const k of ["deleteStagingBlobs", "cancelOnTimeout", "preflight", "osDiskOnly"] as const) {
+    if (inputs.crossRegion === true) {
+        if (type === "OriginalLocation") fail("crossRegion", 'a cross-region restore cannot overwrite the source VM: use "RestoreDisks" or "AlternateLocation"');
+        if (inputs.rehydration !== undefined) fail("crossRegion", "archive-tier points cannot be restored across regions; restore in the vault's region");
+    }
+    if (inputs.secondaryRegion !== undefined && !isUnknown(inputs.secondaryRegion)) {
+        if (inputs.crossRegion !== true) fail("secondaryRegion", "secondaryRegion is only used with crossRegion: true");
+        else if (typeof inputs.secondaryRegion !== "string" || !/^[a-z0-9]{3,40}$/i.test(inputs.secondaryRegion)) fail("secondaryRegion", `secondaryRegion must be an Azure region name such as "northeurope", got ${JSON.stringify(inputs.secondaryRegion)}`);
+    }
+    for (const k of ["deleteStagingBlobs", "cancelOnTimeout", "preflight", "osDiskOnly", "crossRegion"] as const) {
         const v = inputs[k];
         if (v !== undefined && !isUnknown(v) && typeof v !== "boolean") fail(k, `${k} must be true or false, got ${JSON.stringify(v)}`);
     }

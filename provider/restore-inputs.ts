@@ -96,6 +96,10 @@ export interface VmRestoreInputs {
     resourceGuardOperationRequests?: string[];
     /** Rehydrate an archive-tier point first. */
     rehydration?: Rehydration;
+    /** Cross-region restore: restore into the vault's paired (secondary) region. */
+    crossRegion?: boolean;
+    /** The secondary region for crossRegion (default: the vault region's Azure pair). */
+    secondaryRegion?: string;
     /** Delete the restore's config/template blobs from the staging account on delete (default true). */
     deleteStagingBlobs?: boolean;
     /** When the timeout is reached, cancel the restore job in Azure too (default false: it keeps running). */
@@ -148,6 +152,8 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
      * `destroy` cancels the job and removes what it left.
      */
     restoreIncomplete?: boolean;
+    /** Where the restore landed: the vault's region, or the secondary region of a cross-region restore. */
+    restoreRegion?: string;
 }
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -163,7 +169,7 @@ export const REPLACING_INPUTS: readonly (keyof VmRestoreInputs)[] = [
     "storageAccountId", "targetResourceGroupId", "targetVmName", "virtualNetworkId", "subnetId",
     "recoveryPointSelector", "allowOriginalLocationOverwrite", "diskLuns", "osDiskOnly", "targetZone",
     "diskEncryptionSetId", "encryptionKeys", "identity", "diskNetworkAccess", "securedVmOsDiskEncryptionSetId",
-    "edgeZone", "resourceGuardOperationRequests", "rehydration",
+    "edgeZone", "resourceGuardOperationRequests", "rehydration", "crossRegion", "secondaryRegion",
 ];
 
 export const ALL_INPUTS: readonly string[] = [...REPLACING_INPUTS, ...IN_PLACE_INPUTS];

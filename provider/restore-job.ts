@@ -36,6 +36,8 @@ export interface RestoreJobView {
     propertyBag: Record<string, string>;
     dynamicErrorMessage?: string;
     cancellable: boolean;
+    /** The server's retry hint on the response that carried this view, ms. */
+    serverHintMs?: number;
 }
 
 const STATUSES: JobStatus[] = ["InProgress", "Completed", "CompletedWithWarnings", "Failed", "Cancelled", "Cancelling"];

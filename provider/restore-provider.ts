@@ -8,6 +8,7 @@ import { runPreflight } from "./preflight";
 import { createRuntime } from "./provider-runtime";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
 import {
+    readJobOf,
     cancelRestoreJob, collectOutputs, isEmpty, leftoversOf, resolveRestoreSource, restoredAsOutputs, restoredFromOutputs,
     startRestore, TriggeredRestore, vaultPathOf, waitForRestore, WorkflowDeps,
 } from "./restore-workflow";
@@ -15,6 +16,7 @@ import { allDiskIds, deleteRestoredResources, existingBlobs, missingResources, R
 import { API_VERSIONS } from "./api-versions";
 import { readRestoreJob, RestoreJobView } from "./restore-job";
 import { checkpointKey, fileCheckpointStore } from "./restore-checkpoint";
+import { crossRegionTargetOf } from "./cross-region-restore";
 import { isRestoreJobError, namedError } from "./errors";
 
 type Props = Record<string, unknown>;
@@ -61,7 +63,7 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
     } catch (e) {
         checkpoints.remove(key);
         if (!t.jobId) throw e;
-        const jobNow = job ?? (await readJob(rt, t.vaultPath, t.jobId).catch(() => undefined));
+        const jobNow = job ?? (await readJobOf(rt, t.vaultPath, t.jobId, t.crossRegion).catch(() => undefined));
         const left = await leftoversOf(rt, inputs, jobNow).catch(() => undefined);
         if (isRestoreJobError(e) && left && isEmpty(left)) throw e; // failed cleanly: nothing to track
         const properties = wireSafe({
@@ -77,6 +79,7 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
             jobId: t.jobId,
             jobStatus: jobNow?.status ?? "Unknown",
             restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
+            restoreRegion: t.crossRegion?.region ?? t.vaultLocation,
             restoreIncomplete: true,
             warnings: [],
             ...(left ? restoredAsOutputs(left, jobNow) : {}),
@@ -88,9 +91,10 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
     }
 }
 
-async function readJob(rt: WorkflowDeps, vaultPath: string, jobId: string): Promise<RestoreJobView> {
-    const res = await rt.arm.get(`${vaultPath}/backupJobs/${encodeURIComponent(jobId)}`, { apiVersion: API_VERSIONS.backup });
-    return readRestoreJob(jobId, res.body);
+/** Reads the recorded restore's job, wherever it runs (the vault, or the secondary region). */
+async function readJob(rt: WorkflowDeps, vaultPath: string, jobId: string, props: Props): Promise<RestoreJobView> {
+    const cross = props.crossRegion === true && typeof props.restoreRegion === "string" ? crossRegionTargetOf(vaultPath, props.restoreRegion) : undefined;
+    return readJobOf(rt, vaultPath, jobId, cross);
 }
 
 /** The restore recorded by an incomplete run, ready to be followed again. */
@@ -104,6 +108,7 @@ function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partia
         jobId: olds.jobId,
         triggeredAt: rt.now(),
         origin: "state",
+        crossRegion: inputs.crossRegion && olds.restoreRegion ? crossRegionTargetOf(vaultPathOf(inputs), olds.restoreRegion) : undefined,
     };
 }
 
@@ -149,7 +154,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         const rt = createRuntime({ ...pickInputs(props), ...label(props) });
         if (outs.restoreIncomplete) {
             // Nothing verified to check yet: report the job's progress; the next up finishes it.
-            const job = typeof outs.jobId === "string" ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId).catch(() => undefined) : undefined;
+            const job = typeof outs.jobId === "string" ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined) : undefined;
             return { id, props: wireSafe({ ...props, jobStatus: job?.status ?? outs.jobStatus }) };
         }
         const restored = restoredFromOutputs(outs);
@@ -170,8 +175,9 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         }
         let jobStatus = outs.jobStatus;
         if (typeof outs.jobId === "string") {
-            const res = await rt.arm.get(id, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
-            if (res.status !== 404) jobStatus = readRestoreJob(outs.jobId, res.body).status;
+            // Job records age out of the vault eventually; then the last known status stands.
+            const job = await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined);
+            if (job) jobStatus = job.status;
         }
         return { id, props: wireSafe({ ...props, jobStatus, missingResourceIds: undefined }) };
     },
@@ -187,7 +193,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         const inputs = pickInputs(news);
         const rt = createRuntime({ ...inputs, ...label(news) });
         const recorded = recordedRestore(rt, inputs, prev);
-        const job = recorded.jobId ? await readJob(rt, recorded.vaultPath, recorded.jobId).catch(() => undefined) : undefined;
+        const job = recorded.jobId ? await readJob(rt, recorded.vaultPath, recorded.jobId, prev).catch(() => undefined) : undefined;
         if (job && (!job.terminal || job.succeeded)) {
             rt.progress.say(`resuming restore job ${job.jobId} (${job.status}) recorded by an earlier run`);
             const { outs } = await runRestore(rt, inputs, news, recorded);
@@ -208,7 +214,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
             // A restore still running in Azure would go on creating things: stop it first, then remove
             // whatever it created (which the outputs may not know yet).
             const vaultPath = vaultPathOf(inputs);
-            let job = await readJob(rt, vaultPath, outs.jobId).catch(() => undefined);
+            let job = await readJob(rt, vaultPath, outs.jobId, props).catch(() => undefined);
             if (job && !job.terminal) job = job.cancellable ? await cancelRestoreJob(rt, vaultPath, job.jobId, 30 * 60_000) : job;
             const left = await leftoversOf(rt, inputs, job);
             restored = mergeRestored(restored, left);

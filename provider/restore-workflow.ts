@@ -12,6 +12,7 @@ import { RecoveryPoint, selectRecoveryPoint } from "./recovery-point-selector";
 import { buildRestoreRequest, targetVmIdOf } from "./restore-request-builder";
 import { CheckpointStore, RestoreCheckpoint } from "./restore-checkpoint";
 import { findRunningRestoreJob } from "./restore-job-finder";
+import { CrossRegionTarget, crossRegionTargetOf, findCrossRegionJob, pairedRegion, readCrossRegionJob, triggerCrossRegionRestore } from "./cross-region-restore";
 import { initOperationState, lastSegment, OperationState, updateOperationState } from "./operation-tracker";
 import { serverRetryHintMs } from "./retry-policy";
 import { PollScheduler } from "./poll-scheduler";
@@ -48,6 +49,23 @@ export interface TriggeredRestore extends RestoreSource {
     jobId?: string;
     /** How the job was found: started now, or adopted from a checkpoint or Azure's job list. */
     origin: "started" | "checkpoint" | "job-list" | "state";
+    /** Set for a cross-region restore: the secondary region it runs in. */
+    crossRegion?: CrossRegionTarget;
+}
+
+/** The region a restore lands in: the vault's, or for crossRegion the secondary region. */
+export function restoreRegionOf(inputs: VmRestoreInputs, vaultLocation: string): string {
+    if (!inputs.crossRegion) return vaultLocation;
+    const region = inputs.secondaryRegion ?? pairedRegion(vaultLocation);
+    if (!region) throw new Error(`secondaryRegion: the vault is in ${vaultLocation}, whose paired region is not known to VmRestore; set secondaryRegion`);
+    return region;
+}
+
+/** Reads a restore job, in the vault or (cross-region) in the secondary region. */
+export async function readJobOf(deps: WorkflowDeps, vaultPath: string, jobId: string, crossRegion?: CrossRegionTarget): Promise<RestoreJobView> {
+    if (crossRegion) return readCrossRegionJob(deps.arm, crossRegion, jobId);
+    const res = await deps.arm.get(`${vaultPath}/backupJobs/${encodeURIComponent(jobId)}`, { apiVersion: API_VERSIONS.backup });
+    return { ...readRestoreJob(jobId, res.body), serverHintMs: serverRetryHintMs(res.headers) };
 }
 
 /** Longest wait for Azure to accept a restore (the operation that yields the job ID). */
@@ -83,6 +101,7 @@ export interface StartOptions {
  */
 export async function startRestore(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource, o: StartOptions): Promise<TriggeredRestore> {
     const { arm, progress } = deps;
+    if (inputs.crossRegion) return startCrossRegion(deps, inputs, src, o);
     const saved = o.checkpoints.load(o.checkpointKey);
     if (saved && !(await checkpointStillValid(deps, saved))) o.checkpoints.remove(o.checkpointKey);
     else if (saved && sameResourceId(saved.vaultPath, src.vaultPath) && saved.recoveryPointId === src.recoveryPoint.id && (saved.jobId || saved.operationUrl)) {
@@ -127,6 +146,40 @@ async function checkpointStillValid(deps: WorkflowDeps, c: RestoreCheckpoint): P
     if (!url) return false;
     const res = await deps.arm.get(url, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
     return res.status !== 404;
+}
+
+async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource, o: StartOptions): Promise<TriggeredRestore> {
+    const region = restoreRegionOf(inputs, src.vaultLocation);
+    const crossRegion = crossRegionTargetOf(src.vaultPath, region);
+    const saved = o.checkpoints.load(o.checkpointKey);
+    if (saved?.jobId && saved.recoveryPointId === src.recoveryPoint.id) {
+        const job = await readCrossRegionJob(deps.arm, crossRegion, saved.jobId).catch(() => undefined);
+        if (job) {
+            deps.progress.say(`resuming the cross-region restore job ${saved.jobId} instead of starting another`);
+            return { ...src, triggeredAt: saved.triggeredAt, jobId: saved.jobId, origin: "checkpoint", crossRegion };
+        }
+    }
+    const request = buildRestoreRequest({ inputs, recoveryPointId: src.recoveryPoint.id, region });
+    const triggeredAt = deps.now();
+    const { headers } = await triggerCrossRegionRestore(deps.arm, crossRegion,
+        `${src.item.path}/recoveryPoints/${encodeURIComponent(src.recoveryPoint.id)}`, request.properties as unknown as Record<string, unknown>);
+    deps.progress.say(`cross-region restore requested into ${region}`);
+    if (headers["azure-asyncoperation"] || headers["location"]) {
+        const operation = initOperationState(headers, serverRetryHintMs(headers));
+        o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, operationUrl: operation.pollUrl });
+        return { ...src, operation, triggeredAt, origin: "started", crossRegion };
+    }
+    // A body-less 200 with nothing to follow: the job shows up in the secondary region's job list.
+    const vmName = parseResourceId(inputs.sourceVmId).name;
+    for (let i = 0; i < 30; i++) {
+        const jobId = await findCrossRegionJob(deps.arm, crossRegion, vmName, triggeredAt);
+        if (jobId) {
+            o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, jobId });
+            return { ...src, triggeredAt, jobId, origin: "started", crossRegion };
+        }
+        await deps.sleep(10_000);
+    }
+    throw new Error(`crossRegion: Azure accepted the cross-region restore but no job appeared in ${region}; check the vault's cross-region jobs`);
 }
 
 async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource): Promise<RestoreJobView | undefined> {
@@ -179,6 +232,7 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
     const deadline = t.triggeredAt + (inputs.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000;
     let polls = 0;
     while (!t.jobId) {
+        // (A cross-region operation status carries the job ID as well; there is no vault-level fallback.)
         if (!t.operation) throw new Error("internal: a restore with neither an operation nor a job to follow");
         const hint = t.operation.retryAfterMs;
         // Acceptance takes seconds to a minute; it is not cut short by timeoutMinutes, so that a
@@ -194,7 +248,7 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
             const e = t.operation.error ?? {};
             throw new Error(`Azure did not accept the restore: ${e.code ?? t.operation.status}${e.message ? `: ${e.message}` : ""}`);
         }
-        if (t.operation.status === "succeeded" && !t.operation.jobId && t.operation.operationId) {
+        if (t.operation.status === "succeeded" && !t.operation.jobId && t.operation.operationId && !t.crossRegion) {
             // Location mode ends in a body-less 204: the job ID lives on the vault-level operation.
             const op = await arm.get<{ properties?: { jobId?: string } }>(`${t.vaultPath}/backupOperations/${encodeURIComponent(t.operation.operationId)}`, { apiVersion: API_VERSIONS.backup });
             t.operation.jobId = op.body?.properties?.jobId;
@@ -211,9 +265,8 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
     // started now (the job starts with it), from the first poll for an adopted one.
     let baseline = t.origin === "started" ? { local: t.triggeredAt, server: 0 } : undefined;
     for (;;) {
-        const res = await arm.get(`${t.vaultPath}/backupJobs/${encodeURIComponent(t.jobId)}`, { apiVersion: API_VERSIONS.backup });
+        const job = await readJobOf(deps, t.vaultPath, t.jobId, t.crossRegion);
         polls++;
-        const job = readRestoreJob(t.jobId, res.body);
         const polledAt = deps.now();
         if (!baseline && job.durationMs !== undefined) baseline = { local: polledAt, server: job.durationMs };
         progress.job(job);
@@ -230,7 +283,7 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
         const delay = scheduler.nextDelayMs({
             phase: "job",
             polls,
-            serverHintMs: serverRetryHintMs(res.headers),
+            serverHintMs: job.serverHintMs,
             localElapsedMs: deps.now() - t.triggeredAt,
             serverElapsedMs: job.durationMs,
             scaleSample: baseline && job.durationMs !== undefined ? { localMs: polledAt - baseline.local, serverMs: job.durationMs - baseline.server } : undefined,
@@ -240,7 +293,7 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
         try {
             await sleepUntilDeadline(deps, delay, deadline, t, job);
         } catch (e) {
-            if (inputs.cancelOnTimeout && isRestoreTimeoutError(e) && job.cancellable) {
+            if (inputs.cancelOnTimeout && isRestoreTimeoutError(e) && job.cancellable && !t.crossRegion) {
                 const after = await cancelRestoreJob(deps, t.vaultPath, job.jobId, 10 * 60_000);
                 e.message += ` The job was cancelled (cancelOnTimeout); it is now ${after.status}.`;
             }
@@ -312,6 +365,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         configBlobUri,
         templateBlobUri,
         restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
+        restoreRegion: t.crossRegion?.region ?? t.vaultLocation,
         timeToRestoreSeconds: Math.round(elapsedMs / 100) / 10,
     };
 }

@@ -19,7 +19,7 @@ export interface VmRestoreArgs {
     /** Staging storage account: same region as the vault, not zone-redundant. */
     storageAccountId: pulumi.Input<string>;
     /** Resource group (ID) that receives the restored disks, or the new VM with its NIC and disks. */
-    targetResourceGroupId: pulumi.Input<string>;
+    targetResourceGroupId?: pulumi.Input<string>;
     /** AlternateLocation: the new VM's name, virtual network and subnet. */
     targetVmName?: pulumi.Input<string>;
     virtualNetworkId?: pulumi.Input<string>;
@@ -32,6 +32,23 @@ export interface VmRestoreArgs {
     deleteStagingBlobs?: pulumi.Input<boolean>;
     /** On timeout, also cancel the restore job in Azure (default false: it keeps running, and the next up resumes it). */
     cancelOnTimeout?: pulumi.Input<boolean>;
+    /** Restore into the vault's paired region (Cross Region Restore must be enabled on the vault). */
+    crossRegion?: pulumi.Input<boolean>;
+    /** The secondary region for crossRegion (default: the Azure pair of the vault's region). */
+    secondaryRegion?: pulumi.Input<string>;
+    recoveryPointSelector?: pulumi.Input<import("./restore-inputs").RecoveryPointSelector>;
+    allowOriginalLocationOverwrite?: pulumi.Input<boolean>;
+    diskLuns?: pulumi.Input<pulumi.Input<number>[]>;
+    osDiskOnly?: pulumi.Input<boolean>;
+    targetZone?: pulumi.Input<string>;
+    diskEncryptionSetId?: pulumi.Input<string>;
+    encryptionKeys?: pulumi.Input<import("./restore-inputs").DiskEncryptionKeys>;
+    identity?: pulumi.Input<import("./restore-inputs").RestoreIdentity>;
+    diskNetworkAccess?: pulumi.Input<import("./restore-inputs").DiskNetworkAccess>;
+    securedVmOsDiskEncryptionSetId?: pulumi.Input<string>;
+    edgeZone?: pulumi.Input<string>;
+    resourceGuardOperationRequests?: pulumi.Input<pulumi.Input<string>[]>;
+    rehydration?: pulumi.Input<import("./restore-inputs").Rehydration>;
     /** Ask Azure during preview whether the restore can work: vault, staging account region and SKU, targets, recovery point (default true). */
     preflight?: pulumi.Input<boolean>;
 }
@@ -64,13 +81,15 @@ export class VmRestore extends pulumi.dynamic.Resource {
     declare public readonly missingResourceIds: pulumi.Output<string[] | undefined>;
     /** True while a restore started in Azure has not finished: the next up resumes it. */
     declare public readonly restoreIncomplete: pulumi.Output<boolean | undefined>;
+    /** The region the restore landed in (the secondary region for a cross-region restore). */
+    declare public readonly restoreRegion: pulumi.Output<string>;
 
     constructor(name: string, args: VmRestoreArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = [
             "jobId", "jobStatus", "jobStartTime", "jobEndTime", "jobDuration", "jobDurationSeconds", "warnings",
             "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
             "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
-            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete",
+            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete", "restoreRegion",
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
