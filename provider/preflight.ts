@@ -12,7 +12,7 @@ import { findProtectedItem } from "./protected-item-lookup";
 import { isRestorableWithoutRehydration, selectRecoveryPoint, toRecoveryPoint } from "./recovery-point-selector";
 import { VmRestoreInputs } from "./restore-inputs";
 import { eq } from "./resource-id";
-import { vaultPathOf } from "./restore-workflow";
+import { restoreRegionOf, vaultPathOf } from "./restore-workflow";
 
 /** Staging accounts Azure Backup accepts: Standard, locally or geo-redundant (not zone-redundant, not premium). */
 const STAGING_SKUS = ["Standard_LRS", "Standard_GRS", "Standard_RAGRS"];
@@ -42,14 +42,25 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
         fail(inputs.vaultId ? "vaultId" : "vaultName", `the Recovery Services vault ${vaultPath} does not exist (or you cannot see it); check the vault's ID, name and resource group`);
         return failures;
     }
-    const region = vault === "unknown" ? undefined : normalizeLocation(vault.location);
+    // Staging account and new VM network belong in the region the restore lands in: the vault's,
+    // or for a cross-region restore the secondary region.
+    let regionName: string | undefined;
+    if (vault !== "unknown") {
+        try {
+            regionName = restoreRegionOf(inputs, vault.location ?? "");
+        } catch (e) {
+            fail("secondaryRegion", (e as Error).message.replace(/^secondaryRegion: /, ""));
+        }
+    }
+    const region = regionName ? normalizeLocation(regionName) : undefined;
+    const where = inputs.crossRegion ? `the secondary region (${regionName})` : `the vault's region (${regionName})`;
 
     const sa = await get<{ location?: string; sku?: { name?: string }; kind?: string }>("storageAccountId", "the staging storage account", inputs.storageAccountId, API_VERSIONS.storage);
     if (sa === "missing") {
         fail("storageAccountId", `the staging storage account ${inputs.storageAccountId} does not exist; create it in ${vault === "unknown" ? "the vault's region" : vault.location} (Standard LRS or GRS) or pick another`);
     } else if (sa !== "unknown") {
         if (region && normalizeLocation(sa.location) !== region) {
-            fail("storageAccountId", `the staging storage account is in ${sa.location} but the vault is in ${vault !== "unknown" ? vault.location : region}; Azure Backup needs it in the vault's region ("Recovery Services vault and target storage account are in two different regions")`);
+            fail("storageAccountId", `the staging storage account is in ${sa.location} but the restore runs in ${where}; Azure Backup needs it there ("Recovery Services vault and target storage account are in two different regions")`);
         }
         const sku = sa.sku?.name ?? "";
         if (/ZRS$/i.test(sku)) fail("storageAccountId", `the staging storage account is zone-redundant (${sku}); Azure Backup does not restore through ZRS accounts: use a Standard_LRS or Standard_GRS account`);
@@ -71,7 +82,7 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
         if (vnet === "missing") fail("virtualNetworkId", `the virtual network ${inputs.virtualNetworkId} does not exist`);
         else if (vnet !== "unknown") {
             if (region && normalizeLocation(vnet.location) !== region) {
-                fail("virtualNetworkId", `the virtual network is in ${vnet.location} but a restore to a new VM lands in the vault's region (${vault !== "unknown" ? vault.location : region}); use a network in that region`);
+                fail("virtualNetworkId", `the virtual network is in ${vnet.location} but a restore to a new VM lands in ${where}; use a network in that region`);
             }
             const subnet = await get("subnetId", "the subnet", inputs.subnetId, API_VERSIONS.network);
             if (subnet === "missing") fail("subnetId", `the subnet ${inputs.subnetId} does not exist in that virtual network`);

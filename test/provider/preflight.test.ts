@@ -39,7 +39,7 @@ describe("pre-flight checks at preview", function () {
     });
 
     const cases: [string, () => Promise<Props> | Props, string, RegExp][] = [
-        ["a staging account in another region", () => ({ ...base(), storageAccountId: sa("stgnorth", "rg-dr") }), "storageAccountId", /in northeurope but the vault is in westeurope/],
+        ["a staging account in another region", () => ({ ...base(), storageAccountId: sa("stgnorth", "rg-dr") }), "storageAccountId", /in northeurope but the restore runs in the vault's region \(westeurope\)/],
         ["a zone-redundant staging account", () => ({ ...base(), storageAccountId: sa("stgzrs") }), "storageAccountId", /zone-redundant \(Standard_ZRS\)/],
         ["a staging account that does not exist", () => ({ ...base(), storageAccountId: sa("stgmissing") }), "storageAccountId", /does not exist/],
         ["a vault that does not exist", () => ({ ...base(), vaultId: VAULT.replace("vault-prod", "vault-nope") }), "vaultId", /does not exist/],

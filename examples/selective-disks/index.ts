@@ -1,0 +1,28 @@
+// Restores vm-web01's OS disk and the data disk at LUN 1 only, from the newest application-
+// consistent point taken before a given time, as managed disks in zone 1 with a customer-managed key.
+import * as pulumi from "@pulumi/pulumi";
+import { VmRestore } from "../../provider";
+
+const config = new pulumi.Config();
+const sub = `/subscriptions/${config.get("subscriptionId") ?? "00000000-0000-0000-0000-000000000001"}`;
+
+const restore = new VmRestore("web01-lun1", {
+    vaultId: `${sub}/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod`,
+    sourceVmId: `${sub}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/vm-web01`,
+    recoveryPointSelector: {
+        consistency: "AppConsistent",
+        notAfter: config.get("notAfter") ?? new Date().toISOString(),
+    },
+    restoreType: "RestoreDisks",
+    diskLuns: [1],
+    targetZone: "1",
+    diskEncryptionSetId: `${sub}/resourceGroups/rg-restore/providers/Microsoft.Compute/diskEncryptionSets/des-restore`,
+    storageAccountId: `${sub}/resourceGroups/rg-restore/providers/Microsoft.Storage/storageAccounts/stgrestore`,
+    targetResourceGroupId: `${sub}/resourceGroups/rg-restore`,
+    armEndpoint: config.get("armEndpoint"),
+});
+
+export const recoveryPointId = restore.recoveryPointId;
+export const recoveryPointType = restore.recoveryPointType;
+export const osDiskId = restore.osDiskId;
+export const dataDisks = restore.dataDisks;
