@@ -9,6 +9,7 @@ import { AdaptivePollScheduler, PollScheduler } from "./poll-scheduler";
 import { ProgressReporter } from "./progress-reporter";
 import { DEFAULT_ARM_ENDPOINT, VmRestoreInputs } from "./restore-inputs";
 import { WorkflowDeps } from "./restore-workflow";
+import { exitWhenEngineGone } from "./engine-watchdog";
 
 export interface RuntimeOverrides {
     scheduler?: PollScheduler;
@@ -17,6 +18,7 @@ export interface RuntimeOverrides {
 }
 
 export function createRuntime(inputs: Partial<VmRestoreInputs> & { resourceName?: string }, overrides: RuntimeOverrides = {}): WorkflowDeps {
+    exitWhenEngineGone();
     const endpoint = inputs.armEndpoint ?? DEFAULT_ARM_ENDPOINT;
     const progress = new ProgressReporter(`vmrestore ${inputs.resourceName ?? ""}`.trim(), overrides.write);
     const sleep = overrides.sleep ?? realSleep;

@@ -11,10 +11,24 @@ import { createEngineStack } from "../../scripts/engine-workspace";
 import { EmulatorFixture } from "../provider/emulator-fixture";
 import { restoreProgram } from "./fixtures/restore-program";
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/** PIDs of processes whose environment carries the marker (the killed run's engine and providers). */
+function processesWithMarker(marker: string): number[] {
+    const pids: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            if (fs.readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) pids.push(Number(entry));
+        } catch {
+            // gone, or not ours
+        }
+    }
+    return pids;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, context = () => ""): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (!(await check())) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}${context()}`);
         await new Promise((r) => setTimeout(r, 200));
     }
 }
@@ -29,9 +43,10 @@ describe("pulumi up killed mid-restore, then run again", function () {
     for (const machine of ["the same machine (local checkpoint)", "another machine (Azure's job list)"]) {
         it(`adopts the running job on ${machine}: one restore POST in all`, async () => {
             const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-kill-"));
+            const marker = `VMRESTORE_KILL_TEST=${path.basename(baseDir)}`;
             try {
                 const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "fixtures", "run-up.ts")], {
-                    env: { ...process.env, EMULATOR_URL: fx.url, ENGINE_BASE_DIR: baseDir },
+                    env: { ...process.env, EMULATOR_URL: fx.url, ENGINE_BASE_DIR: baseDir, VMRESTORE_KILL_TEST: path.basename(baseDir) },
                     detached: true, // its own process group: the kill takes the engine and provider with it
                     stdio: ["ignore", "pipe", "pipe"],
                 });
@@ -40,9 +55,12 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 child.stderr!.on("data", (d) => (output += d));
                 const exited = new Promise((r) => child.on("exit", r));
                 // Kill once Azure has accepted the restore and the job is running.
-                await waitFor("the restore job to start", async () => /restore accepted: job|job InProgress/.test(output), 120_000);
+                await waitFor("the restore job to start", async () => /restore accepted: job|job InProgress/.test(output), 120_000, () => `; the run printed:\n${output.slice(-3000)}`);
                 process.kill(-child.pid!, "SIGKILL");
                 await exited;
+                // The provider process the engine started is not in the killed group; with its engine
+                // gone it must exit by itself rather than poll on as an orphan.
+                await waitFor("orphaned provider processes to exit", async () => processesWithMarker(marker).length === 0, 30_000);
                 assert.equal((await fx.restorePosts()).length, 1);
                 const running = (await fx.admin<{ jobs: { status: string }[] }>("GET", "jobs")).jobs;
                 assert.ok(running.some((j) => j.status === "InProgress"), "the job goes on in Azure after the kill");
@@ -64,6 +82,7 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 await engine.stack.destroy({ color: "never" });
                 assert.deepEqual(await fx.restoredLeftovers(), []);
             } finally {
+                for (const pid of processesWithMarker(marker)) process.kill(pid, "SIGKILL");
                 fs.rmSync(baseDir, { recursive: true, force: true });
             }
         });
