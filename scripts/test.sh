@@ -12,4 +12,14 @@ export PULUMI_BIN_DIR
 NODE_EXTRA_CA_CERTS="$(node -r ts-node/register/transpile-only emulator/cli.ts --print-ca-path)"
 export NODE_EXTRA_CA_CERTS
 if [ $# -eq 0 ]; then set -- "test/**/*.test.ts"; fi
-npx mocha "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+npx mocha "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line for CI: "mocha: N passed, N failed".
+passed=$(grep -E '^ +[0-9]+ passing' "$log" | tail -n 1 | grep -Eo '[0-9]+' | head -n 1)
+failed=$(grep -E '^ +[0-9]+ failing' "$log" | tail -n 1 | grep -Eo '[0-9]+' | head -n 1)
+echo "mocha: ${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
