@@ -13,6 +13,7 @@ import { isRestorableWithoutRehydration, selectRecoveryPoint, toRecoveryPoint } 
 import { VmRestoreInputs } from "./restore-inputs";
 import { eq } from "./resource-id";
 import { restoreRegionOf, vaultPathOf } from "./restore-workflow";
+import { buildRestoreRequest } from "./restore-request-builder";
 
 /** Staging accounts Azure Backup accepts: Standard, locally or geo-redundant (not zone-redundant, not premium). */
 const STAGING_SKUS = ["Standard_LRS", "Standard_GRS", "Standard_RAGRS"];
@@ -114,5 +115,52 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
             }
         }
     }
+    // Last, Azure's own judgement of the whole request (backupValidateOperation), when the offline
+    // and resource checks found nothing: it knows rules no client can see.
+    if (failures.length === 0 && itemPath && vault !== "unknown" && regionName) {
+        failures.push(...(await validateWithAzure(arm, inputs, vaultPath, itemPath, regionName, note)));
+    }
     return failures;
+}
+
+/** Which input an Azure validation message is about, by what it mentions. */
+function inputForMessage(text: string): string {
+    const t = text.toLowerCase();
+    const rules: [RegExp, string][] = [
+        [/subnet/, "subnetId"], [/virtual network|vnet/, "virtualNetworkId"], [/storage account|staging/, "storageAccountId"],
+        [/resource group/, "targetResourceGroupId"], [/zone/, "targetZone"], [/disk encryption set|\bdes\b/, "diskEncryptionSetId"],
+        [/key vault|encrypt|bek|kek/, "encryptionKeys"], [/identity/, "identity"], [/disk access|network access/, "diskNetworkAccess"],
+        [/resource guard|mua/, "resourceGuardOperationRequests"], [/rehydrat|archive/, "rehydration"], [/recovery point/, "recoveryPoint"],
+        [/lun|disk/, "diskLuns"], [/virtual machine name|vm name/, "targetVmName"],
+    ];
+    return rules.find(([re]) => re.test(t))?.[1] ?? "restoreType";
+}
+
+async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultPath: string, itemPath: string, region: string, note: (line: string) => void): Promise<CheckFailure[]> {
+    let rp;
+    try {
+        rp = await selectRecoveryPoint(arm, itemPath, inputs.recoveryPoint ?? "latest", inputs.recoveryPointSelector, !!inputs.rehydration);
+    } catch (e) {
+        if (!isAzureRequestError(e)) return [{ property: inputs.recoveryPointSelector ? "recoveryPointSelector" : "recoveryPoint", reason: (e as Error).message.replace(/^recoveryPoint(Selector)?: /, "") }];
+        note(`pre-flight: could not resolve the recovery point (${e.status}); Azure's validation skipped`);
+        return [];
+    }
+    const request = buildRestoreRequest({ inputs, recoveryPointId: rp.id, region });
+    try {
+        const res = await arm.request<{ validateOperationResponse?: { validationResults?: { code?: string; message?: string; recommendations?: string[] }[] } }>(
+            "POST", `${vaultPath}/backupValidateOperation`, {
+                apiVersion: API_VERSIONS.backup,
+                body: { properties: { objectType: "ValidateIaasVMRestoreOperationRequest", restoreRequest: request.properties } },
+                idempotent: true,
+            });
+        return (res.body?.validateOperationResponse?.validationResults ?? [])
+            .filter((r) => r.code || r.message)
+            .map((r) => ({
+                property: inputForMessage(`${r.code ?? ""} ${r.message ?? ""}`),
+                reason: `Azure's validation of the restore: ${r.code ? `${r.code}: ` : ""}${r.message ?? ""}${r.recommendations?.length ? ` Recommended: ${r.recommendations.join(" ")}` : ""}`,
+            }));
+    } catch (e) {
+        note(`pre-flight: Azure's restore validation could not be run (${isAzureRequestError(e) ? `${e.status} ${e.code ?? ""}`.trim() : (e as Error).message}); skipped`);
+        return [];
+    }
 }
