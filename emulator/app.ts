@@ -18,6 +18,7 @@ import { ArmThrottle, ThrottleOptions } from "./arm-throttle";
 import { registerBackupRoutes } from "./backup-routes";
 import { registerBlobRoutes } from "./blob-routes";
 import { registerComputeRoutes } from "./compute-routes";
+import { registerCrrRoutes } from "./crr-routes";
 import { EmulatorState } from "./emulator-state";
 import { AuthMode, DEFAULT_TOKEN_LIFETIME_SECONDS, EntraIdentity, SECRET_FORM_FIELDS } from "./entra-id";
 import { ActiveFault, FaultRegistry } from "./faults";
@@ -64,6 +65,7 @@ export class EmulatorApp {
     this.identity = new EntraIdentity(baseUrl, () => this.current.seed, options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
     const state = () => this.current;
     registerBackupRoutes(this.armRouter, state, this.faults);
+    registerCrrRoutes(this.armRouter, state, this.faults);
     registerComputeRoutes(this.armRouter, state);
     registerBlobRoutes(this.armRouter, state);
     this.identity.registerRoutes(this.identityRouter);

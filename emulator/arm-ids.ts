@@ -79,3 +79,14 @@ export function parentResourceId(id: string): string | undefined {
   const path = p.types.slice(0, n).map((t, i) => `${t}/${p.names[i]}`).join("/");
   return `${resourceGroupId(p.subscriptionId, p.resourceGroup)}/providers/${p.namespace}/${path}`;
 }
+
+/** The Azure region pair of a region (where Cross Region Restore lands); the region itself if it has no known pair. */
+export function pairedRegion(location: string): string {
+  const pairs: Record<string, string> = {
+    westeurope: "northeurope", northeurope: "westeurope", eastus: "westus", westus: "eastus", eastus2: "centralus", centralus: "eastus2",
+    uksouth: "ukwest", ukwest: "uksouth", germanywestcentral: "germanynorth", germanynorth: "germanywestcentral",
+    francecentral: "francesouth", francesouth: "francecentral", southeastasia: "eastasia", eastasia: "southeastasia",
+    australiaeast: "australiasoutheast", australiasoutheast: "australiaeast", japaneast: "japanwest", japanwest: "japaneast",
+  };
+  return pairs[location.replace(/\s+/g, "").toLowerCase()] ?? location;
+}

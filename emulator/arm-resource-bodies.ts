@@ -3,7 +3,7 @@
  * the real Microsoft.Resources / Compute / Network / Storage / RecoveryServices responses.
  */
 import { createHash, randomUUID } from "crypto";
-import { resourceGroupId, resourceId } from "./arm-ids";
+import { pairedRegion, resourceGroupId, resourceId } from "./arm-ids";
 import { armTimestamp } from "./time-format";
 
 export function resourceGroupBody(subscriptionId: string, name: string, location: string): Record<string, any> {
@@ -18,22 +18,34 @@ export function resourceGroupBody(subscriptionId: string, name: string, location
 
 export interface VaultShape {
   subscriptionId: string;
+  tenantId?: string;
   resourceGroup: string;
   name: string;
   location: string;
   storageRedundancy: string;
   crossRegionRestore: boolean;
+  resourceGuardEnabled?: boolean;
+  systemAssignedIdentity?: boolean;
+  userAssignedIdentityIds?: string[];
 }
 
 export function vaultBody(v: VaultShape): Record<string, any> {
+  const id = resourceId(v.subscriptionId, v.resourceGroup, "Microsoft.RecoveryServices/vaults", v.name);
+  const ua = v.userAssignedIdentityIds ?? [];
+  const identityType = [v.systemAssignedIdentity ? "SystemAssigned" : "", ua.length > 0 ? "UserAssigned" : ""].filter(Boolean).join(", ") || "None";
   return {
-    id: resourceId(v.subscriptionId, v.resourceGroup, "Microsoft.RecoveryServices/vaults", v.name),
+    id,
     name: v.name,
     type: "Microsoft.RecoveryServices/vaults",
     location: v.location,
     tags: {},
     etag: `W/"datetime'${encodeURIComponent(new Date().toISOString())}'"`,
     sku: { name: "RS0", tier: "Standard" },
+    identity: {
+      type: identityType,
+      ...(v.systemAssignedIdentity ? { principalId: guidFor(`${id}/system`), tenantId: v.tenantId } : {}),
+      ...(ua.length > 0 ? { userAssignedIdentities: Object.fromEntries(ua.map((u) => [u, { principalId: guidFor(`${u}/principal`), clientId: guidFor(`${u}/client`) }])) } : {}),
+    },
     properties: {
       provisioningState: "Succeeded",
       privateEndpointStateForBackup: "None",
@@ -43,7 +55,10 @@ export function vaultBody(v: VaultShape): Record<string, any> {
         standardTierStorageRedundancy: v.storageRedundancy,
         crossRegionRestore: v.crossRegionRestore ? "Enabled" : "Disabled",
       },
-      securitySettings: { softDeleteSettings: { softDeleteState: "Enabled", softDeleteRetentionPeriodInDays: 14 } },
+      securitySettings: {
+        softDeleteSettings: { softDeleteState: "Enabled", softDeleteRetentionPeriodInDays: 14 },
+        multiUserAuthorization: v.resourceGuardEnabled ? "Enabled" : "Disabled",
+      },
     },
   };
 }
@@ -122,9 +137,10 @@ export function storageAccountBody(baseUrl: string, subscriptionId: string, reso
   };
 }
 
-function pairedRegion(location: string): string {
-  const pairs: Record<string, string> = { westeurope: "northeurope", northeurope: "westeurope", eastus: "westus", westus: "eastus" };
-  return pairs[location.toLowerCase()] ?? location;
+/** A GUID derived from a text (stable principal/client IDs for identities). */
+export function guidFor(text: string): string {
+  const h = createHash("sha256").update(text.toLowerCase()).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export interface DiskShape {
@@ -140,9 +156,20 @@ export interface DiskShape {
   managedBy?: string;
   createdMs: number;
   tags?: Record<string, string>;
+  /** Default {type: "EncryptionAtRestWithPlatformKey"}. */
+  encryption?: Record<string, any>;
+  /** Azure Disk Encryption settings (ADE). */
+  encryptionSettingsCollection?: Record<string, any>;
+  /** AllowAll (default) | AllowPrivate | DenyAll. */
+  networkAccessPolicy?: string;
+  diskAccessId?: string;
+  /** Confidential VM OS disks: {securityType, secureVMDiskEncryptionSetId?}. */
+  securityProfile?: Record<string, any>;
+  extendedLocation?: { name: string; type: string };
 }
 
 export function diskBody(d: DiskShape): Record<string, any> {
+  const policy = d.networkAccessPolicy ?? "AllowAll";
   const body: Record<string, any> = {
     id: resourceId(d.subscriptionId, d.resourceGroup, "Microsoft.Compute/disks", d.name),
     name: d.name,
@@ -156,9 +183,12 @@ export function diskBody(d: DiskShape): Record<string, any> {
       diskSizeGB: d.sizeGB,
       diskSizeBytes: d.sizeGB * 1024 * 1024 * 1024,
       uniqueId: randomUUID(),
-      encryption: { type: "EncryptionAtRestWithPlatformKey" },
-      networkAccessPolicy: "AllowAll",
-      publicNetworkAccess: "Enabled",
+      encryption: d.encryption ?? { type: "EncryptionAtRestWithPlatformKey" },
+      ...(d.encryptionSettingsCollection ? { encryptionSettingsCollection: d.encryptionSettingsCollection } : {}),
+      ...(d.securityProfile ? { securityProfile: d.securityProfile } : {}),
+      networkAccessPolicy: policy,
+      ...(policy === "AllowPrivate" && d.diskAccessId ? { diskAccessId: d.diskAccessId } : {}),
+      publicNetworkAccess: policy === "AllowAll" ? "Enabled" : "Disabled",
       timeCreated: armTimestamp(d.createdMs),
       provisioningState: "Succeeded",
       diskState: d.managedBy ? "Attached" : "Unattached",
@@ -166,6 +196,7 @@ export function diskBody(d: DiskShape): Record<string, any> {
     },
   };
   if (d.zones && d.zones.length > 0) body.zones = [...d.zones];
+  if (d.extendedLocation) body.extendedLocation = { ...d.extendedLocation };
   if (d.managedBy) body.managedBy = d.managedBy;
   return body;
 }
@@ -183,6 +214,7 @@ export interface NicShape {
   subnetId: string;
   privateIp: string;
   virtualMachineId?: string;
+  extendedLocation?: { name: string; type: string };
 }
 
 export function nicBody(n: NicShape): Record<string, any> {
@@ -192,6 +224,7 @@ export function nicBody(n: NicShape): Record<string, any> {
     name: n.name,
     type: "Microsoft.Network/networkInterfaces",
     location: n.location,
+    ...(n.extendedLocation ? { extendedLocation: { ...n.extendedLocation } } : {}),
     etag: `W/"${randomUUID()}"`,
     properties: {
       provisioningState: "Succeeded",
@@ -235,6 +268,10 @@ export interface VmDiskRef {
   sku: string;
   sizeGB: number;
   createOption: "FromImage" | "Empty" | "Attach";
+  /** managedDisk.diskEncryptionSet.id */
+  diskEncryptionSetId?: string;
+  /** managedDisk.securityProfile (confidential OS disks). */
+  securityProfile?: Record<string, any>;
 }
 
 export interface VmShape {
@@ -252,6 +289,15 @@ export interface VmShape {
   withOsProfile: boolean;
   createdMs: number;
   tags?: Record<string, string>;
+  /** Standard (none), TrustedLaunch, ConfidentialVM. */
+  securityType?: string;
+  extendedLocation?: { name: string; type: string };
+}
+
+/** properties.securityProfile of a VM of this security type (undefined for Standard). */
+export function vmSecurityProfile(securityType: string | undefined): Record<string, any> | undefined {
+  if (securityType !== "TrustedLaunch" && securityType !== "ConfidentialVM") return undefined;
+  return { securityType, uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } };
 }
 
 export function vmBody(v: VmShape): Record<string, any> {
@@ -259,7 +305,16 @@ export function vmBody(v: VmShape): Record<string, any> {
     name: d.name,
     createOption: d.createOption,
     diskSizeGB: d.sizeGB,
-    ...(d.id ? { managedDisk: { storageAccountType: d.sku, id: d.id } } : {}),
+    ...(d.id
+      ? {
+          managedDisk: {
+            storageAccountType: d.sku,
+            id: d.id,
+            ...(d.diskEncryptionSetId ? { diskEncryptionSet: { id: d.diskEncryptionSetId } } : {}),
+            ...(d.securityProfile ? { securityProfile: d.securityProfile } : {}),
+          },
+        }
+      : {}),
     ...(d.vhdUri ? { vhd: { uri: d.vhdUri } } : {}),
     deleteOption: "Detach",
   });
@@ -268,10 +323,12 @@ export function vmBody(v: VmShape): Record<string, any> {
     name: v.name,
     type: "Microsoft.Compute/virtualMachines",
     location: v.location,
+    ...(v.extendedLocation ? { extendedLocation: { ...v.extendedLocation } } : {}),
     tags: v.tags ?? {},
     properties: {
       vmId: randomUUID(),
       hardwareProfile: { vmSize: v.vmSize },
+      ...(vmSecurityProfile(v.securityType) ? { securityProfile: vmSecurityProfile(v.securityType) } : {}),
       storageProfile: {
         ...(v.osDisk.createOption === "FromImage"
           ? {
@@ -306,4 +363,76 @@ export function vmBody(v: VmShape): Record<string, any> {
   };
   if (v.zones && v.zones.length > 0) body.zones = [...v.zones];
   return body;
+}
+
+export interface LocatedShape {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+}
+
+export function diskEncryptionSetBody(d: LocatedShape & { tenantId: string; encryptionType: string; keyUrl?: string; keyVaultId?: string }): Record<string, any> {
+  const id = resourceId(d.subscriptionId, d.resourceGroup, "Microsoft.Compute/diskEncryptionSets", d.name);
+  return {
+    id,
+    name: d.name,
+    type: "Microsoft.Compute/diskEncryptionSets",
+    location: d.location,
+    tags: {},
+    identity: { type: "SystemAssigned", principalId: guidFor(`${id}/principal`), tenantId: d.tenantId },
+    properties: {
+      encryptionType: d.encryptionType,
+      ...(d.keyUrl ? { activeKey: { keyUrl: d.keyUrl, ...(d.keyVaultId ? { sourceVault: { id: d.keyVaultId } } : {}) } } : {}),
+      rotationToLatestKeyVersionEnabled: false,
+      provisioningState: "Succeeded",
+    },
+  };
+}
+
+export function userAssignedIdentityBody(u: LocatedShape & { tenantId: string }): Record<string, any> {
+  const id = resourceId(u.subscriptionId, u.resourceGroup, "Microsoft.ManagedIdentity/userAssignedIdentities", u.name);
+  return {
+    id,
+    name: u.name,
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    location: u.location,
+    tags: {},
+    properties: { tenantId: u.tenantId, principalId: guidFor(`${id}/principal`), clientId: guidFor(`${id}/client`) },
+  };
+}
+
+export function diskAccessBody(a: LocatedShape): Record<string, any> {
+  return {
+    id: resourceId(a.subscriptionId, a.resourceGroup, "Microsoft.Compute/diskAccesses", a.name),
+    name: a.name,
+    type: "Microsoft.Compute/diskAccesses",
+    location: a.location,
+    tags: {},
+    properties: { provisioningState: "Succeeded", privateEndpointConnections: [], timeCreated: armTimestamp(Date.now() - 120 * 86400_000) },
+  };
+}
+
+export function keyVaultBody(k: LocatedShape & { tenantId: string }): Record<string, any> {
+  return {
+    id: resourceId(k.subscriptionId, k.resourceGroup, "Microsoft.KeyVault/vaults", k.name),
+    name: k.name,
+    type: "Microsoft.KeyVault/vaults",
+    location: k.location,
+    tags: {},
+    properties: {
+      tenantId: k.tenantId,
+      sku: { family: "A", name: "standard" },
+      vaultUri: `https://${k.name.toLowerCase()}.vault.azure.net/`,
+      enabledForDeployment: false,
+      enabledForDiskEncryption: true,
+      enabledForTemplateDeployment: false,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      enableRbacAuthorization: true,
+      enablePurgeProtection: true,
+      publicNetworkAccess: "Enabled",
+      provisioningState: "Succeeded",
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * names in storageProfile.osDisk.managedDisk.id and dataDisks[].managedDisk.id (or the VHD URIs
  * of an unmanaged restore).
  */
+import { vmSecurityProfile } from "./arm-resource-bodies";
 
 export interface TemplateDisk {
   name: string;
@@ -14,6 +15,10 @@ export interface TemplateDisk {
   id?: string;
   /** Unmanaged restore: the VHD blob URI. */
   vhdUri?: string;
+  /** managedDisk.diskEncryptionSet.id */
+  diskEncryptionSetId?: string;
+  /** managedDisk.securityProfile (a confidential OS disk). */
+  securityProfile?: Record<string, any>;
 }
 
 export interface TemplateInput {
@@ -22,6 +27,9 @@ export interface TemplateInput {
   zones?: string[];
   vmSize: string;
   osType: string;
+  /** Standard, TrustedLaunch or ConfidentialVM: the VM's securityProfile. */
+  securityType?: string;
+  extendedLocation?: { name: string; type: string };
   osDisk: TemplateDisk;
   dataDisks: TemplateDisk[];
   /** Defaults for the template's network parameters (the source VM's). */
@@ -32,15 +40,27 @@ export interface TemplateInput {
 
 export function restoreTemplate(t: TemplateInput): Record<string, any> {
   const diskRef = (d: TemplateDisk) =>
-    d.id ? { managedDisk: { id: d.id, storageAccountType: d.sku } } : { vhd: { uri: d.vhdUri } };
+    d.id
+      ? {
+          managedDisk: {
+            id: d.id,
+            storageAccountType: d.sku,
+            ...(d.diskEncryptionSetId ? { diskEncryptionSet: { id: d.diskEncryptionSetId } } : {}),
+            ...(d.securityProfile ? { securityProfile: d.securityProfile } : {}),
+          },
+        }
+      : { vhd: { uri: d.vhdUri } };
+  const security = vmSecurityProfile(t.securityType);
   const vm: Record<string, any> = {
     type: "Microsoft.Compute/virtualMachines",
     apiVersion: "2024-03-01",
     name: "[parameters('VirtualMachineName')]",
     location: "[parameters('Location')]",
     dependsOn: ["[resourceId('Microsoft.Network/networkInterfaces', parameters('NetworkInterfaceName'))]"],
+    ...(t.extendedLocation ? { extendedLocation: { ...t.extendedLocation } } : {}),
     properties: {
       hardwareProfile: { vmSize: "[parameters('VirtualMachineSize')]" },
+      ...(security ? { securityProfile: security } : {}),
       storageProfile: {
         osDisk: { osType: t.osType, name: t.osDisk.name, createOption: "Attach", caching: "ReadWrite", diskSizeGB: t.osDisk.sizeGB, ...diskRef(t.osDisk) },
         dataDisks: t.dataDisks.map((d) => ({ lun: d.lun, name: d.name, createOption: "Attach", caching: "None", diskSizeGB: d.sizeGB, ...diskRef(d) })),
@@ -73,6 +93,7 @@ export function restoreTemplate(t: TemplateInput): Record<string, any> {
         apiVersion: "2023-09-01",
         name: "[parameters('NetworkInterfaceName')]",
         location: "[parameters('Location')]",
+        ...(t.extendedLocation ? { extendedLocation: { ...t.extendedLocation } } : {}),
         properties: {
           ipConfigurations: [{ name: "ipconfig1", properties: { privateIPAllocationMethod: "Dynamic", subnet: { id: "[variables('subnetRef')]" } } }],
         },

@@ -5,7 +5,7 @@
  * in one place and `iaasvmcontainer;iaasVMContainerV2;..` in another).
  */
 import { sameName } from "./arm-ids";
-import { SeedTier, RecoveryPointType } from "./seed";
+import { SeedKeyAndSecret, SeedTier, RecoveryPointType } from "./seed";
 
 export interface VaultRecord {
   id: string;
@@ -15,15 +15,29 @@ export interface VaultRecord {
   location: string;
   storageRedundancy: string;
   crossRegionRestore: boolean;
+  /** Where a cross-region restore lands (the paired region). */
+  secondaryRegion: string;
+  /** Multi-User Authorization: a restore needs a resourceGuardOperationRequests entry of resourceGuardId. */
+  resourceGuardEnabled: boolean;
+  resourceGuardId: string;
+  /** The vault's managed identities (identityInfo must name one of them). */
+  systemAssignedIdentity: boolean;
+  userAssignedIdentityIds: string[];
 }
 
 export interface DiskSnapshot {
   /** -1 for the OS disk. */
   lun: number;
   name: string;
+  /** The managed disk's resource ID; for an unmanaged disk the VHD blob URI. */
   id: string;
   sizeGB: number;
   sku: string;
+  /** Unmanaged disks: the VHD page blob. */
+  vhdUri?: string;
+  /** AllowAll | AllowPrivate | DenyAll (managed disks). */
+  networkAccessPolicy: string;
+  diskAccessId?: string;
 }
 
 /** A VM as it was when a recovery point was taken. */
@@ -39,6 +53,10 @@ export interface VmSnapshot {
   dataDisks: DiskSnapshot[];
   nicId: string;
   subnetId: string;
+  /** false: unmanaged disks (VHD blobs). */
+  isManaged: boolean;
+  /** Standard | TrustedLaunch | ConfidentialVM. */
+  securityType: string;
   /** The VM's ARM JSON at backup time: what the restore config blob (vmconfig) carries. */
   config: Record<string, any>;
 }
@@ -49,6 +67,13 @@ export interface RecoveryPointRecord {
   type: RecoveryPointType;
   tiers: SeedTier[];
   vm: VmSnapshot;
+  /** Azure Disk Encryption was on: a restore needs encryptionDetails. */
+  isSourceVMEncrypted: boolean;
+  keyAndSecret?: SeedKeyAndSecret;
+  /** Standard | TrustedLaunch | ConfidentialVM (the RP shows "None" for Standard). */
+  securityType: string;
+  /** Set while a rehydrated copy exists (ArchivedRP status Rehydrated): when it expires. */
+  rehydrated?: { expiresSimMs: number; expiresRealMs: number };
 }
 
 export interface ProtectedItemRecord {

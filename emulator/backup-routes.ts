@@ -1,19 +1,21 @@
 /**
  * The Azure Backup (Microsoft.RecoveryServices) routes: vault, protected items, recovery
- * points, restore trigger, operation status/results, jobs and job cancellation.
+ * points, restore trigger, restore validation (backupValidateOperation, backupTriggerValidateOperation),
+ * operation status/results, jobs and job cancellation. Cross Region Restore: emulator/crr-routes.ts.
  */
 import { ArmError, invalidInput, resourceGroupNotFound, resourceNotFound, subscriptionNotFound } from "./arm-errors";
-import { resourceGroupId, sameName } from "./arm-ids";
+import { resourceGroupId, sameId, sameName } from "./arm-ids";
 import { ProtectedItemRecord, RecoveryPointRecord, VaultRecord } from "./backup-catalog";
 import { renderProtectedItem, renderRecoveryPoint } from "./backup-views";
 import { EmulatorState } from "./emulator-state";
 import { FaultRegistry } from "./faults";
 import { retryAfterSeconds } from "./job-clock";
 import { clauseValue, parseFilter, parseFilterTime } from "./odata-filter";
-import { CancelOperation, renderOperationStatus } from "./operations";
+import { JobRecord } from "./job-record";
+import { CancelOperation, RestoreOperation, ValidateOperation, ValidationResult, renderOperationStatus } from "./operations";
 import { paginate } from "./paging";
 import { RestoreJob } from "./restore-job";
-import { validateRestoreRequest } from "./restore-request";
+import { RestorePlan, checkRestoreRequest, validateRestoreRequest } from "./restore-request";
 import { ApiRequest, Reply, Router } from "./router";
 import { armTimestamp } from "./time-format";
 
@@ -22,6 +24,8 @@ const ITEM = `${VAULT}/backupFabrics/:fabric/protectionContainers/:container/pro
 /** The api-version the live service writes into the polling URLs it hands out (older than the request's). */
 const LIVE_POLLING_API_VERSION = "2020-09-01";
 const LIVE_JOB_POLLING_API_VERSION = "2017-07-01";
+/** The api-version of the validate operation's polling URLs in the official examples. */
+const LIVE_VALIDATE_POLLING_API_VERSION = "2022-03-01";
 
 export function registerBackupRoutes(router: Router, state: () => EmulatorState, faults: FaultRegistry): void {
   router.add("GET", VAULT, (req) => {
@@ -88,28 +92,8 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     const { vault, item } = resolveItem(s, req);
     const rp = resolveRecoveryPoint(item, req.params.rp);
     if (req.body === undefined) throw invalidInput("The restore request body is empty: send {\"properties\": IaasVMRestoreRequest}.", "properties");
-    const plan = validateRestoreRequest(req.body, vault, item, rp, s.resources);
-    const ctx = { method: req.method, path: req.path };
-    const opFault = faults.take("restore", ctx, ["operationFailed"]);
-    const outcomeFault = faults.take("restore", ctx, ["jobOutcome"]);
-    const neverFault = faults.take("restore", ctx, ["jobNeverFinishes"]);
-    const { operation } = s.startRestore(
-      plan,
-      {
-        operationFailure: opFault ? { code: String(opFault.spec.code), message: String(opFault.spec.message ?? "") } : undefined,
-        outcome: outcomeFault
-          ? {
-              outcome: outcomeFault.spec.outcome as "Failed" | "CompletedWithWarnings" | "Cancelled",
-              errorCode: outcomeFault.spec.errorCode as number | undefined,
-              errorString: outcomeFault.spec.errorString as string | undefined,
-              errorTitle: outcomeFault.spec.errorTitle as string | undefined,
-              recommendations: outcomeFault.spec.recommendations as string[] | undefined,
-            }
-          : undefined,
-        neverFinishes: neverFault !== undefined,
-      },
-      req.simNow,
-    );
+    const plan = validateRestoreRequest(req.body, vault, item, rp, { resources: s.resources, seed: s.seed });
+    const operation = startRestoreWithFaults(s, faults, plan, req);
     const base = `${s.baseUrl}${itemPollingPath(s, item)}`;
     const apiVersion = pollingApiVersion(s, req, LIVE_POLLING_API_VERSION);
     return {
@@ -152,20 +136,55 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
   router.add("GET", `${VAULT}/backupJobs`, (req) => {
     const s = state();
     const vault = resolveVault(s, req);
-    const clauses = parseFilter(req.query["$filter"]);
-    const from = timeClause(clauses, "startTime");
-    const to = timeClause(clauses, "endTime");
-    const eq = (field: string, actual: string) => {
-      const want = clauseValue(clauses, field);
-      return want === undefined || want.toLowerCase() === actual.toLowerCase();
+    return jobListReply(s, req, s.jobs(vault));
+  });
+
+  // Operation_Validate: the restore trigger's checks, answered as validation results (200) instead of a 400.
+  router.add("POST", `${VAULT}/backupValidateOperation`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    return { status: 200, body: { validateOperationResponse: { validationResults: validateRestoreOperation(s, vault, req.body) } } };
+  });
+
+  // ValidateOperation_Trigger: the same, as an asynchronous operation.
+  router.add("POST", `${VAULT}/backupTriggerValidateOperation`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const results = validateRestoreOperation(s, vault, req.body);
+    const op = s.operations.add<ValidateOperation>({
+      kind: "validate",
+      realStartMs: Date.now(),
+      simStartMs: req.simNow,
+      vaultId: vault.id,
+      doneAfterMs: s.timing.validateOperationSeconds * 1000,
+      results,
+    });
+    const apiVersion = pollingApiVersion(s, req, LIVE_VALIDATE_POLLING_API_VERSION);
+    return {
+      status: 202,
+      headers: {
+        Location: `${s.baseUrl}${vaultPath(vault)}/backupValidateOperationResults/${op.id}?api-version=${apiVersion}`,
+        "Azure-AsyncOperation": `${s.baseUrl}${vaultPath(vault)}/backupValidateOperationsStatuses/${op.id}?api-version=${apiVersion}`,
+        "Retry-After": String(retryAfterSeconds(s.clock, 10)),
+      },
     };
-    const jobs = s
-      .jobs(vault)
-      .filter((j) => (from === undefined || j.startMs() >= from) && (to === undefined || j.startMs() <= to))
-      .filter((j) => eq("operation", j.operation) && eq("status", j.status()) && eq("backupManagementType", j.backupManagementType) && eq("entityFriendlyName", j.entityFriendlyName) && eq("jobId", j.id))
-      .map((j) => j.render(false, s.wireFormat));
-    const page = paginate(jobs, req.query, s.pageSize, s.baseUrl, req.path);
-    return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
+  });
+
+  router.add("GET", `${VAULT}/backupValidateOperationsStatuses/:op`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    return { status: 200, body: renderOperationStatus(resolveValidateOperation(s, vault, req.params.op), armTimestamp) };
+  });
+
+  router.add("GET", `${VAULT}/backupValidateOperationResults/:op`, (req) => {
+    const s = state();
+    const vault = resolveVault(s, req);
+    const op = resolveValidateOperation(s, vault, req.params.op);
+    if (op.status === "InProgress") {
+      const self = `${s.baseUrl}${vaultPath(vault)}/backupValidateOperationResults/${op.id}?api-version=${pollingApiVersion(s, req, LIVE_VALIDATE_POLLING_API_VERSION)}`;
+      return { status: 202, headers: { Location: self, "Retry-After": String(retryAfterSeconds(s.clock, 10)) } };
+    }
+    return { status: 200, body: { validateOperationResponse: { validationResults: op.results.map((r) => ({ ...r, recommendations: [...r.recommendations] })) } } };
   });
 
   router.add("GET", `${VAULT}/backupJobs/:job`, (req) => {
@@ -215,7 +234,104 @@ export function resolveVault(s: EmulatorState, req: ApiRequest): VaultRecord {
   return found;
 }
 
-function resolveItem(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; item: ProtectedItemRecord } {
+/** Accepts a validated restore (primary or cross-region), applying the restore-stage faults; returns its operation. */
+export function startRestoreWithFaults(s: EmulatorState, faults: FaultRegistry, plan: RestorePlan, req: ApiRequest): RestoreOperation {
+  const ctx = { method: req.method, path: req.path };
+  const opFault = faults.take("restore", ctx, ["operationFailed"]);
+  const outcomeFault = faults.take("restore", ctx, ["jobOutcome"]);
+  const neverFault = faults.take("restore", ctx, ["jobNeverFinishes"]);
+  const { operation } = s.startRestore(
+    plan,
+    {
+      operationFailure: opFault ? { code: String(opFault.spec.code), message: String(opFault.spec.message ?? "") } : undefined,
+      outcome: outcomeFault
+        ? {
+            outcome: outcomeFault.spec.outcome as "Failed" | "CompletedWithWarnings" | "Cancelled",
+            errorCode: outcomeFault.spec.errorCode as number | undefined,
+            errorString: outcomeFault.spec.errorString as string | undefined,
+            errorTitle: outcomeFault.spec.errorTitle as string | undefined,
+            recommendations: outcomeFault.spec.recommendations as string[] | undefined,
+          }
+        : undefined,
+      neverFinishes: neverFault !== undefined,
+    },
+    req.simNow,
+  );
+  return operation;
+}
+
+/** A job list answer (backupJobs, backupCrrJobs): the azure-cli $filter dialect, newest first, paged. */
+export function jobListReply(s: EmulatorState, req: ApiRequest, all: JobRecord[]): Reply {
+  const clauses = parseFilter(req.query["$filter"]);
+  const from = timeClause(clauses, "startTime");
+  const to = timeClause(clauses, "endTime");
+  const eq = (field: string, actual: string) => {
+    const want = clauseValue(clauses, field);
+    return want === undefined || want.toLowerCase() === actual.toLowerCase();
+  };
+  const jobs = all
+    .filter((j) => (from === undefined || j.startMs() >= from) && (to === undefined || j.startMs() <= to))
+    .filter((j) => eq("operation", j.operation) && eq("status", j.status()) && eq("backupManagementType", j.backupManagementType) && eq("entityFriendlyName", j.entityFriendlyName) && eq("jobId", j.id))
+    .map((j) => j.render(false, s.wireFormat));
+  const page = paginate(jobs, req.query, s.pageSize, s.baseUrl, req.path);
+  return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
+}
+
+/**
+ * The validation results (ErrorDetail[]) of a ValidateOperationRequestResource
+ * `{id?, properties: {objectType: "ValidateIaasVMRestoreOperationRequest", restoreRequest}}`: the
+ * protected item and point come from `id` (the recovery point's ID) or, without it, from the
+ * restore request's sourceResourceId and recoveryPointId. A body that is no such request is a 400.
+ */
+function validateRestoreOperation(s: EmulatorState, vault: VaultRecord, body: unknown): ValidationResult[] {
+  if (!isObject(body) || !isObject(body.properties)) {
+    throw invalidInput("The validate request must be a JSON object {id, properties: {objectType: \"ValidateIaasVMRestoreOperationRequest\", restoreRequest}} (ValidateOperationRequestResource).", "properties");
+  }
+  const props = body.properties;
+  if (props.objectType !== "ValidateIaasVMRestoreOperationRequest" && props.objectType !== "ValidateRestoreOperationRequest") {
+    throw invalidInput(`The field 'properties.objectType' must be ValidateIaasVMRestoreOperationRequest for an Azure IaaS VM restore; got '${String(props.objectType)}'.`, "properties.objectType");
+  }
+  if (!isObject(props.restoreRequest)) throw invalidInput("The field 'properties.restoreRequest' (the IaasVMRestoreRequest to validate) is required.", "properties.restoreRequest");
+  const restore = props.restoreRequest;
+  const result = (e: ArmError): ValidationResult => ({
+    code: e.code,
+    message: e.message,
+    recommendations: [e.target ? `Correct '${e.target.replace(/^properties\./, "restoreRequest.")}' and validate again.` : "Correct the restore request and validate again."],
+  });
+
+  let item: ProtectedItemRecord | undefined;
+  let rpName: string | undefined;
+  const id = typeof body.id === "string" ? body.id : undefined;
+  const fromId = id ? /\/protectionContainers\/([^/]+)\/protectedItems\/([^/]+)\/recoveryPoints\/([^/]+)\/?$/i.exec(id) : null;
+  if (id && !fromId) throw invalidInput(`The field 'id' must be the recovery point's resource ID (…/protectionContainers/{container}/protectedItems/{item}/recoveryPoints/{id}); got '${id}'.`, "id");
+  if (fromId) {
+    item = s.catalog.findItem(vault, decodeURIComponent(fromId[1]), decodeURIComponent(fromId[2]));
+    rpName = decodeURIComponent(fromId[3]);
+    if (!item) return [result(new ArmError(404, "BMSUserErrorDataSourceObjectNotFound", `The backup item '${decodeURIComponent(fromId[2])}' in container '${decodeURIComponent(fromId[1])}' does not exist in vault '${vault.name}'.`))];
+  } else {
+    const source = typeof restore.sourceResourceId === "string" ? restore.sourceResourceId : undefined;
+    if (!source) return [result(invalidInput("The field 'sourceResourceId' is required and must be a non-empty string.", "properties.sourceResourceId"))];
+    item = s.catalog.itemsOf(vault).find((i) => sameId(i.sourceResourceId, source));
+    if (!item) return [result(new ArmError(404, "BMSUserErrorDataSourceObjectNotFound", `The virtual machine '${source}' is not protected by vault '${vault.name}'.`))];
+    rpName = typeof restore.recoveryPointId === "string" ? restore.recoveryPointId : undefined;
+    if (!rpName) return [result(invalidInput("The field 'recoveryPointId' is required to validate a restore without the recovery point's 'id'.", "properties.recoveryPointId"))];
+  }
+  const rp = item.recoveryPoints.find((r) => r.name === rpName);
+  if (!rp) return [result(new ArmError(404, "UserErrorRecoveryPointNotFound", `The recovery point '${rpName}' does not exist for the backup item '${item.itemName}'.`))];
+  return checkRestoreRequest({ properties: restore }, vault, item, rp, { resources: s.resources, seed: s.seed }).problems.map(result);
+}
+
+function resolveValidateOperation(s: EmulatorState, vault: VaultRecord, id: string): ValidateOperation {
+  const op = s.operations.get(id);
+  if (!op || op.kind !== "validate" || !sameName(op.vaultId, vault.id)) throw operationNotFound(id);
+  return op;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function resolveItem(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; item: ProtectedItemRecord } {
   const vault = resolveVault(s, req);
   if (!sameName(req.params.fabric, "Azure")) {
     throw new ArmError(404, "BMSUserErrorFabricNotFound", `The fabric '${req.params.fabric}' does not exist; Azure IaaS VM items live in fabric 'Azure'.`);
@@ -231,7 +347,7 @@ function resolveItem(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; i
   return { vault, item };
 }
 
-function resolveRecoveryPoint(item: ProtectedItemRecord, name: string): RecoveryPointRecord {
+export function resolveRecoveryPoint(item: ProtectedItemRecord, name: string): RecoveryPointRecord {
   const rp = item.recoveryPoints.find((r) => r.name === name);
   if (!rp) throw new ArmError(404, "UserErrorRecoveryPointNotFound", `The recovery point '${name}' does not exist for the backup item '${item.itemName}'.`);
   return rp;
@@ -240,14 +356,16 @@ function resolveRecoveryPoint(item: ProtectedItemRecord, name: string): Recovery
 function resolveOperation(s: EmulatorState, vault: VaultRecord, id: string) {
   const op = s.operations.get(id);
   if (!op || (op.kind !== "restore" && op.kind !== "cancel") || !sameName(op.vaultId, vault.id)) throw operationNotFound(id);
+  // A cross-region restore is tracked in the secondary region (backupCrrOperationsStatus) only.
+  if (op.kind === "restore" && op.crossRegion) throw operationNotFound(id);
   return op;
 }
 
-function operationNotFound(id: string): ArmError {
+export function operationNotFound(id: string): ArmError {
   return new ArmError(404, "ResourceNotFound", `The operation '${id}' was not found.`);
 }
 
-function jobNotFound(id: string, vault: VaultRecord): ArmError {
+export function jobNotFound(id: string, vault: VaultRecord): ArmError {
   return new ArmError(404, "ResourceNotFound", `The job '${id}' was not found in vault '${vault.name}'.`);
 }
 
@@ -256,7 +374,7 @@ function jobNotFound(id: string, vault: VaultRecord): ArmError {
  * when done 200 (with `doneBody`, if the spec gives the 200 one) in spec mode, 204 without a body
  * in live mode.
  */
-function operationResult(s: EmulatorState, status: string, error: { code: string; message: string; httpStatus?: number } | undefined, selfUrl: string, doneBody?: unknown): Reply {
+export function operationResult(s: EmulatorState, status: string, error: { code: string; message: string; httpStatus?: number } | undefined, selfUrl: string, doneBody?: unknown): Reply {
   if (status === "InProgress") return { status: 202, headers: { Location: selfUrl, "Retry-After": String(retryAfterSeconds(s.clock)) } };
   if (status === "Failed" && error) throw new ArmError(error.httpStatus ?? 400, error.code, error.message);
   if (s.wireFormat === "live") return { status: 204 };
@@ -264,11 +382,11 @@ function operationResult(s: EmulatorState, status: string, error: { code: string
 }
 
 /** The api-version written into polling URLs: the request's (spec) or an older fixed one (live). */
-function pollingApiVersion(s: EmulatorState, req: ApiRequest, live: string): string {
+export function pollingApiVersion(s: EmulatorState, req: ApiRequest, live: string): string {
   return s.wireFormat === "live" ? live : encodeURIComponent(req.query["api-version"] ?? live);
 }
 
-function vaultPath(vault: VaultRecord): string {
+export function vaultPath(vault: VaultRecord): string {
   return `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}`;
 }
 

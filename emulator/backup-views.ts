@@ -59,12 +59,17 @@ export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPoint
     recoveryPointTime: armTimestamp(rp.timeMs),
     recoveryPointAdditionalInfo: "",
     sourceVMStorageType: premium === 0 ? "NormalStorage" : premium === disks.length ? "PremiumVMOnPremiumStorage" : "PremiumVMOnPartialPremiumStorage",
-    isSourceVMEncrypted: false,
+    isSourceVMEncrypted: rp.isSourceVMEncrypted,
+    ...(rp.isSourceVMEncrypted && rp.keyAndSecret ? { keyAndSecret: keyAndSecretJson(rp) } : {}),
     isInstantIlrSessionActive: false,
-    recoveryPointTierDetails: rp.tiers.map((t) => tierDetail(format, t.type, t.status)),
-    isManagedVirtualMachine: true,
+    recoveryPointTierDetails: rp.tiers.map((t) => {
+      const detail: Record<string, any> = tierDetail(format, t.type, t.status);
+      if (t.type === "ArchivedRP" && t.status === "Rehydrated" && rp.rehydrated) detail.extendedInfo = { RehydratedRPExpiryTime: armTimestamp(rp.rehydrated.expiresRealMs) };
+      return detail;
+    }),
+    isManagedVirtualMachine: vm.isManaged,
     virtualMachineSize: vm.vmSize,
-    originalStorageAccountOption: false,
+    originalStorageAccountOption: !vm.isManaged,
     osType: vm.osType,
     recoveryPointDiskConfiguration: {
       numberOfDisksIncludedInBackup: disks.length,
@@ -77,14 +82,24 @@ export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPoint
         ? { isReadyForMove: false, additionalInfo: "Recovery point cannot be moved to archive tier since it has already been moved." }
         : { isReadyForMove: rp.tiers.every((t) => t.type !== "InstantRP"), ...(rp.tiers.some((t) => t.type === "InstantRP") ? { additionalInfo: "Recovery points with an instant (snapshot) tier cannot be moved to the archive tier." } : {}) },
     },
-    securityType: "None",
+    securityType: rp.securityType === "Standard" ? "None" : rp.securityType,
     recoveryPointProperties: {
       expiryTime: armTimestamp(rp.timeMs + (archived ? 365 : 30) * 86400_000),
       ruleName: "DailyBackup",
       isSoftDeleted: false,
     },
-    isPrivateAccessEnabledOnAnyDisk: false,
+    isPrivateAccessEnabledOnAnyDisk: disks.some((d) => d.networkAccessPolicy === "AllowPrivate"),
   };
   if (vm.zones && vm.zones.length > 0) properties.zones = [...vm.zones];
   return { id: `${item.id}/recoveryPoints/${rp.name}`, name: rp.name, type: RECOVERY_POINT_TYPE, properties };
+}
+
+/** keyAndSecret of an ADE point: where the BEK secret (and KEK) were, and the encryption mechanism. */
+function keyAndSecretJson(rp: RecoveryPointRecord): Record<string, any> {
+  const k = rp.keyAndSecret!;
+  return {
+    bekDetails: { secretUrl: k.secretUrl, secretVaultId: k.secretVaultId, secretData: Buffer.from(`emulator BEK backup of ${rp.vm.name}`).toString("base64") },
+    ...(k.kekUrl ? { kekDetails: { keyUrl: k.kekUrl, keyVaultId: k.kekVaultId, keyBackupData: Buffer.from(`emulator KEK backup of ${rp.vm.name}`).toString("base64") } } : {}),
+    encryptionMechanism: "SinglePass",
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * Generic ARM resource routes for what a restore touches: subscription, resource groups,
- * Microsoft.Compute disks and virtualMachines, Microsoft.Network networkInterfaces and
- * virtualNetworks (+ subnets), Microsoft.Storage storageAccounts. GET and list answer the stored
+ * Microsoft.Compute disks, virtualMachines, diskEncryptionSets and diskAccesses,
+ * Microsoft.Network networkInterfaces and virtualNetworks (+ subnets), Microsoft.Storage
+ * storageAccounts, Microsoft.ManagedIdentity userAssignedIdentities, Microsoft.KeyVault vaults. GET and list answer the stored
  * JSON; DELETE behaves like ARM: 204 when absent, 409/400 when in use, otherwise 202 with
  * Location + Azure-AsyncOperation (the resource goes after `timing.deleteSeconds` simulated
  * seconds; storage accounts are deleted synchronously, 200).
@@ -24,6 +25,10 @@ const SERVED_TYPES: Record<string, string> = {
   "microsoft.network/networkinterfaces": "Microsoft.Network/networkInterfaces",
   "microsoft.network/virtualnetworks": "Microsoft.Network/virtualNetworks",
   "microsoft.storage/storageaccounts": "Microsoft.Storage/storageAccounts",
+  "microsoft.compute/diskencryptionsets": "Microsoft.Compute/diskEncryptionSets",
+  "microsoft.compute/diskaccesses": "Microsoft.Compute/diskAccesses",
+  "microsoft.managedidentity/userassignedidentities": "Microsoft.ManagedIdentity/userAssignedIdentities",
+  "microsoft.keyvault/vaults": "Microsoft.KeyVault/vaults",
 };
 
 const SUB = "/subscriptions/:sub";

@@ -57,20 +57,32 @@ export class EmulatorState {
     return this.seed.pageSize ?? 50;
   }
 
+  /**
+   * The vault's jobs, newest first: backups and restores in the vault's region. Cross-region
+   * restore jobs live in the secondary region (crrJobs) and are not listed here, as in Azure.
+   * Without a vault: every job of the emulator (the admin view), cross-region ones included.
+   */
   jobs(vault?: VaultRecord): JobRecord[] {
     const all: JobRecord[] = [...this.historyJobs, ...this.restoreJobs];
-    return (vault ? all.filter((j) => j.vault === vault) : all).sort((a, b) => b.startMs() - a.startMs());
+    return (vault ? all.filter((j) => j.vault === vault && !(j instanceof RestoreJob && j.plan.crossRegion)) : all).sort((a, b) => b.startMs() - a.startMs());
   }
 
   findJob(vault: VaultRecord, id: string): JobRecord | undefined {
     return this.jobs(vault).find((j) => j.id.toLowerCase() === id.toLowerCase());
   }
 
+  /** The vault's cross-region restore jobs (backupCrrJobs), newest first. */
+  crrJobs(vault: VaultRecord): RestoreJob[] {
+    return this.restoreJobs.filter((j) => j.vault === vault && j.plan.crossRegion).sort((a, b) => b.startMs() - a.startMs());
+  }
+
   /** Advances jobs and operations to the clock's current reading and returns it. */
   tick(): number {
     const now = this.clock.now();
     for (const job of this.restoreJobs) {
-      if (job.advance(now) !== "complete") continue;
+      const step = job.advance(now);
+      this.markRehydrated(job);
+      if (step !== "complete") continue;
       try {
         const artefacts = createRestoreArtifacts(job, { resources: this.resources, blobs: this.blobs, baseUrl: this.baseUrl, subscriptionId: this.seed.subscriptionId });
         job.complete(artefacts.propertyBag, artefacts.created);
@@ -98,9 +110,32 @@ export class EmulatorState {
         const res = this.resources.get(op.resourceId);
         if (res) removeResource(this.resources, res);
         this.operations.finish(op, "Succeeded", op.simStartMs + op.doneAfterMs);
+      } else if (op.kind === "validate") {
+        if (elapsed < op.doneAfterMs) continue;
+        this.operations.finish(op, "Succeeded", op.simStartMs + op.doneAfterMs);
+      }
+    }
+    // A rehydrated copy is kept for its retention duration, then the point is archive-only again.
+    for (const item of this.catalog.items) {
+      for (const rp of item.recoveryPoints) {
+        if (!rp.rehydrated || now < rp.rehydrated.expiresSimMs) continue;
+        for (const t of rp.tiers) if (t.type === "ArchivedRP" && t.status === "Rehydrated") t.status = "Valid";
+        delete rp.rehydrated;
       }
     }
     return now;
+  }
+
+  /** Once a job's rehydration task is done, the point's ArchivedRP tier is Rehydrated until the retention duration passes. */
+  private markRehydrated(job: RestoreJob): void {
+    const plan = job.plan;
+    if (!plan.rehydration || job.rehydrationMarked) return;
+    const doneAt = job.rehydrationFinishedAtMs();
+    if (doneAt === undefined) return;
+    job.rehydrationMarked = true;
+    const keepMs = plan.rehydration.retentionDays * 86400_000;
+    for (const t of plan.rp.tiers) if (t.type === "ArchivedRP" && t.status === "Valid") t.status = "Rehydrated";
+    plan.rp.rehydrated = { expiresSimMs: job.simStartMs + doneAt + keepMs, expiresRealMs: job.at(doneAt + keepMs) };
   }
 
   /** Accepts a validated restore: creates the operation and (unless a fault fails the operation) the job. */
@@ -125,6 +160,7 @@ export class EmulatorState {
       jobId: job?.id,
       acceptAfterMs: this.timing.operationAcceptSeconds * 1000,
       failure: faults.operationFailure,
+      ...(plan.crossRegion ? { crossRegion: { region: plan.region } } : {}),
     });
     return { operation, job };
   }

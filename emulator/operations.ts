@@ -1,6 +1,8 @@
 /**
  * Asynchronous operations the emulator tracks: the acceptance of a triggered restore
- * (operationsStatus / operationResults / backupOperations), the cancellation of a job
+ * (operationsStatus / operationResults / backupOperations; a cross-region one at
+ * locations/{region}/backupCrrOperationsStatus), a triggered validation
+ * (backupValidateOperationsStatuses / backupValidateOperationResults), the cancellation of a job
  * (backupJobs/{job}/operationResults), and ARM DELETEs of compute/network resources
  * (locations/{loc}/operations). Like jobs, they only change state in EmulatorState.tick().
  */
@@ -27,6 +29,23 @@ export interface RestoreOperation extends OperationBase {
   acceptAfterMs: number;
   /** A fault that makes the operation end Failed instead. */
   failure?: { code: string; message: string; httpStatus?: number };
+  /** A Cross Region Restore: tracked at locations/{region}/backupCrrOperationsStatus, not under the item or vault. */
+  crossRegion?: { region: string };
+}
+
+/** One entry of validationResults (ErrorDetail). */
+export interface ValidationResult {
+  code: string;
+  message: string;
+  recommendations: string[];
+}
+
+/** backupTriggerValidateOperation: the results are known at once, reported after doneAfterMs. */
+export interface ValidateOperation extends OperationBase {
+  kind: "validate";
+  vaultId: string;
+  doneAfterMs: number;
+  results: ValidationResult[];
 }
 
 export interface CancelOperation extends OperationBase {
@@ -43,7 +62,7 @@ export interface DeleteOperation extends OperationBase {
   doneAfterMs: number;
 }
 
-export type AsyncOperation = RestoreOperation | CancelOperation | DeleteOperation;
+export type AsyncOperation = RestoreOperation | CancelOperation | DeleteOperation | ValidateOperation;
 
 export class OperationRegistry {
   private readonly ops = new Map<string, AsyncOperation>();
@@ -75,6 +94,9 @@ export function renderOperationStatus(op: AsyncOperation, iso: (ms: number) => s
   if (op.status === "Failed" && op.error) out.error = { code: op.error.code, message: op.error.message };
   if (op.kind === "restore" && op.status === "Succeeded" && op.jobId) {
     out.properties = { objectType: "OperationStatusJobExtendedInfo", jobId: op.jobId };
+  }
+  if (op.kind === "validate" && op.status === "Succeeded") {
+    out.properties = { objectType: "OperationStatusValidateOperationExtendedInfo", validateOperationResponse: { validationResults: op.results.map((r) => ({ ...r, recommendations: [...r.recommendations] })) } };
   }
   return out;
 }

@@ -2,8 +2,9 @@
  * The record of every ARM, blob and identity (token endpoint) request the emulator answered
  * (admin calls excluded), served by GET /admin/requests so tests and drills can assert what a
  * client sent. Secrets are never stored: the Authorization (and x-ms-authorization-auxiliary)
- * header values, the client_secret / client_assertion (…) fields of token requests and the
- * sig / access_token / client_secret / code query parameters are replaced by "[redacted]". The log keeps the newest 20,000 entries.
+ * header values, the client_secret / client_assertion (…) fields of token requests, the
+ * accessTokenString of Cross Region Restore bodies and the sig / access_token / client_secret /
+ * code query parameters are replaced by "[redacted]". The log keeps the newest 20,000 entries.
  */
 
 /** What a request was for: Azure Resource Manager, the blob endpoint, or the Entra ID–like identity endpoints. */
@@ -42,7 +43,7 @@ export class RequestLog {
       path,
       query: redactQuery(query),
       status: null,
-      requestBody,
+      requestBody: kind === "identity" ? requestBody : redactBody(requestBody),
       headers: redactHeaders(headers),
     };
     this.entries.push(entry);
@@ -75,6 +76,18 @@ const SECRET_QUERY_PARAMETERS = new Set(["sig", "access_token", "client_secret",
 function redactQuery(query: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY_PARAMETERS.has(k.toLowerCase()) ? REDACTED : v;
+  return out;
+}
+
+/** JSON body fields that carry credentials (the Cross Region Restore access token), at any depth. */
+const SECRET_BODY_FIELDS = new Set(["accesstokenstring"]);
+
+/** A JSON body with its secret fields replaced by "[redacted]" (a copy; the request keeps the original). */
+export function redactBody(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(redactBody);
+  if (typeof body !== "object" || body === null) return body;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) out[k] = SECRET_BODY_FIELDS.has(k.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactBody(v);
   return out;
 }
 

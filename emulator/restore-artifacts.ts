@@ -8,6 +8,9 @@
  *   and the config blob.
  * - OriginalLocation: new disks swapped into the source VM (its old disks stay, detached), and the
  *   config blob.
+ * The request's options shape them: zones, extendedLocation, diskEncryptionSetId (encryption),
+ * encryptionDetails (ADE encryptionSettingsCollection), targetDiskNetworkAccessSettings
+ * (networkAccessPolicy), securedVMDetails (the confidential OS disk's securityProfile).
  * A restore whose target vanished while it ran fails instead (RestoreArtifactError).
  */
 import { randomUUID } from "crypto";
@@ -20,6 +23,8 @@ import { nextPrivateIp } from "./private-ip";
 import { ArmResource, ResourceStore } from "./resource-store";
 import { attachDisk, detachDisk } from "./resource-lifecycle";
 import { JobErrorInfo, RestoreJob } from "./restore-job";
+import { RestorePlan } from "./restore-request";
+import { adeSettings } from "./world-builder";
 import { nameStamp } from "./time-format";
 
 export interface ArtifactContext {
@@ -93,15 +98,28 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
   }
 
   const sourceDisks: DiskSnapshot[] = [vm.osDisk, ...vm.dataDisks.filter((d) => plan.dataLuns.includes(d.lun))];
-  const fromSnapshot = hasValidTier(plan.rp, "InstantRP");
+  // A cross-region restore reads the secondary region's vault copy; snapshots stay in the primary region.
+  const fromSnapshot = !plan.crossRegion && hasValidTier(plan.rp, "InstantRP");
+  const ade = plan.ade
+    ? adeSettings({ secretUrl: plan.ade.secretKeyUrl, secretVaultId: plan.ade.secretKeyVaultId, kekUrl: plan.ade.kekUrl, kekVaultId: plan.ade.kekVaultId })
+    : undefined;
+  // Unmanaged OriginalLocation with originalStorageAccountOption: the VHDs go back to the VM's own account.
+  const vhdAccount = !plan.managedDisks && plan.recoveryType === "OriginalLocation" && plan.properties.originalStorageAccountOption === true
+    ? (/\/blob\/([^/]+)\//.exec(vm.osDisk.vhdUri ?? "")?.[1] ?? account.name)
+    : account.name;
   const restored: RestoredDisk[] = sourceDisks.map((src) => {
     const baseName = src.lun < 0 ? `${diskPrefix}-osdisk-${stamp}` : `${diskPrefix}-datadisk-${src.lun}-${stamp}`;
-    if (!diskRg) {
+    if (!plan.managedDisks || !diskRg) {
       const vhdName = `${baseName}.vhd`;
-      const uri = putBlob(vhdName, { kind: "PageBlob", description: "VHD restored by the VmRestore emulator", sizeGB: src.sizeGB, sourceDisk: src.id }, "application/octet-stream");
+      const content = JSON.stringify({ kind: "PageBlob", description: "VHD restored by the VmRestore emulator", sizeGB: src.sizeGB, sourceDisk: src.id }, null, 2);
+      const vhdContainer = vhdAccount === account.name ? container : "vhds";
+      blobs.put({ account: vhdAccount, container: vhdContainer, name: vhdName, content, contentType: "application/octet-stream", createdMs: completedMs, origin: "restore", jobId: job.id });
+      const uri = blobUrl(baseUrl, vhdAccount.toLowerCase(), vhdContainer, vhdName);
+      created.push(uri);
       return { name: baseName, lun: src.lun, sku: src.sku, sizeGB: src.sizeGB, vhdUri: uri, source: src };
     }
     const name = uniqueName(resources, sub, diskRg, baseName);
+    const access = diskNetworkAccess(plan, src);
     const body = diskBody({
       subscriptionId: sub,
       resourceGroup: diskRg,
@@ -111,6 +129,12 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
       sku: src.sku,
       osType: src.lun < 0 ? vm.osType : undefined,
       zones: plan.zones,
+      extendedLocation: plan.extendedLocation,
+      encryption: plan.diskEncryptionSet ? { type: plan.diskEncryptionSet.encryptionType, diskEncryptionSetId: plan.diskEncryptionSet.id } : undefined,
+      encryptionSettingsCollection: ade,
+      networkAccessPolicy: access.policy,
+      diskAccessId: access.diskAccessId,
+      securityProfile: src.lun < 0 ? osDiskSecurityProfile(plan) : undefined,
       creationData: fromSnapshot
         ? {
             createOption: "Copy",
@@ -125,7 +149,16 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
     });
     resources.put({ id: body.id, type: "Microsoft.Compute/disks", name, resourceGroup: diskRg, location: plan.region, body, origin: "restore", jobId: job.id });
     created.push(body.id);
-    return { name, lun: src.lun, sku: src.sku, sizeGB: src.sizeGB, id: body.id, source: src };
+    return {
+      name,
+      lun: src.lun,
+      sku: src.sku,
+      sizeGB: src.sizeGB,
+      id: body.id,
+      diskEncryptionSetId: plan.diskEncryptionSet?.id,
+      securityProfile: src.lun < 0 ? vmDiskSecurityProfile(plan) : undefined,
+      source: src,
+    };
   });
   const osDisk = restored[0];
   const dataDisks = restored.slice(1);
@@ -145,6 +178,8 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
       zones: plan.zones,
       vmSize: vm.vmSize,
       osType: vm.osType,
+      securityType: plan.rp.securityType,
+      extendedLocation: plan.extendedLocation,
       osDisk,
       dataDisks,
       virtualNetworkName: sourceVnet?.name ?? "",
@@ -166,6 +201,7 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
       subnetId: plan.subnet.id,
       privateIp: nextPrivateIp(resources, plan.subnet.id, plan.subnet.addressPrefix),
       virtualMachineId: vmId,
+      extendedLocation: plan.extendedLocation,
     });
     resources.put({ id: nic.id, type: "Microsoft.Network/networkInterfaces", name: nicName, resourceGroup: rg, location: plan.region, body: nic, origin: "restore", jobId: job.id });
     created.push(nic.id);
@@ -177,8 +213,10 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
       vmSize: vm.vmSize,
       osType: vm.osType,
       zones: plan.zones,
-      osDisk: { name: osDisk.name, id: osDisk.id, sku: osDisk.sku, sizeGB: osDisk.sizeGB, createOption: "Attach" },
-      dataDisks: dataDisks.map((d) => ({ lun: d.lun, name: d.name, id: d.id, sku: d.sku, sizeGB: d.sizeGB, createOption: "Attach" as const })),
+      extendedLocation: plan.extendedLocation,
+      securityType: plan.rp.securityType,
+      osDisk: { name: osDisk.name, id: osDisk.id, sku: osDisk.sku, sizeGB: osDisk.sizeGB, createOption: "Attach", diskEncryptionSetId: osDisk.diskEncryptionSetId, securityProfile: osDisk.securityProfile },
+      dataDisks: dataDisks.map((d) => ({ lun: d.lun, name: d.name, id: d.id, sku: d.sku, sizeGB: d.sizeGB, createOption: "Attach" as const, diskEncryptionSetId: d.diskEncryptionSetId })),
       nicIds: [nic.id],
       withOsProfile: false,
       createdMs: completedMs,
@@ -195,16 +233,37 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
   return { propertyBag: bag, created };
 }
 
+/**
+ * OriginalLocation: the VM's storageProfile points to the restored disks (managed disks, or VHD
+ * URIs for an unmanaged VM). The replaced managed disks stay, detached (Unattached, no managedBy);
+ * the replaced VHD blobs stay where they were.
+ */
 function swapDisks(resources: ResourceStore, vmRes: ArmResource, restored: RestoredDisk[]): void {
   const storage = vmRes.body.properties.storageProfile;
+  const managedDisk = (d: RestoredDisk) => ({
+    storageAccountType: d.sku,
+    id: d.id,
+    ...(d.diskEncryptionSetId ? { diskEncryptionSet: { id: d.diskEncryptionSetId } } : {}),
+    ...(d.securityProfile ? { securityProfile: d.securityProfile } : {}),
+  });
   for (const d of restored) {
+    if (d.vhdUri) {
+      if (d.lun < 0) storage.osDisk = { ...storage.osDisk, name: d.name, createOption: "Attach", vhd: { uri: d.vhdUri } };
+      else {
+        const idx = (storage.dataDisks as Array<Record<string, any>>).findIndex((x) => x.lun === d.lun);
+        const entry = { lun: d.lun, name: d.name, createOption: "Attach", caching: "None", diskSizeGB: d.sizeGB, vhd: { uri: d.vhdUri }, deleteOption: "Detach", toBeDetached: false };
+        if (idx >= 0) storage.dataDisks[idx] = entry;
+        else storage.dataDisks.push(entry);
+      }
+      continue;
+    }
     if (!d.id) continue;
     if (d.lun < 0) {
       if (storage.osDisk.managedDisk?.id) detachDisk(resources, storage.osDisk.managedDisk.id);
-      storage.osDisk = { ...storage.osDisk, name: d.name, createOption: "Attach", managedDisk: { storageAccountType: d.sku, id: d.id } };
+      storage.osDisk = { ...storage.osDisk, name: d.name, createOption: "Attach", managedDisk: managedDisk(d) };
     } else {
       const idx = (storage.dataDisks as Array<Record<string, any>>).findIndex((x) => x.lun === d.lun);
-      const entry = { lun: d.lun, name: d.name, createOption: "Attach", caching: "None", diskSizeGB: d.sizeGB, managedDisk: { storageAccountType: d.sku, id: d.id }, deleteOption: "Detach", toBeDetached: false };
+      const entry = { lun: d.lun, name: d.name, createOption: "Attach", caching: "None", diskSizeGB: d.sizeGB, managedDisk: managedDisk(d), deleteOption: "Detach", toBeDetached: false };
       if (idx >= 0) {
         const old = storage.dataDisks[idx].managedDisk?.id;
         if (old && !sameId(old, d.id)) detachDisk(resources, old);
@@ -216,6 +275,35 @@ function swapDisks(resources: ResourceStore, vmRes: ArmResource, restored: Resto
     attachDisk(resources, d.id, vmRes.id);
   }
   delete storage.imageReference;
+}
+
+/** networkAccessPolicy (and disk access) of a restored disk: the request's setting, else the source disk's. */
+function diskNetworkAccess(plan: RestorePlan, src: DiskSnapshot): { policy: string; diskAccessId?: string } {
+  switch (plan.networkAccess?.option) {
+    case "EnablePrivateAccessForAllDisks":
+      return { policy: "AllowPrivate", diskAccessId: plan.networkAccess.diskAccessId };
+    case "EnablePublicAccessForAllDisks":
+      return { policy: "AllowAll" };
+    default:
+      return { policy: src.networkAccessPolicy, diskAccessId: src.diskAccessId };
+  }
+}
+
+/** The restored OS disk's properties.securityProfile: confidential encryption with securedVMDetails' DES, or Trusted Launch. */
+function osDiskSecurityProfile(plan: RestorePlan): Record<string, any> | undefined {
+  if (plan.rp.securityType === "ConfidentialVM") {
+    return plan.securedVm
+      ? { securityType: "ConfidentialVM_DiskEncryptedWithCustomerKey", secureVMDiskEncryptionSetId: plan.securedVm.osDiskEncryptionSetId }
+      : { securityType: "ConfidentialVM_DiskEncryptedWithPlatformKey" };
+  }
+  if (plan.rp.securityType === "TrustedLaunch") return { securityType: "TrustedLaunch" };
+  return undefined;
+}
+
+/** storageProfile.osDisk.managedDisk.securityProfile of a VM attaching the restored confidential OS disk. */
+function vmDiskSecurityProfile(plan: RestorePlan): Record<string, any> | undefined {
+  if (plan.rp.securityType !== "ConfidentialVM") return undefined;
+  return { securityEncryptionType: "DiskWithVMGuestState", ...(plan.securedVm ? { diskEncryptionSet: { id: plan.securedVm.osDiskEncryptionSetId } } : {}) };
 }
 
 function uniqueName(resources: ResourceStore, sub: string, rg: string, base: string, type = "Microsoft.Compute/disks"): string {

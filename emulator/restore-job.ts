@@ -64,7 +64,8 @@ export const DEFAULT_WARNING: JobErrorInfo = {
 export class RestoreJob implements JobRecord {
   readonly id = randomUUID();
   readonly activityId = randomUUID();
-  readonly operation = "Restore";
+  /** "Restore", or "CrossRegionRestore" for a restore into the secondary region. */
+  readonly operation: string;
   readonly backupManagementType = "AzureIaasVM";
   readonly vault: VaultRecord;
   readonly entityFriendlyName: string;
@@ -82,6 +83,8 @@ export class RestoreJob implements JobRecord {
   private readonly propertyBag: Record<string, string>;
   /** IDs (ARM IDs and blob URLs) of what the job created when it completed. */
   createdResources: string[] = [];
+  /** Set once the recovery point was marked Rehydrated (after the rehydration task). */
+  rehydrationMarked = false;
 
   constructor(
     readonly plan: RestorePlan,
@@ -92,6 +95,7 @@ export class RestoreJob implements JobRecord {
     neverFinishes = false,
   ) {
     this.vault = plan.vault;
+    this.operation = plan.crossRegion ? "CrossRegionRestore" : "Restore";
     this.entityFriendlyName = plan.item.friendlyName;
     this.tasks = planTasks(plan, timing);
     this.totalMs = this.tasks[this.tasks.length - 1].endMs;
@@ -172,6 +176,16 @@ export class RestoreJob implements JobRecord {
     this.cancelAtMs = this.elapsedMs;
     this.state = "Cancelling";
     return true;
+  }
+
+  /**
+   * The simulated offset at which the rehydration task finished, if the job rehydrates and got
+   * that far (not when it failed or was cancelled during it).
+   */
+  rehydrationFinishedAtMs(): number | undefined {
+    if (this.timing.rehydrationSeconds <= 0) return undefined;
+    const end = this.timing.rehydrationSeconds * 1000;
+    return this.progressPoint() >= end ? end : undefined;
   }
 
   progressPercentage(): number {
@@ -280,7 +294,8 @@ function fraction(p: number, t: TaskWindow): number {
 
 /** Task names, time shares and progress weights per recovery type; the weights deliberately differ from the time shares. */
 function planTasks(plan: RestorePlan, timing: RestoreJobTiming): TaskWindow[] {
-  const fromSnapshot = hasValidTier(plan.rp, "InstantRP");
+  // A cross-region restore reads the secondary region's vault copy; snapshots stay in the primary region.
+  const fromSnapshot = !plan.crossRegion && hasValidTier(plan.rp, "InstantRP");
   const transfer = fromSnapshot ? "Transfer data from snapshot" : "Transfer data from vault";
   let specs: Array<[string, number, number]>;
   switch (plan.recoveryType) {
@@ -348,7 +363,9 @@ function initialPropertyBag(plan: RestorePlan): Record<string, string> {
   }
   if (plan.rehydration) {
     bag["Rehydration Priority"] = plan.rehydration.priority;
-    if (plan.rehydration.retentionDuration) bag["Rehydration Retention Duration"] = plan.rehydration.retentionDuration;
+    bag["Rehydration Retention Duration"] = plan.rehydration.retentionDuration;
   }
+  if (plan.crossRegion) bag["Target Region"] = plan.region;
+  if (plan.identity) bag["Restore Identity"] = plan.identity.type === "SystemAssigned" ? "SystemAssigned" : plan.identity.id;
   return bag;
 }

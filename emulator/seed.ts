@@ -5,6 +5,7 @@
  * `--seed file.json` (or PUT /admin/seed) replaces it with a JSON document of the same shape
  * (see docs/emulator.md). `parseSeed` checks a document and fills in defaults.
  */
+import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import { isWireFormat, WireFormat } from "./wire-format";
 
@@ -26,6 +27,65 @@ export interface SeedVault {
   storageRedundancy?: "GeoRedundant" | "LocallyRedundant" | "ZoneRedundant";
   /** Cross Region Restore enabled; default false. */
   crossRegionRestore?: boolean;
+  /** The paired (secondary) region a cross-region restore lands in; default the Azure pair of `location` (westeurope ↔ northeurope, eastus ↔ westus, …). */
+  secondaryRegion?: string;
+  /** Multi-User Authorization: restores need a resourceGuardOperationRequests entry of the vault's resource guard; default false. */
+  resourceGuardEnabled?: boolean;
+  /** The resource guard protecting the vault (with resourceGuardEnabled); default `/subscriptions/{s}/resourceGroups/{vault rg}/providers/Microsoft.DataProtection/resourceGuards/{vault}-guard`. */
+  resourceGuardId?: string;
+  /** The vault's managed identities (what identityInfo may name); default: system-assigned only. */
+  identity?: { systemAssigned?: boolean; userAssigned?: string[] };
+}
+
+/** A disk encryption set (Microsoft.Compute/diskEncryptionSets). */
+export interface SeedDiskEncryptionSet {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** EncryptionAtRestWithCustomerKey (default), EncryptionAtRestWithPlatformAndCustomerKeys or ConfidentialVmEncryptedWithCustomerKey. */
+  encryptionType?: DiskEncryptionSetType;
+  /** The key: a key vault of the seed (name or ID) and a key name in it; default the first key vault's first key. */
+  keyVault?: string;
+  keyName?: string;
+}
+
+export type DiskEncryptionSetType = "EncryptionAtRestWithCustomerKey" | "EncryptionAtRestWithPlatformAndCustomerKeys" | "ConfidentialVmEncryptedWithCustomerKey";
+
+/** A user-assigned managed identity (Microsoft.ManagedIdentity/userAssignedIdentities). */
+export interface SeedUserAssignedIdentity {
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+/** A disk access (Microsoft.Compute/diskAccesses): private-link access to managed disks. */
+export interface SeedDiskAccess {
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+/** A Key Vault (Microsoft.KeyVault/vaults) and the names of its secrets and keys (URLs https://{vault}.vault.azure.net/{secrets|keys}/{name}/{version}). */
+export interface SeedKeyVault {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  secrets?: string[];
+  keys?: string[];
+}
+
+/** An Azure Extended Zone (extendedLocation type EdgeZone) that restores in `location` may target. */
+export interface SeedEdgeZone {
+  name: string;
+  location: string;
+}
+
+/** The ADE key material a recovery point records (IaasVMRecoveryPoint.keyAndSecret): the BEK secret and, optionally, the KEK. */
+export interface SeedKeyAndSecret {
+  secretUrl: string;
+  secretVaultId: string;
+  kekUrl?: string;
+  kekVaultId?: string;
 }
 
 export interface SeedSubnet {
@@ -78,7 +138,16 @@ export interface SeedRecoveryPoint {
   type: RecoveryPointType;
   /** Tiers; a bare name means status "Valid". */
   tiers: Array<TierType | SeedTier>;
+  /** Azure Disk Encryption (ADE) was on when the point was taken: a restore needs encryptionDetails; default false. */
+  isSourceVMEncrypted?: boolean;
+  /** The ADE keys the point recorded (with isSourceVMEncrypted). */
+  keyAndSecret?: SeedKeyAndSecret;
+  /** The VM's security type when the point was taken; default the VM's `securityType`. */
+  securityType?: SecurityType;
 }
+
+/** Security type of a VM; ConfidentialVM restores need securedVMDetails. */
+export type SecurityType = "Standard" | "TrustedLaunch" | "ConfidentialVM";
 
 export interface SeedVirtualMachine {
   name: string;
@@ -94,7 +163,19 @@ export interface SeedVirtualMachine {
   /** Absent: not protected by any vault. */
   protection?: { vault: string; policy?: string };
   recoveryPoints?: SeedRecoveryPoint[];
+  /** false: unmanaged disks (VHD page blobs in `vhdStorageAccount`); default true. */
+  isManagedVirtualMachine?: boolean;
+  /** Unmanaged VMs: the storage account (name) holding the VHDs, container `vhds`. */
+  vhdStorageAccount?: string;
+  /** Standard (default), TrustedLaunch or ConfidentialVM. */
+  securityType?: SecurityType;
+  /** ConfidentialVM: the disk encryption set (name or ID) of the OS disk's confidential encryption. */
+  secureVMDiskEncryptionSet?: string;
+  /** Network access of the VM's managed disks; default AllowAll. `diskAccess`: a disk access (name or ID) for AllowPrivate. */
+  diskNetworkAccess?: { policy: DiskNetworkAccessPolicy; diskAccess?: string };
 }
+
+export type DiskNetworkAccessPolicy = "AllowAll" | "AllowPrivate" | "DenyAll";
 
 /**
  * An application (service principal) of the seed's tenant that may get tokens from the emulator's
@@ -122,6 +203,8 @@ export interface SeedTiming {
   cancelSeconds: number;
   /** From an ARM DELETE to the resource being gone. */
   deleteSeconds: number;
+  /** Until a backupTriggerValidateOperation reports its results. */
+  validateOperationSeconds: number;
 }
 
 export interface Seed {
@@ -148,6 +231,13 @@ export interface Seed {
   servicePrincipals?: SeedServicePrincipal[];
   /** "spec" (default) or "live" wire formats (emulator/wire-format.ts); the wireFormat option of startEmulator overrides it. */
   wireFormat?: WireFormat;
+  diskEncryptionSets?: SeedDiskEncryptionSet[];
+  userAssignedIdentities?: SeedUserAssignedIdentity[];
+  diskAccesses?: SeedDiskAccess[];
+  keyVaults?: SeedKeyVault[];
+  edgeZones?: SeedEdgeZone[];
+  /** Lifetime of Cross Region Restore access tokens, in REAL seconds; default 3600. */
+  crrAccessTokenLifetimeSeconds?: number;
 }
 
 /** The default seed's application: a well-known TEST credential for offline drills against the emulator only. */
@@ -164,11 +254,35 @@ export const DEFAULT_TIMING: SeedTiming = {
   rehydrationHighSeconds: 3600,
   cancelSeconds: 120,
   deleteSeconds: 30,
+  validateOperationSeconds: 10,
 };
 
 export function timingOf(seed: Seed): SeedTiming {
   return { ...DEFAULT_TIMING, ...(seed.timing ?? {}) };
 }
+
+/** Default subscription of the default seed (for the IDs below). */
+const DEFAULT_SUB = "00000000-0000-0000-0000-000000000001";
+
+/** Deterministic 32-hex version of a Key Vault secret or key (the seed names them; versions are derived). */
+export function keyVaultItemVersion(vaultName: string, name: string): string {
+  return createHash("sha256").update(`${vaultName.toLowerCase()}/${name}`).digest("hex").slice(0, 32);
+}
+
+/** https://{vault}.vault.azure.net/{secrets|keys}/{name}/{version}: how a seed Key Vault's secrets and keys are addressed. */
+export function keyVaultItemUrl(vaultName: string, kind: "secrets" | "keys", name: string): string {
+  return `https://${vaultName.toLowerCase()}.vault.azure.net/${kind}/${name}/${keyVaultItemVersion(vaultName, name)}`;
+}
+
+const KV_RESTORE_ID = `/subscriptions/${DEFAULT_SUB}/resourceGroups/rg-restore/providers/Microsoft.KeyVault/vaults/kv-restore`;
+
+/** The ADE keys vm-ade01's recovery points recorded (BEK secret + KEK in kv-restore). */
+const ADE_KEYS: SeedKeyAndSecret = {
+  secretUrl: keyVaultItemUrl("kv-restore", "secrets", "vm-ade01-bek"),
+  secretVaultId: KV_RESTORE_ID,
+  kekUrl: keyVaultItemUrl("kv-restore", "keys", "ade-kek"),
+  kekVaultId: KV_RESTORE_ID,
+};
 
 export function defaultSeed(): Seed {
   const protection = { vault: "vault-prod", policy: "DefaultPolicy" };
@@ -180,7 +294,7 @@ export function defaultSeed(): Seed {
     { id: ids[4], hoursAgo: hours[4], type: types[4], tiers: ["ArchivedRP"] },
   ];
   return {
-    subscriptionId: "00000000-0000-0000-0000-000000000001",
+    subscriptionId: DEFAULT_SUB,
     tenantId: "00000000-0000-0000-0000-0000000000aa",
     subscriptionDisplayName: "VmRestore emulator subscription",
     resourceGroups: [
@@ -188,7 +302,18 @@ export function defaultSeed(): Seed {
       { name: "rg-restore", location: "westeurope" },
       { name: "rg-dr", location: "northeurope" },
     ],
-    vaults: [{ name: "vault-prod", resourceGroup: "rg-prod", location: "westeurope", storageRedundancy: "GeoRedundant", crossRegionRestore: false }],
+    vaults: [
+      {
+        name: "vault-prod",
+        resourceGroup: "rg-prod",
+        location: "westeurope",
+        storageRedundancy: "GeoRedundant",
+        crossRegionRestore: true,
+        secondaryRegion: "northeurope",
+        resourceGuardEnabled: false,
+        identity: { systemAssigned: true, userAssigned: ["id-restore"] },
+      },
+    ],
     virtualNetworks: [
       { name: "vnet-prod", resourceGroup: "rg-prod", location: "westeurope", addressPrefix: "10.0.0.0/16", subnets: [{ name: "default", addressPrefix: "10.0.0.0/24" }] },
       {
@@ -207,7 +332,16 @@ export function defaultSeed(): Seed {
       { name: "stgrestore", resourceGroup: "rg-restore", location: "westeurope", sku: "Standard_LRS", kind: "StorageV2" },
       { name: "stgzrs", resourceGroup: "rg-restore", location: "westeurope", sku: "Standard_ZRS", kind: "StorageV2" },
       { name: "stgnorth", resourceGroup: "rg-dr", location: "northeurope", sku: "Standard_LRS", kind: "StorageV2" },
+      { name: "stglegacy", resourceGroup: "rg-prod", location: "westeurope", sku: "Standard_LRS", kind: "Storage" },
     ],
+    keyVaults: [{ name: "kv-restore", resourceGroup: "rg-restore", location: "westeurope", secrets: ["vm-ade01-bek"], keys: ["ade-kek", "des-key", "cvm-key"] }],
+    diskEncryptionSets: [
+      { name: "des-restore", resourceGroup: "rg-restore", location: "westeurope", encryptionType: "EncryptionAtRestWithCustomerKey", keyVault: "kv-restore", keyName: "des-key" },
+      { name: "des-cvm", resourceGroup: "rg-restore", location: "westeurope", encryptionType: "ConfidentialVmEncryptedWithCustomerKey", keyVault: "kv-restore", keyName: "cvm-key" },
+    ],
+    userAssignedIdentities: [{ name: "id-restore", resourceGroup: "rg-restore", location: "westeurope" }],
+    diskAccesses: [{ name: "da-restore", resourceGroup: "rg-restore", location: "westeurope" }],
+    edgeZones: [{ name: "emulatoredge1", location: "westeurope" }],
     virtualMachines: [
       {
         name: "vm-web01",
@@ -260,8 +394,64 @@ export function defaultSeed(): Seed {
           ["FileSystemConsistent", "CrashConsistent", "AppConsistent", "FileSystemConsistent", "CrashConsistent"],
         ),
       },
+      {
+        // Unmanaged disks: VHD page blobs in stglegacy/vhds.
+        name: "vm-legacy01",
+        resourceGroup: "rg-prod",
+        location: "westeurope",
+        vmSize: "Standard_D2s_v3",
+        osType: "Linux",
+        isManagedVirtualMachine: false,
+        vhdStorageAccount: "stglegacy",
+        osDisk: { sizeGB: 30, sku: "Standard_LRS" },
+        dataDisks: [{ lun: 0, sizeGB: 128, sku: "Standard_LRS" }],
+        network: { virtualNetwork: "vnet-prod", subnet: "default" },
+        protection,
+        recoveryPoints: rps(
+          ["418263950174621", "418263864272390", "418263778370159", "418263520664448", "418257307179902"],
+          [5, 29, 53, 173, 2165],
+          ["CrashConsistent", "FileSystemConsistent", "CrashConsistent", "AppConsistent", "CrashConsistent"],
+        ),
+      },
+      {
+        // Azure Disk Encryption (BEK secret + KEK in kv-restore); its disks are private (da-restore).
+        name: "vm-ade01",
+        resourceGroup: "rg-prod",
+        location: "westeurope",
+        vmSize: "Standard_D2s_v5",
+        osType: "Windows",
+        osDisk: { sizeGB: 127, sku: "Premium_LRS" },
+        dataDisks: [{ lun: 0, sizeGB: 64, sku: "Premium_LRS" }],
+        network: { virtualNetwork: "vnet-prod", subnet: "default" },
+        diskNetworkAccess: { policy: "AllowPrivate", diskAccess: "da-restore" },
+        protection,
+        recoveryPoints: rps(
+          ["526374019283746", "526373933381515", "526373847479284", "526373589773573", "526367376289027"],
+          [6, 30, 54, 174, 2166],
+          ["AppConsistent", "CrashConsistent", "AppConsistent", "FileSystemConsistent", "CrashConsistent"],
+        ).map((rp) => ({ ...rp, isSourceVMEncrypted: true, keyAndSecret: ADE_KEYS })),
+      },
+      {
+        // Confidential VM: the OS disk is confidentially encrypted with des-cvm.
+        name: "vm-cvm01",
+        resourceGroup: "rg-prod",
+        location: "westeurope",
+        vmSize: "Standard_DC2as_v5",
+        osType: "Linux",
+        securityType: "ConfidentialVM",
+        secureVMDiskEncryptionSet: "des-cvm",
+        osDisk: { sizeGB: 30, sku: "Premium_LRS" },
+        network: { virtualNetwork: "vnet-prod", subnet: "default" },
+        protection,
+        recoveryPoints: rps(
+          ["637485120394857", "637485034492626", "637484948590395", "637484690884684", "637478477400138"],
+          [7, 31, 55, 175, 2167],
+          ["CrashConsistent", "AppConsistent", "FileSystemConsistent", "CrashConsistent", "AppConsistent"],
+        ).map((rp) => ({ ...rp, securityType: "ConfidentialVM" as const })),
+      },
     ],
     timing: { ...DEFAULT_TIMING },
+    crrAccessTokenLifetimeSeconds: 3600,
     pageSize: 50,
     requireAuthorization: false,
     rateLimits: { readsPerHour: 12000, writesPerHour: 1200, enforce: false },
@@ -324,11 +514,72 @@ export function parseSeed(input: unknown): Seed {
     }
   };
 
+  // Optional collections of the resources restore options refer to.
+  for (const key of ["diskEncryptionSets", "userAssignedIdentities", "diskAccesses", "keyVaults", "edgeZones"] as const) {
+    if (seed[key] !== undefined && !Array.isArray(seed[key])) p(`${key} must be an array`);
+  }
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+  const located = (kind: string, items: Array<{ name?: unknown; resourceGroup?: unknown; location?: unknown }>) => {
+    items.forEach((it, i) => {
+      if (!isObject(it)) return p(`${kind}[${i}] must be an object`);
+      str(it.name, `${kind}[${i}].name`, p);
+      str(it.location, `${kind}[${i}].location`, p);
+      inRg(it.resourceGroup, `${kind}[${i}]`);
+    });
+    unique(kind, items);
+  };
+  located("keyVaults", list(seed.keyVaults));
+  list(seed.keyVaults).forEach((kv, i) => {
+    if (!isObject(kv)) return;
+    if (typeof kv.name === "string" && !/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(kv.name)) p(`keyVaults[${i}].name '${kv.name}' must be 3-24 letters, digits and hyphens, starting with a letter`);
+    for (const k of ["secrets", "keys"] as const) {
+      const names = kv[k];
+      if (names !== undefined && !(Array.isArray(names) && names.every((n) => typeof n === "string" && /^[A-Za-z0-9-]{1,127}$/.test(n)))) p(`keyVaults[${i}].${k} must be an array of names (letters, digits, hyphens)`);
+    }
+  });
+  located("userAssignedIdentities", list(seed.userAssignedIdentities));
+  located("diskAccesses", list(seed.diskAccesses));
+  located("diskEncryptionSets", list(seed.diskEncryptionSets));
+  list(seed.diskEncryptionSets).forEach((des, i) => {
+    if (!isObject(des)) return;
+    if (des.encryptionType !== undefined && !DES_TYPES.includes(des.encryptionType)) p(`diskEncryptionSets[${i}].encryptionType must be one of ${DES_TYPES.join(", ")}`);
+    if (des.keyVault !== undefined) {
+      const kv = findSeedItem(seed.subscriptionId, "Microsoft.KeyVault/vaults", list(seed.keyVaults), des.keyVault);
+      if (!kv) p(`diskEncryptionSets[${i}].keyVault '${String(des.keyVault)}' is not in keyVaults`);
+      else if (des.keyName !== undefined && !(kv.keys ?? []).includes(des.keyName)) p(`diskEncryptionSets[${i}].keyName '${String(des.keyName)}' is not a key of key vault ${kv.name}`);
+    }
+  });
+  list(seed.edgeZones).forEach((z, i) => {
+    if (!isObject(z)) return p(`edgeZones[${i}] must be an object {name, location}`);
+    str(z.name, `edgeZones[${i}].name`, p);
+    str(z.location, `edgeZones[${i}].location`, p);
+  });
+
   seed.vaults.forEach((v, i) => {
     if (!isObject(v)) return p(`vaults[${i}] must be an object`);
     str(v.name, `vaults[${i}].name`, p);
     str(v.location, `vaults[${i}].location`, p);
     inRg(v.resourceGroup, `vaults[${i}]`);
+    for (const k of ["crossRegionRestore", "resourceGuardEnabled"] as const) {
+      if (v[k] !== undefined && typeof v[k] !== "boolean") p(`vaults[${i}].${k} must be a boolean`);
+    }
+    if (v.secondaryRegion !== undefined) str(v.secondaryRegion, `vaults[${i}].secondaryRegion`, p);
+    if (v.resourceGuardId !== undefined && !(typeof v.resourceGuardId === "string" && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.DataProtection\/resourceGuards\/[^/]+$/i.test(v.resourceGuardId))) {
+      p(`vaults[${i}].resourceGuardId must be a Microsoft.DataProtection/resourceGuards resource ID`);
+    }
+    if (v.identity !== undefined) {
+      if (!isObject(v.identity)) p(`vaults[${i}].identity must be {systemAssigned?, userAssigned?}`);
+      else {
+        if (v.identity.systemAssigned !== undefined && typeof v.identity.systemAssigned !== "boolean") p(`vaults[${i}].identity.systemAssigned must be a boolean`);
+        const ua = v.identity.userAssigned;
+        if (ua !== undefined) {
+          if (!Array.isArray(ua)) p(`vaults[${i}].identity.userAssigned must be an array of identity names or IDs`);
+          else ua.forEach((ref, j) => {
+            if (!findSeedItem(seed.subscriptionId, "Microsoft.ManagedIdentity/userAssignedIdentities", list(seed.userAssignedIdentities), ref)) p(`vaults[${i}].identity.userAssigned[${j}] '${String(ref)}' is not in userAssignedIdentities`);
+          });
+        }
+      }
+    }
   });
   unique("vault", seed.vaults);
 
@@ -392,6 +643,23 @@ export function parseSeed(input: unknown): Seed {
         p(`${at}.network.virtualNetwork '${vnet}' is not a virtual network in resource group ${String(vm.resourceGroup)}`);
       }
     }
+    if (vm.isManagedVirtualMachine !== undefined && typeof vm.isManagedVirtualMachine !== "boolean") p(`${at}.isManagedVirtualMachine must be a boolean`);
+    if (vm.isManagedVirtualMachine === false) {
+      if (typeof vm.vhdStorageAccount !== "string" || !seed.storageAccounts.some((a) => isObject(a) && a.name === vm.vhdStorageAccount)) {
+        p(`${at}.vhdStorageAccount must name a storage account of the seed (an unmanaged VM keeps its VHDs there)`);
+      }
+    }
+    if (vm.securityType !== undefined && !SECURITY_TYPES.includes(vm.securityType)) p(`${at}.securityType must be one of ${SECURITY_TYPES.join(", ")}`);
+    if (vm.secureVMDiskEncryptionSet !== undefined && !findSeedItem(seed.subscriptionId, "Microsoft.Compute/diskEncryptionSets", list(seed.diskEncryptionSets), vm.secureVMDiskEncryptionSet)) {
+      p(`${at}.secureVMDiskEncryptionSet '${String(vm.secureVMDiskEncryptionSet)}' is not in diskEncryptionSets`);
+    }
+    if (vm.diskNetworkAccess !== undefined) {
+      const dna = vm.diskNetworkAccess;
+      if (!isObject(dna) || !NETWORK_ACCESS_POLICIES.includes(dna.policy)) p(`${at}.diskNetworkAccess must be {policy: ${NETWORK_ACCESS_POLICIES.join(" | ")}, diskAccess?}`);
+      else if (dna.policy === "AllowPrivate" && !findSeedItem(seed.subscriptionId, "Microsoft.Compute/diskAccesses", list(seed.diskAccesses), dna.diskAccess)) {
+        p(`${at}.diskNetworkAccess.diskAccess '${String(dna.diskAccess)}' must name a disk access of the seed (policy AllowPrivate)`);
+      }
+    }
     if (vm.protection !== undefined) {
       if (!isObject(vm.protection) || typeof vm.protection.vault !== "string") p(`${at}.protection must be {vault, policy?}`);
       else if (!vaultNames.has(vm.protection.vault.toLowerCase())) p(`${at}.protection.vault '${vm.protection.vault}' is not in vaults`);
@@ -410,6 +678,13 @@ export function parseSeed(input: unknown): Seed {
         if (!["AppConsistent", "CrashConsistent", "FileSystemConsistent"].includes(String(rp.type))) {
           p(`${rat}.type must be AppConsistent, CrashConsistent or FileSystemConsistent`);
         }
+        if (rp.isSourceVMEncrypted !== undefined && typeof rp.isSourceVMEncrypted !== "boolean") p(`${rat}.isSourceVMEncrypted must be a boolean`);
+        if (rp.keyAndSecret !== undefined) {
+          const ks = rp.keyAndSecret;
+          if (!isObject(ks) || typeof ks.secretUrl !== "string" || typeof ks.secretVaultId !== "string") p(`${rat}.keyAndSecret must be {secretUrl, secretVaultId, kekUrl?, kekVaultId?}`);
+          else if ((ks.kekUrl === undefined) !== (ks.kekVaultId === undefined)) p(`${rat}.keyAndSecret: kekUrl and kekVaultId go together`);
+        }
+        if (rp.securityType !== undefined && !SECURITY_TYPES.includes(rp.securityType)) p(`${rat}.securityType must be one of ${SECURITY_TYPES.join(", ")}`);
         if (!Array.isArray(rp.tiers) || rp.tiers.length === 0) p(`${rat}.tiers must be a non-empty array`);
         else rp.tiers.forEach((t, k) => {
           const type = typeof t === "string" ? t : isObject(t) ? t.type : undefined;
@@ -430,6 +705,9 @@ export function parseSeed(input: unknown): Seed {
     }
   }
   if (seed.pageSize !== undefined && !(Number.isInteger(seed.pageSize) && seed.pageSize > 0)) p("pageSize must be a positive integer");
+  if (seed.crrAccessTokenLifetimeSeconds !== undefined && !(typeof seed.crrAccessTokenLifetimeSeconds === "number" && seed.crrAccessTokenLifetimeSeconds > 0 && Number.isFinite(seed.crrAccessTokenLifetimeSeconds))) {
+    p("crrAccessTokenLifetimeSeconds must be a number > 0");
+  }
   if (seed.wireFormat !== undefined && !isWireFormat(seed.wireFormat)) p("wireFormat must be \"spec\" or \"live\"");
   if (seed.rateLimits !== undefined) {
     if (!isObject(seed.rateLimits)) p("rateLimits must be an object {readsPerHour?, writesPerHour?, enforce?, timeScale?}");
@@ -463,6 +741,24 @@ export function parseSeed(input: unknown): Seed {
   }
   if (problems.length > 0) throw new SeedError(problems);
   return JSON.parse(JSON.stringify(seed)) as Seed;
+}
+
+const SECURITY_TYPES: SecurityType[] = ["Standard", "TrustedLaunch", "ConfidentialVM"];
+const DES_TYPES: DiskEncryptionSetType[] = ["EncryptionAtRestWithCustomerKey", "EncryptionAtRestWithPlatformAndCustomerKeys", "ConfidentialVmEncryptedWithCustomerKey"];
+const NETWORK_ACCESS_POLICIES: DiskNetworkAccessPolicy[] = ["AllowAll", "AllowPrivate", "DenyAll"];
+
+/**
+ * The seed item a reference names: a full resource ID (`/subscriptions/{s}/resourceGroups/{rg}/providers/{type}/{name}`,
+ * case-insensitive) or a bare name (the first item of that name).
+ */
+export function findSeedItem<T extends { name: string; resourceGroup: string }>(subscriptionId: string, type: string, items: T[], ref: unknown): T | undefined {
+  if (typeof ref !== "string" || ref.trim() === "") return undefined;
+  const valid = items.filter((it) => isObject(it) && typeof it.name === "string");
+  if (ref.startsWith("/")) {
+    const want = ref.replace(/\/+$/, "").toLowerCase();
+    return valid.find((it) => `/subscriptions/${subscriptionId}/resourceGroups/${it.resourceGroup}/providers/${type}/${it.name}`.toLowerCase() === want);
+  }
+  return valid.find((it) => it.name.toLowerCase() === ref.toLowerCase());
 }
 
 function isObject(v: unknown): v is Record<string, any> {

@@ -4,19 +4,19 @@
  * protected items and recovery points, and the history of completed backup jobs.
  */
 import { createHash } from "crypto";
-import { resourceId, sameName } from "./arm-ids";
+import { pairedRegion, resourceGroupId, resourceId, sameName } from "./arm-ids";
 import {
-  diskBody, nicBody, resourceGroupBody, storageAccountBody, vaultBody, vmBody, vnetBody,
+  diskAccessBody, diskBody, diskEncryptionSetBody, keyVaultBody, nicBody, resourceGroupBody, storageAccountBody, userAssignedIdentityBody, vaultBody, vmBody, vnetBody,
 } from "./arm-resource-bodies";
 import {
   BackupCatalog, DiskSnapshot, ProtectedItemRecord, RecoveryPointRecord, VaultRecord, VmSnapshot, containerNameFor, itemNameFor,
 } from "./backup-catalog";
 import { BackupHistoryJob } from "./backup-history-job";
-import { BlobStore } from "./blob-store";
+import { BlobStore, blobUrl } from "./blob-store";
 import { JobRecord } from "./job-record";
 import { nextPrivateIp } from "./private-ip";
 import { ResourceStore } from "./resource-store";
-import { Seed, SeedTier, SeedVirtualMachine } from "./seed";
+import { findSeedItem, keyVaultItemUrl, Seed, SeedKeyAndSecret, SeedTier, SeedVirtualMachine } from "./seed";
 
 export interface World {
   resources: ResourceStore;
@@ -35,18 +35,65 @@ export function buildWorld(seed: Seed, baseUrl: string, nowMs: number = Date.now
     put("Microsoft.Resources/resourceGroups", rg.name, rg.name, rg.location, resourceGroupBody(sub, rg.name, rg.location));
   }
 
+  const tenantId = seed.tenantId;
+  for (const kv of seed.keyVaults ?? []) {
+    put("Microsoft.KeyVault/vaults", kv.resourceGroup, kv.name, kv.location, keyVaultBody({ subscriptionId: sub, resourceGroup: kv.resourceGroup, name: kv.name, location: kv.location, tenantId }));
+  }
+  for (const des of seed.diskEncryptionSets ?? []) {
+    const kv = des.keyVault !== undefined ? findSeedItem(sub, "Microsoft.KeyVault/vaults", seed.keyVaults ?? [], des.keyVault) : seed.keyVaults?.[0];
+    const keyName = des.keyName ?? kv?.keys?.[0];
+    const body = diskEncryptionSetBody({
+      subscriptionId: sub,
+      resourceGroup: des.resourceGroup,
+      name: des.name,
+      location: des.location,
+      tenantId,
+      encryptionType: des.encryptionType ?? "EncryptionAtRestWithCustomerKey",
+      keyUrl: kv && keyName ? keyVaultItemUrl(kv.name, "keys", keyName) : undefined,
+      keyVaultId: kv ? resourceId(sub, kv.resourceGroup, "Microsoft.KeyVault/vaults", kv.name) : undefined,
+    });
+    put("Microsoft.Compute/diskEncryptionSets", des.resourceGroup, des.name, des.location, body);
+  }
+  for (const u of seed.userAssignedIdentities ?? []) {
+    put("Microsoft.ManagedIdentity/userAssignedIdentities", u.resourceGroup, u.name, u.location, userAssignedIdentityBody({ subscriptionId: sub, resourceGroup: u.resourceGroup, name: u.name, location: u.location, tenantId }));
+  }
+  for (const a of seed.diskAccesses ?? []) {
+    put("Microsoft.Compute/diskAccesses", a.resourceGroup, a.name, a.location, diskAccessBody({ subscriptionId: sub, resourceGroup: a.resourceGroup, name: a.name, location: a.location }));
+  }
+
   const vaults: VaultRecord[] = seed.vaults.map((v) => {
+    const userAssignedIdentityIds = (v.identity?.userAssigned ?? [])
+      .map((ref) => findSeedItem(sub, "Microsoft.ManagedIdentity/userAssignedIdentities", seed.userAssignedIdentities ?? [], ref))
+      .filter((u): u is NonNullable<typeof u> => u !== undefined)
+      .map((u) => resourceId(sub, u.resourceGroup, "Microsoft.ManagedIdentity/userAssignedIdentities", u.name));
     const shape = {
       subscriptionId: sub,
+      tenantId,
       resourceGroup: v.resourceGroup,
       name: v.name,
       location: v.location,
       storageRedundancy: v.storageRedundancy ?? "GeoRedundant",
       crossRegionRestore: v.crossRegionRestore ?? false,
+      resourceGuardEnabled: v.resourceGuardEnabled ?? false,
+      systemAssignedIdentity: v.identity?.systemAssigned ?? true,
+      userAssignedIdentityIds,
     };
     const body = vaultBody(shape);
     put("Microsoft.RecoveryServices/vaults", v.resourceGroup, v.name, v.location, body);
-    return { id: body.id, ...shape };
+    return {
+      id: body.id,
+      subscriptionId: sub,
+      resourceGroup: v.resourceGroup,
+      name: v.name,
+      location: v.location,
+      storageRedundancy: shape.storageRedundancy,
+      crossRegionRestore: shape.crossRegionRestore,
+      secondaryRegion: v.secondaryRegion ?? pairedRegion(v.location),
+      resourceGuardEnabled: shape.resourceGuardEnabled,
+      resourceGuardId: v.resourceGuardId ?? `${resourceGroupId(sub, v.resourceGroup)}/providers/Microsoft.DataProtection/resourceGuards/${v.name}-guard`,
+      systemAssignedIdentity: shape.systemAssignedIdentity,
+      userAssignedIdentityIds,
+    };
   });
 
   for (const n of seed.virtualNetworks) {
@@ -57,10 +104,11 @@ export function buildWorld(seed: Seed, baseUrl: string, nowMs: number = Date.now
     put("Microsoft.Storage/storageAccounts", a.resourceGroup, a.name, a.location, storageAccountBody(baseUrl, sub, a.resourceGroup, a.name, a.location, a.sku, a.kind ?? "StorageV2"));
   }
 
+  const blobs = new BlobStore();
   const items: ProtectedItemRecord[] = [];
   const historyJobs: JobRecord[] = [];
   for (const vm of seed.virtualMachines) {
-    const snapshot = createSourceVm(seed, vm, resources, nowMs);
+    const snapshot = createSourceVm(seed, vm, resources, blobs, baseUrl, nowMs);
     if (!vm.protection) continue;
     const vault = vaults.find((v) => sameName(v.name, vm.protection?.vault));
     if (!vault) continue;
@@ -73,6 +121,9 @@ export function buildWorld(seed: Seed, baseUrl: string, nowMs: number = Date.now
         type: rp.type,
         tiers: rp.tiers.map((t): SeedTier => (typeof t === "string" ? { type: t, status: "Valid" } : { ...t })),
         vm: snapshot,
+        isSourceVMEncrypted: rp.isSourceVMEncrypted ?? false,
+        ...(rp.keyAndSecret ? { keyAndSecret: { ...rp.keyAndSecret } } : {}),
+        securityType: rp.securityType ?? snapshot.securityType,
       }))
       .sort((a, b) => b.timeMs - a.timeMs);
     const item: ProtectedItemRecord = {
@@ -93,11 +144,14 @@ export function buildWorld(seed: Seed, baseUrl: string, nowMs: number = Date.now
       .forEach((rp, i) => historyJobs.push(new BackupHistoryJob(item, rp.timeMs - 60_000, 1500 + ((i * 379) % 900))));
   }
 
-  return { resources, blobs: new BlobStore(), catalog: new BackupCatalog(vaults, items), historyJobs };
+  return { resources, blobs, catalog: new BackupCatalog(vaults, items), historyJobs };
 }
 
-/** Creates the VM, its disks and NIC as ARM resources; returns the VM snapshot recovery points refer to. */
-function createSourceVm(seed: Seed, vm: SeedVirtualMachine, resources: ResourceStore, nowMs: number): VmSnapshot {
+/**
+ * Creates the VM, its disks (managed disks, or VHD blobs for an unmanaged VM) and NIC; returns the
+ * VM snapshot recovery points refer to.
+ */
+function createSourceVm(seed: Seed, vm: SeedVirtualMachine, resources: ResourceStore, blobs: BlobStore, baseUrl: string, nowMs: number): VmSnapshot {
   const sub = seed.subscriptionId;
   const vmId = resourceId(sub, vm.resourceGroup, "Microsoft.Compute/virtualMachines", vm.name);
   const created = nowMs - 400 * 86400_000;
@@ -121,7 +175,29 @@ function createSourceVm(seed: Seed, vm: SeedVirtualMachine, resources: ResourceS
   });
   resources.put({ id: nic.id, type: "Microsoft.Network/networkInterfaces", name: nicName, resourceGroup: vm.resourceGroup, location: vm.location, body: nic, origin: "seed" });
 
+  const managed = vm.isManagedVirtualMachine !== false;
+  const securityType = vm.securityType ?? "Standard";
+  const policy = vm.diskNetworkAccess?.policy ?? "AllowAll";
+  const access = policy === "AllowPrivate" ? findSeedItem(sub, "Microsoft.Compute/diskAccesses", seed.diskAccesses ?? [], vm.diskNetworkAccess?.diskAccess) : undefined;
+  const diskAccessId = access ? resourceId(sub, access.resourceGroup, "Microsoft.Compute/diskAccesses", access.name) : undefined;
+  const secureDes = vm.secureVMDiskEncryptionSet !== undefined ? findSeedItem(sub, "Microsoft.Compute/diskEncryptionSets", seed.diskEncryptionSets ?? [], vm.secureVMDiskEncryptionSet) : undefined;
+  const secureDesId = secureDes ? resourceId(sub, secureDes.resourceGroup, "Microsoft.Compute/diskEncryptionSets", secureDes.name) : undefined;
+  const cvmDiskProfile = securityType === "ConfidentialVM"
+    ? { securityType: secureDesId ? "ConfidentialVM_DiskEncryptedWithCustomerKey" : "ConfidentialVM_DiskEncryptedWithPlatformKey", ...(secureDesId ? { secureVMDiskEncryptionSetId: secureDesId } : {}) }
+    : undefined;
+  const keys = (vm.recoveryPoints ?? []).find((rp) => rp.isSourceVMEncrypted && rp.keyAndSecret)?.keyAndSecret;
+
+  const vhdAccount = managed ? undefined : seed.storageAccounts.find((a) => a.name === vm.vhdStorageAccount);
+  const vhd = (lun: number, name: string, sizeGB: number, sku: string): DiskSnapshot => {
+    const account = vhdAccount!.name.toLowerCase();
+    const blobName = `${vm.name.toLowerCase()}-${lun < 0 ? "osdisk" : `datadisk-${lun}`}.vhd`;
+    blobs.put({ account, container: "vhds", name: blobName, content: JSON.stringify({ kind: "PageBlob", description: `VHD of ${vm.name}`, sizeGB }), contentType: "application/octet-stream", createdMs: created, origin: "seed" });
+    const uri = blobUrl(baseUrl, account, "vhds", blobName);
+    return { lun, name, id: uri, vhdUri: uri, sizeGB, sku, networkAccessPolicy: "AllowAll" };
+  };
+
   const disk = (lun: number, name: string, sizeGB: number, sku: string): DiskSnapshot => {
+    if (!managed) return vhd(lun, name, sizeGB, sku);
     const body = diskBody({
       subscriptionId: sub,
       resourceGroup: vm.resourceGroup,
@@ -134,9 +210,13 @@ function createSourceVm(seed: Seed, vm: SeedVirtualMachine, resources: ResourceS
       creationData: lun < 0 ? { createOption: "FromImage", imageReference: { id: imageId(vm.location, vm.osType) } } : { createOption: "Empty" },
       managedBy: vmId,
       createdMs: created,
+      networkAccessPolicy: policy,
+      diskAccessId,
+      securityProfile: lun < 0 ? cvmDiskProfile : undefined,
+      encryptionSettingsCollection: keys ? adeSettings(keys) : undefined,
     });
     resources.put({ id: body.id, type: "Microsoft.Compute/disks", name, resourceGroup: vm.resourceGroup, location: vm.location, body, origin: "seed" });
-    return { lun, name, id: body.id, sizeGB, sku };
+    return { lun, name, id: body.id, sizeGB, sku, networkAccessPolicy: policy, ...(diskAccessId ? { diskAccessId } : {}) };
   };
   const osDisk = disk(-1, vm.osDisk.name ?? `${vm.name}_OsDisk_1_${hex(vmId, 32)}`, vm.osDisk.sizeGB, vm.osDisk.sku);
   const dataDisks = (vm.dataDisks ?? [])
@@ -152,11 +232,17 @@ function createSourceVm(seed: Seed, vm: SeedVirtualMachine, resources: ResourceS
     vmSize: vm.vmSize,
     osType: vm.osType,
     zones: vm.zones,
-    osDisk: { ...osDisk, createOption: "FromImage" },
-    dataDisks: dataDisks.map((d) => ({ ...d, createOption: "Empty" as const })),
+    osDisk: {
+      ...osDisk,
+      id: managed ? osDisk.id : undefined,
+      createOption: "FromImage",
+      securityProfile: cvmDiskProfile ? { securityEncryptionType: "DiskWithVMGuestState", ...(secureDesId ? { diskEncryptionSet: { id: secureDesId } } : {}) } : undefined,
+    },
+    dataDisks: dataDisks.map((d) => ({ ...d, id: managed ? d.id : undefined, createOption: "Empty" as const })),
     nicIds: [nic.id],
     withOsProfile: true,
     createdMs: created,
+    securityType,
   });
   resources.put({ id: vmId, type: "Microsoft.Compute/virtualMachines", name: vm.name, resourceGroup: vm.resourceGroup, location: vm.location, body, origin: "seed" });
 
@@ -172,7 +258,23 @@ function createSourceVm(seed: Seed, vm: SeedVirtualMachine, resources: ResourceS
     dataDisks,
     nicId: nic.id,
     subnetId: subnet.id,
+    isManaged: managed,
+    securityType,
     config: JSON.parse(JSON.stringify(body)),
+  };
+}
+
+/** A managed disk's encryptionSettingsCollection for Azure Disk Encryption with these keys. */
+export function adeSettings(keys: SeedKeyAndSecret): Record<string, any> {
+  return {
+    enabled: true,
+    encryptionSettingsVersion: "1.1",
+    encryptionSettings: [
+      {
+        diskEncryptionKey: { secretUrl: keys.secretUrl, sourceVault: { id: keys.secretVaultId } },
+        ...(keys.kekUrl ? { keyEncryptionKey: { keyUrl: keys.kekUrl, sourceVault: { id: keys.kekVaultId } } } : {}),
+      },
+    ],
   };
 }
 

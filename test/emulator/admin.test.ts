@@ -105,7 +105,7 @@ describe("emulator: admin API", () => {
     const e = emu.get();
     const seed = (await call(`${e.url}/admin/seed`)).body;
     assert.equal(seed.subscriptionId, SUB);
-    assert.deepEqual(seed.virtualMachines.map((v: any) => v.name), ["vm-web01", "vm-db01", "vm-app01"]);
+    assert.deepEqual(seed.virtualMachines.map((v: any) => v.name), ["vm-web01", "vm-db01", "vm-app01", "vm-legacy01", "vm-ade01", "vm-cvm01"]);
     const bad = await call(`${e.url}/admin/seed`, { method: "PUT", body: { ...seed, vaults: [{ name: "v", resourceGroup: "rg-missing", location: "westeurope" }] } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, "InvalidSeed");
@@ -127,7 +127,7 @@ describe("emulator: admin API", () => {
     const put = await call(`${e.url}/admin/seed`, { method: "PUT", body: custom });
     assert.equal(put.status, 200);
     const items = (await call(`${e.url}${VAULT}/backupProtectedItems?${API}`)).body.value;
-    assert.equal(items.length, 4);
+    assert.equal(items.length, 7);
     const rp = (await call(`${e.url}${itemPath("vm-extra")}/recoveryPoints/111?${API}`)).body;
     assert.equal(rp.properties.recoveryPointTime, "2026-01-01T00:00:00.0000000Z");
   });

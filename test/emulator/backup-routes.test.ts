@@ -19,7 +19,7 @@ describe("emulator: vault, protected items and recovery points", () => {
     const filter = encodeURIComponent("backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'");
     const r = await call(`${emu.get().url}${VAULT}/backupProtectedItems?${API}&$filter=${filter}`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.value.map((i: any) => i.properties.friendlyName), ["vm-web01", "vm-db01", "vm-app01"]);
+    assert.deepEqual(r.body.value.map((i: any) => i.properties.friendlyName), ["vm-web01", "vm-db01", "vm-app01", "vm-legacy01", "vm-ade01", "vm-cvm01"]);
     const web = r.body.value[0];
     assert.equal(web.id, itemPath("vm-web01"));
     assert.equal(web.name, "VM;iaasvmcontainerv2;rg-prod;vm-web01");
@@ -53,8 +53,10 @@ describe("emulator: vault, protected items and recovery points", () => {
     assert.match(first.body.nextLink, /api-version=2026-02-01/);
     const second = await call(first.body.nextLink);
     assert.equal(second.status, 200);
-    assert.deepEqual(second.body.value.map((i: any) => i.properties.friendlyName), ["vm-app01"]);
-    assert.equal(second.body.nextLink, undefined);
+    assert.deepEqual(second.body.value.map((i: any) => i.properties.friendlyName), ["vm-app01", "vm-legacy01"]);
+    const third = await call(second.body.nextLink);
+    assert.deepEqual(third.body.value.map((i: any) => i.properties.friendlyName), ["vm-ade01", "vm-cvm01"]);
+    assert.equal(third.body.nextLink, undefined);
   });
 
   it("gets an item under every casing of container and item names", async () => {

@@ -75,7 +75,7 @@ describe("emulator: compute, network, storage and resource group routes", () => 
     it("lists resources per resource group", async () => {
       const e = emu.get();
       const disks = await call(`${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${COMPUTE}`);
-      assert.equal(disks.body.value.length, 6);
+      assert.equal(disks.body.value.length, 9, "web01 3 + db01 2 + app01 1 + ade01 2 + cvm01 1 (legacy01's disks are VHD blobs)");
       const empty = await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/disks?${COMPUTE}`);
       assert.deepEqual(empty.body.value, []);
     });

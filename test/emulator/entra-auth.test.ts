@@ -107,7 +107,7 @@ describe("emulator: Entra ID–like auth (auth: \"entra\")", function () {
 
       assert.equal(s.arm.status, 200);
       assert.equal(s.arm.body.name, "vault-prod");
-      assert.equal(s.sdk.items, 3, "the official ARM SDK on the same credential");
+      assert.equal(s.sdk.items, 6, "the official ARM SDK on the same credential (the six protected VMs of the default seed)");
 
       assert.equal(s.armExpired.status, 401);
       assert.equal(s.armExpired.body.error.code, "ExpiredAuthenticationToken");
@@ -117,7 +117,7 @@ describe("emulator: Entra ID–like auth (auth: \"entra\")", function () {
       assert.equal(s.newToken.differs, true);
       assert.ok(s.newToken.claims.exp > claims.exp);
       assert.equal(s.armNew.status, 200);
-      assert.equal(s.sdkAfterExpiry.items, 3, "the SDK's bearer policy got a fresh token by itself");
+      assert.equal(s.sdkAfterExpiry.items, 6, "the SDK's bearer policy got a fresh token by itself");
 
       assert.deepEqual(s.network.refused, [], "nothing tried to leave the machine");
       assert.deepEqual(s.network.connected, ["127.0.0.1"]);

@@ -15,12 +15,24 @@ export const STG_ZRS = `${RG_RESTORE}/providers/Microsoft.Storage/storageAccount
 export const STG_NORTH = `${RG_DR}/providers/Microsoft.Storage/storageAccounts/stgnorth`;
 export const VNET_RESTORE = `${RG_RESTORE}/providers/Microsoft.Network/virtualNetworks/vnet-restore`;
 export const VNET_DR = `${RG_DR}/providers/Microsoft.Network/virtualNetworks/vnet-dr`;
+export const DES_RESTORE = `${RG_RESTORE}/providers/Microsoft.Compute/diskEncryptionSets/des-restore`;
+export const DES_CVM = `${RG_RESTORE}/providers/Microsoft.Compute/diskEncryptionSets/des-cvm`;
+export const ID_RESTORE = `${RG_RESTORE}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-restore`;
+export const DA_RESTORE = `${RG_RESTORE}/providers/Microsoft.Compute/diskAccesses/da-restore`;
+export const KV_RESTORE = `${RG_RESTORE}/providers/Microsoft.KeyVault/vaults/kv-restore`;
+
 
 /** Recovery point IDs of the default seed, newest first; the last one is archive-only. */
 export const RPS = {
   "vm-web01": ["591835274016583", "591835188104275", "591835102206741", "591834843911322", "591828630518730"],
   "vm-db01": ["284710593362148", "284710507460937", "284710421559286", "284710163854419", "284703950470892"],
   "vm-app01": ["763019452287410", "763019366385163", "763019280483725", "763019022778164", "763012809393608"],
+  /** Unmanaged disks (VHDs in stglegacy). */
+  "vm-legacy01": ["418263950174621", "418263864272390", "418263778370159", "418263520664448", "418257307179902"],
+  /** Azure Disk Encryption (isSourceVMEncrypted); private disks (da-restore). */
+  "vm-ade01": ["526374019283746", "526373933381515", "526373847479284", "526373589773573", "526367376289027"],
+  /** Confidential VM (securityType ConfidentialVM). */
+  "vm-cvm01": ["637485120394857", "637485034492626", "637484948590395", "637484690884684", "637478477400138"],
 } as const;
 
 export type VmName = keyof typeof RPS;

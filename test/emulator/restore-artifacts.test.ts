@@ -82,11 +82,11 @@ describe("emulator: what completed restores leave behind", () => {
     assert.equal(os.body.properties.osType, "Windows");
   });
 
-  it("restores to VHD blobs in the staging account without targetResourceGroupId", async () => {
+  it("restores an unmanaged VM to VHD blobs in the staging account without targetResourceGroupId", async () => {
     const e = emu.get();
-    const body = restoreDisksBody("vm-app01", RPS["vm-app01"][2]);
+    const body = restoreDisksBody("vm-legacy01", RPS["vm-legacy01"][2]);
     delete (body.properties as any).targetResourceGroupId;
-    const jobId = await restoreAndGetJobId(e, "vm-app01", RPS["vm-app01"][2], body);
+    const jobId = await restoreAndGetJobId(e, "vm-legacy01", RPS["vm-legacy01"][2], body);
     const job = await waitForJob(e, jobId);
     assert.equal(job.properties.extendedInfo.propertyBag["Target resource group"], undefined);
     const template = await call(job.properties.extendedInfo.propertyBag["Template Blob Uri"]);

@@ -54,7 +54,7 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
     const client = sdkClient(e.url);
 
     const items = await collect(client.backupProtectedItems.list("vault-prod", "rg-prod", { filter: "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'" }));
-    assert.equal(items.length, 3);
+    assert.equal(items.length, 6);
     const web = items.find((i) => (i.properties as AzureIaaSComputeVMProtectedItem).sourceResourceId?.toLowerCase() === vmId("vm-web01").toLowerCase())!;
     const props = web.properties as AzureIaaSComputeVMProtectedItem;
     assert.equal(props.protectedItemType, "Microsoft.Compute/virtualMachines");
@@ -167,5 +167,37 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
         return true;
       },
     );
+  });
+
+  it("validates a restore with operation.validate and validateOperation.beginTriggerAndWait + validateOperationResults.get", async () => {
+    const e = emu.get();
+    const client = sdkClient(e.url);
+    const rp = RPS["vm-web01"][0];
+    const item = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-prod;vm-web01/protectedItems/VM;iaasvmcontainerv2;rg-prod;vm-web01`;
+    const request = (zones: string[]) => ({
+      id: `${item}/recoveryPoints/${rp}`,
+      properties: {
+        objectType: "ValidateIaasVMRestoreOperationRequest",
+        restoreRequest: { objectType: "IaasVMRestoreRequest", recoveryPointId: rp, recoveryType: "RestoreDisks", sourceResourceId: vmId("vm-web01"), storageAccountId: STG_RESTORE, targetResourceGroupId: RG_RESTORE, region: "westeurope", zones },
+      },
+    });
+    const ok = await client.operation.validate("vault-prod", "rg-prod", request(["1"]) as any);
+    assert.deepEqual(ok.validateOperationResponse?.validationResults, []);
+    const bad = await client.operation.validate("vault-prod", "rg-prod", request(["9"]) as any);
+    assert.equal(bad.validateOperationResponse?.validationResults?.[0].code, "BMSUserErrorInvalidInput");
+
+    let operationId: string | undefined;
+    await client.validateOperation.beginTriggerAndWait("vault-prod", "rg-prod", request(["9"]) as any, {
+      updateIntervalInMs: 10,
+      onResponse: (raw) => {
+        const loc = raw.headers.get("azure-asyncoperation");
+        if (loc) operationId = /backupValidateOperationsStatuses\/([^?]+)/.exec(loc)?.[1];
+      },
+    });
+    assert.ok(operationId);
+    const status = await client.validateOperationStatuses.get("vault-prod", "rg-prod", operationId!);
+    assert.equal(status.status, "Succeeded");
+    const results = await client.validateOperationResults.get("vault-prod", "rg-prod", operationId!);
+    assert.match(results.validateOperationResponse?.validationResults?.[0].message ?? "", /'zones'/);
   });
 });

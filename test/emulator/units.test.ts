@@ -107,13 +107,59 @@ describe("emulator units", () => {
     assert.throws(() => parseSeed([]), SeedError);
   });
 
+  it("checks the restore-option resources of a seed and what refers to them", () => {
+    const seed: any = defaultSeed();
+    seed.diskEncryptionSets.push({ name: "des-x", resourceGroup: "rg-restore", location: "westeurope", encryptionType: "Bogus", keyVault: "kv-nope" });
+    seed.diskEncryptionSets.push({ name: "des-y", resourceGroup: "rg-restore", location: "westeurope", keyVault: "kv-restore", keyName: "no-such-key" });
+    seed.keyVaults.push({ name: "k", resourceGroup: "rg-restore", location: "westeurope" });
+    seed.vaults[0].identity.userAssigned.push("id-nope");
+    seed.vaults[0].crossRegionRestore = "yes";
+    seed.vaults[0].resourceGuardId = "/subscriptions/x/resourceGroups/y/providers/Microsoft.Other/things/z";
+    const legacy = seed.virtualMachines.find((v: any) => v.name === "vm-legacy01");
+    delete legacy.vhdStorageAccount;
+    const ade = seed.virtualMachines.find((v: any) => v.name === "vm-ade01");
+    ade.diskNetworkAccess = { policy: "AllowPrivate" };
+    ade.recoveryPoints[0].keyAndSecret = { secretUrl: "https://kv-restore.vault.azure.net/secrets/s", secretVaultId: "/x", kekUrl: "https://kv-restore.vault.azure.net/keys/k" };
+    const cvm = seed.virtualMachines.find((v: any) => v.name === "vm-cvm01");
+    cvm.securityType = "Secret";
+    cvm.secureVMDiskEncryptionSet = "des-nope";
+    seed.crrAccessTokenLifetimeSeconds = -1;
+    seed.timing.validateOperationSeconds = 5;
+    try {
+      parseSeed(seed);
+      assert.fail("should throw");
+    } catch (e) {
+      assert.ok(e instanceof SeedError);
+      const text = e.problems.join("\n");
+      for (const re of [
+        /diskEncryptionSets\[2\]\.encryptionType/, /diskEncryptionSets\[2\]\.keyVault 'kv-nope'/, /keyName 'no-such-key'/, /keyVaults\[1\]\.name 'k'/,
+        /userAssigned\[1\] 'id-nope'/, /vaults\[0\]\.crossRegionRestore must be a boolean/, /resourceGuardId/, /vhdStorageAccount/,
+        /diskNetworkAccess\.diskAccess/, /kekUrl and kekVaultId go together/, /securityType must be one of/, /secureVMDiskEncryptionSet 'des-nope'/,
+        /crrAccessTokenLifetimeSeconds/,
+      ]) assert.match(text, re);
+      assert.doesNotMatch(text, /timing/);
+    }
+  });
+
   it("the default seed has the documented names", () => {
     const s = defaultSeed();
     assert.equal(s.subscriptionId, "00000000-0000-0000-0000-000000000001");
     assert.equal(s.tenantId, "00000000-0000-0000-0000-0000000000aa");
     assert.deepEqual(s.resourceGroups.map((r) => `${r.name}@${r.location}`), ["rg-prod@westeurope", "rg-restore@westeurope", "rg-dr@northeurope"]);
-    assert.deepEqual(s.storageAccounts.map((a) => `${a.name}:${a.sku}`), ["stgrestore:Standard_LRS", "stgzrs:Standard_ZRS", "stgnorth:Standard_LRS"]);
-    assert.deepEqual(s.virtualMachines.map((v) => [v.name, (v.dataDisks ?? []).map((d) => d.lun)]), [["vm-web01", [0, 1]], ["vm-db01", [0]], ["vm-app01", []]]);
+    assert.deepEqual(s.storageAccounts.map((a) => `${a.name}:${a.sku}`), ["stgrestore:Standard_LRS", "stgzrs:Standard_ZRS", "stgnorth:Standard_LRS", "stglegacy:Standard_LRS"]);
+    assert.deepEqual(s.virtualMachines.map((v) => [v.name, (v.dataDisks ?? []).map((d) => d.lun)]), [
+      ["vm-web01", [0, 1]], ["vm-db01", [0]], ["vm-app01", []], ["vm-legacy01", [0]], ["vm-ade01", [0]], ["vm-cvm01", []],
+    ]);
+    assert.deepEqual(s.vaults.map((v) => [v.name, v.crossRegionRestore, v.secondaryRegion, v.resourceGuardEnabled]), [["vault-prod", true, "northeurope", false]]);
+    assert.deepEqual((s.diskEncryptionSets ?? []).map((d) => `${d.name}:${d.encryptionType}`), ["des-restore:EncryptionAtRestWithCustomerKey", "des-cvm:ConfidentialVmEncryptedWithCustomerKey"]);
+    assert.deepEqual((s.userAssignedIdentities ?? []).map((u) => u.name), ["id-restore"]);
+    assert.deepEqual((s.diskAccesses ?? []).map((a) => a.name), ["da-restore"]);
+    assert.deepEqual((s.keyVaults ?? []).map((k) => [k.name, k.secrets, k.keys]), [["kv-restore", ["vm-ade01-bek"], ["ade-kek", "des-key", "cvm-key"]]]);
+    const vm = (name: string) => s.virtualMachines.find((v) => v.name === name)!;
+    assert.equal(vm("vm-legacy01").isManagedVirtualMachine, false);
+    assert.ok((vm("vm-ade01").recoveryPoints ?? []).every((rp) => rp.isSourceVMEncrypted && rp.keyAndSecret?.kekUrl));
+    assert.ok((vm("vm-cvm01").recoveryPoints ?? []).every((rp) => rp.securityType === "ConfidentialVM"));
+    assert.doesNotThrow(() => parseSeed(JSON.parse(JSON.stringify(s))));
     for (const vm of s.virtualMachines) {
       const rps = vm.recoveryPoints ?? [];
       assert.ok(rps.length >= 4);
