@@ -117,7 +117,8 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
     }
     // Last, Azure's own judgement of the whole request (backupValidateOperation), when the offline
     // and resource checks found nothing: it knows rules no client can see.
-    if (failures.length === 0 && itemPath && vault !== "unknown" && regionName) {
+    // (Not for a cross-region restore: this validation speaks for restores in the vault's region.)
+    if (failures.length === 0 && itemPath && vault !== "unknown" && regionName && !inputs.crossRegion) {
         failures.push(...(await validateWithAzure(arm, inputs, vaultPath, itemPath, regionName, note)));
     }
     return failures;
@@ -150,7 +151,7 @@ async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultP
         const res = await arm.request<{ validateOperationResponse?: { validationResults?: { code?: string; message?: string; recommendations?: string[] }[] } }>(
             "POST", `${vaultPath}/backupValidateOperation`, {
                 apiVersion: API_VERSIONS.backup,
-                body: { properties: { objectType: "ValidateIaasVMRestoreOperationRequest", restoreRequest: request.properties } },
+                body: { id: `${itemPath}/recoveryPoints/${rp.id}`, properties: { objectType: "ValidateIaasVMRestoreOperationRequest", restoreRequest: request.properties } },
                 idempotent: true,
             });
         return (res.body?.validateOperationResponse?.validationResults ?? [])

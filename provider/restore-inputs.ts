@@ -132,6 +132,8 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
     warnings: string[];
     /** Every restored managed disk, OS disk first. */
     restoredDiskIds: string[];
+    /** Unmanaged restores (no targetResourceGroupId): the restored disks as VHD blob URIs, OS disk first. */
+    restoredVhdUris?: string[];
     osDiskId?: string;
     dataDisks: RestoredDataDiskOutput[];
     /** AlternateLocation: the new VM and its NICs. */

@@ -158,7 +158,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
             return { id, props: wireSafe({ ...props, jobStatus: job?.status ?? outs.jobStatus }) };
         }
         const restored = restoredFromOutputs(outs);
-        const tracked = [...(restored.vmId ? [restored.vmId] : []), ...allDiskIds(restored)];
+        const tracked = [...(restored.vmId ? [restored.vmId] : []), ...allDiskIds(restored), ...(restored.vhdUris ?? [])];
         const missing = await missingResources(rt.arm, restored);
         const blobsLeft = tracked.length > 0 && missing.length === tracked.length && (outs.deleteStagingBlobs ?? true)
             ? await existingBlobs(rt.arm, restored) : [];

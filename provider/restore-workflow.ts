@@ -334,6 +334,9 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         const disks = await disksFromTemplate(arm, templateBlobUri, inputs.targetResourceGroupId);
         restored = { ...disks, networkInterfaceIds: [], blobUris: [configBlobUri, templateBlobUri].filter((x): x is string => !!x) };
     }
+    if (!inputs.targetResourceGroupId && inputs.restoreType === "RestoreDisks" && !(restored.vhdUris ?? []).length && allDiskIds(restored).length === 0) {
+        throw new Error(`restore job ${job.jobId} completed but its template names no restored disks; check the staging account ${inputs.storageAccountId}`);
+    }
     const missing = await missingResources(arm, restored);
     if (missing.length) {
         throw new Error(`restore job ${job.jobId} reported ${job.status}, but these restored resources do not exist: ${missing.join(", ")}`);
@@ -341,7 +344,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
     const warnings = job.status === "CompletedWithWarnings" ? [describeJobErrors(job)] : [];
     for (const w of warnings) deps.progress.say(`warning: restore job ${job.jobId} completed with warnings: ${w}`);
     const elapsedMs = deps.now() - t.triggeredAt;
-    deps.progress.say(`restored ${allDiskIds(restored).length} disk(s)${restored.vmId ? ` and VM ${restored.vmId.split("/").pop()}` : ""} in ${Math.round(elapsedMs / 1000)} s`);
+    deps.progress.say(`restored ${allDiskIds(restored).length + (restored.vhdUris?.length ?? 0)} disk(s)${restored.vmId ? ` and VM ${restored.vmId.split("/").pop()}` : ""} in ${Math.round(elapsedMs / 1000)} s`);
     return {
         ...inputs,
         vaultLocation: t.vaultLocation,
@@ -358,6 +361,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         jobDurationSeconds: job.durationMs !== undefined ? Math.round(job.durationMs / 100) / 10 : undefined,
         warnings,
         restoredDiskIds: allDiskIds(restored),
+        restoredVhdUris: restored.vhdUris?.length ? restored.vhdUris : undefined,
         osDiskId: restored.osDiskId,
         dataDisks: restored.dataDisks,
         restoredVmId: restored.vmId,
@@ -397,7 +401,7 @@ export async function leftoversOf(deps: WorkflowDeps, inputs: VmRestoreInputs, j
 }
 
 export function isEmpty(r: RestoredResources): boolean {
-    return !r.vmId && allDiskIds(r).length === 0 && r.networkInterfaceIds.length === 0 && r.blobUris.length === 0;
+    return !r.vmId && allDiskIds(r).length === 0 && r.networkInterfaceIds.length === 0 && r.blobUris.length === 0 && !(r.vhdUris ?? []).length;
 }
 
 /** The restored resources as output fields. */
@@ -426,5 +430,6 @@ export function restoredFromOutputs(o: Partial<VmRestoreOutputs>): RestoredResou
         vmId: o.restoredVmId,
         networkInterfaceIds: o.networkInterfaceIds ?? [],
         blobUris: [o.configBlobUri, o.templateBlobUri].filter((x): x is string => !!x),
+        vhdUris: o.restoredVhdUris ?? [],
     };
 }

@@ -23,6 +23,8 @@ export interface RestoredResources {
     networkInterfaceIds: string[];
     /** Blobs the restore wrote into the staging account (config, template). */
     blobUris: string[];
+    /** Unmanaged restores: the restored disks as VHD blobs (OS disk first). */
+    vhdUris?: string[];
 }
 
 export const BLOB_HEADERS = { "x-ms-version": BLOB_SERVICE_VERSION };
@@ -32,8 +34,8 @@ export function allDiskIds(r: RestoredResources): string[] {
 }
 
 interface StorageProfile {
-    osDisk?: { managedDisk?: { id?: string } };
-    dataDisks?: { lun?: number; managedDisk?: { id?: string } }[];
+    osDisk?: { managedDisk?: { id?: string }; vhd?: { uri?: string } };
+    dataDisks?: { lun?: number; managedDisk?: { id?: string }; vhd?: { uri?: string } }[];
 }
 
 /** Resolves a literal ID or a `[resourceId('Microsoft.Compute/disks', 'name')]` expression. */
@@ -47,17 +49,19 @@ export function resolveDiskReference(ref: string | undefined, targetResourceGrou
     return ref.startsWith("/") ? ref : undefined;
 }
 
-function disksOf(profile: StorageProfile | undefined, targetResourceGroupId?: string): Pick<RestoredResources, "osDiskId" | "dataDisks"> {
+function disksOf(profile: StorageProfile | undefined, targetResourceGroupId?: string): Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris"> {
     const osDiskId = resolveDiskReference(profile?.osDisk?.managedDisk?.id, targetResourceGroupId);
+    const vhdUris = [profile?.osDisk?.vhd?.uri, ...(profile?.dataDisks ?? []).sort((a, b) => Number(a.lun ?? 0) - Number(b.lun ?? 0)).map((d) => d.vhd?.uri)]
+        .filter((u): u is string => !!u);
     const dataDisks = (profile?.dataDisks ?? [])
         .map((d) => ({ lun: Number(d.lun ?? 0), diskId: resolveDiskReference(d.managedDisk?.id, targetResourceGroupId) }))
         .filter((d): d is RestoredDataDisk => !!d.diskId)
         .sort((a, b) => a.lun - b.lun);
-    return { osDiskId, dataDisks };
+    return { osDiskId, dataDisks, vhdUris };
 }
 
 /** Reads the restore's ARM template (from the staging account) and returns the disks it attaches. */
-export async function disksFromTemplate(arm: ArmClient, templateBlobUri: string, targetResourceGroupId?: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks">> {
+export async function disksFromTemplate(arm: ArmClient, templateBlobUri: string, targetResourceGroupId?: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
     const res = await arm.get<{ resources?: { type?: string; properties?: { storageProfile?: StorageProfile } }[] }>(templateBlobUri, {
         scope: STORAGE_SCOPE,
         extraHeaders: BLOB_HEADERS,
@@ -86,6 +90,7 @@ export async function missingResources(arm: ArmClient, r: RestoredResources): Pr
     ];
     const missing: string[] = [];
     for (const [id, v] of checks) if (!(await resourceExists(arm, id, v))) missing.push(id);
+    for (const vhd of r.vhdUris ?? []) if (!(await resourceExists(arm, vhd, undefined, STORAGE_SCOPE, BLOB_HEADERS))) missing.push(vhd);
     return missing;
 }
 
@@ -120,6 +125,7 @@ export async function deleteRestoredResources(
     if (r.vmId) await del(r.vmId, API_VERSIONS.virtualMachines);
     for (const nic of r.networkInterfaceIds) await del(nic, API_VERSIONS.network);
     for (const disk of allDiskIds(r)) await del(disk, API_VERSIONS.disks);
+    for (const vhd of r.vhdUris ?? []) await del(vhd, "", true);
     if (opts.deleteBlobs) for (const blob of r.blobUris) await del(blob, "", true);
     return deleted;
 }

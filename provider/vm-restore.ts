@@ -83,13 +83,15 @@ export class VmRestore extends pulumi.dynamic.Resource {
     declare public readonly restoreIncomplete: pulumi.Output<boolean | undefined>;
     /** The region the restore landed in (the secondary region for a cross-region restore). */
     declare public readonly restoreRegion: pulumi.Output<string>;
+    /** Unmanaged restores: the restored disks as VHD blob URIs. */
+    declare public readonly restoredVhdUris: pulumi.Output<string[] | undefined>;
 
     constructor(name: string, args: VmRestoreArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = [
             "jobId", "jobStatus", "jobStartTime", "jobEndTime", "jobDuration", "jobDurationSeconds", "warnings",
             "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
             "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
-            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete", "restoreRegion",
+            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete", "restoreRegion", "restoredVhdUris",
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
