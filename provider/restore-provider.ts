@@ -9,6 +9,7 @@ import { createRuntime } from "./provider-runtime";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
 import {
     readJobOf,
+    sourceOutputs,
     cancelRestoreJob, collectOutputs, isEmpty, leftoversOf, resolveRestoreSource, restoredAsOutputs, restoredFromOutputs,
     startRestore, TriggeredRestore, vaultPathOf, waitForRestore, WorkflowDeps,
 } from "./restore-workflow";
@@ -70,16 +71,9 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
             ...inputs,
             ...label(props),
             __provider: props.__provider,
-            vaultLocation: t.vaultLocation,
-            protectedItemId: t.item.id,
-            recoveryPointId: t.recoveryPoint.id,
-            recoveryPointTime: t.recoveryPoint.time,
-            recoveryPointType: t.recoveryPoint.type,
-            recoveryPointTiers: t.recoveryPoint.tiers,
+            ...sourceOutputs(t),
             jobId: t.jobId,
             jobStatus: jobNow?.status ?? "Unknown",
-            restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
-            restoreRegion: t.crossRegion?.region ?? t.vaultLocation,
             restoreIncomplete: true,
             warnings: [],
             ...(left ? restoredAsOutputs(left, jobNow) : {}),

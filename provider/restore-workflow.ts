@@ -317,6 +317,20 @@ async function sleepUntilDeadline(deps: WorkflowDeps, delayMs: number, deadline:
     await deps.sleep(delayMs);
 }
 
+/** The outputs that say where the restore came from and when it started (known once it is triggered). */
+export function sourceOutputs(t: TriggeredRestore): Pick<VmRestoreOutputs, "vaultLocation" | "protectedItemId" | "recoveryPointId" | "recoveryPointTime" | "recoveryPointType" | "recoveryPointTiers" | "restoreTriggeredAt" | "restoreRegion"> {
+    return {
+        vaultLocation: t.vaultLocation,
+        protectedItemId: t.item.id,
+        recoveryPointId: t.recoveryPoint.id,
+        recoveryPointTime: t.recoveryPoint.time,
+        recoveryPointType: t.recoveryPoint.type,
+        recoveryPointTiers: t.recoveryPoint.tiers,
+        restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
+        restoreRegion: t.crossRegion?.region ?? t.vaultLocation,
+    };
+}
+
 /** Step 3: find what was restored, check it exists, and shape the outputs. */
 export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, job: RestoreJobView, inputs: VmRestoreInputs): Promise<VmRestoreOutputs> {
     const { arm } = deps;
@@ -347,12 +361,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
     deps.progress.say(`restored ${allDiskIds(restored).length + (restored.vhdUris?.length ?? 0)} disk(s)${restored.vmId ? ` and VM ${restored.vmId.split("/").pop()}` : ""} in ${Math.round(elapsedMs / 1000)} s`);
     return {
         ...inputs,
-        vaultLocation: t.vaultLocation,
-        protectedItemId: t.item.id,
-        recoveryPointId: t.recoveryPoint.id,
-        recoveryPointTime: t.recoveryPoint.time,
-        recoveryPointType: t.recoveryPoint.type,
-        recoveryPointTiers: t.recoveryPoint.tiers,
+        ...sourceOutputs(t),
         jobId: job.jobId,
         jobStatus: job.status,
         jobStartTime: job.startTime,
@@ -368,8 +377,6 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         networkInterfaceIds: restored.networkInterfaceIds,
         configBlobUri,
         templateBlobUri,
-        restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
-        restoreRegion: t.crossRegion?.region ?? t.vaultLocation,
         timeToRestoreSeconds: Math.round(elapsedMs / 100) / 10,
     };
 }
