@@ -44,15 +44,22 @@ export interface AdaptiveOptions {
     initialJobDelayMs: number;
     /** Local wait before the second look at an adopted job, to learn the server's time scale. */
     probeMs: number;
+    /**
+     * How late the end may be noticed, as a fraction of the job's expected length (never less than
+     * `floorMs`). Once the job is that close to its estimated end, one wait lands just past the end
+     * instead of creeping up on it in ever shorter steps.
+     */
+    latencyFraction: number;
     random: () => number;
 }
 
 export const DEFAULT_ADAPTIVE: AdaptiveOptions = {
     floorMs: 5_000,
-    ceilingMs: 15 * 60_000,
+    ceilingMs: 60 * 60_000,
     remainingFraction: 0.6,
     initialJobDelayMs: 10_000,
     probeMs: 2_000,
+    latencyFraction: 0.02,
     random: Math.random,
 };
 
@@ -73,7 +80,7 @@ export class AdaptivePollScheduler implements PollScheduler {
     }
 
     nextDelayMs(o: PollObservation): number {
-        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, probeMs, random } = this.opts;
+        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, probeMs, latencyFraction, random } = this.opts;
         const hint = o.serverHintMs;
         if (o.phase === "operation") {
             // The trigger's operation finishes in seconds to a minute; Azure's Retry-After is the guide.
@@ -89,10 +96,21 @@ export class AdaptivePollScheduler implements PollScheduler {
             const byRate = (o.serverElapsedMs * (100 - p)) / p;
             remaining = remaining === undefined ? byRate : Math.min(remaining, byRate);
         }
-        let serverDelay = remaining === undefined ? (o.polls === 0 ? initialJobDelayMs : floorMs * 2) : remaining * remainingFraction;
-        serverDelay = Math.max(floorMs, Math.min(ceilingMs, serverDelay));
         const jitter = 0.9 + random() * 0.2;
-        const local = Math.max(100, (serverDelay / scale) * jitter);
+        let serverDelay: number;
+        if (remaining === undefined) {
+            // Nothing to go by: back off with the job's age, so that a late look stays within latencyFraction.
+            serverDelay = (o.polls === 0 ? initialJobDelayMs : Math.max(floorMs * 2, latencyFraction * (o.serverElapsedMs ?? 0))) * jitter;
+        } else {
+            const tolerance = Math.max(floorMs, latencyFraction * ((o.serverElapsedMs ?? 0) + remaining));
+            serverDelay = remaining * (1 - remainingFraction) <= tolerance
+                // Close to the end: land just past the estimated end, by 10-40 % of the tolerance (room
+                // for an estimate that is a little short; spread, so many restores do not look at once).
+                ? remaining + tolerance * (0.1 + 0.3 * random())
+                : remaining * remainingFraction * jitter;
+        }
+        serverDelay = Math.max(floorMs, Math.min(ceilingMs, serverDelay));
+        const local = Math.max(100, serverDelay / scale);
         return Math.round(Math.max(local, hint ?? 0));
     }
 }

@@ -4,7 +4,7 @@
  */
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
-import { sameResourceId } from "./resource-id";
+import { parseResourceId, sameResourceId } from "./resource-id";
 import { namedError } from "./errors";
 
 export interface ProtectedItemRef {
@@ -26,8 +26,13 @@ interface ProtectedItemResource {
 
 const ITEM_ID = /\/backupFabrics\/([^/]+)\/protectionContainers\/([^/]+)\/protectedItems\/([^/]+)$/i;
 
-/** Lists the vault's Azure VM items (following nextLink) and matches the VM case-insensitively. */
+/**
+ * Finds the VM's item: first by its well-known name (one GET), else by listing the vault's Azure VM
+ * items (following nextLink) and matching the VM case-insensitively.
+ */
 export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourceVmId: string): Promise<ProtectedItemRef> {
+    const direct = await itemByName(arm, vaultPath, sourceVmId);
+    if (direct) return direct;
     const filter = "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'";
     let next: string | undefined = arm.url(`${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`, API_VERSIONS.backup);
     let seen = 0;
@@ -56,4 +61,34 @@ export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourc
             "Check the vault (vaultId / vaultResourceGroupName + vaultName) and that backup is enabled for this VM.",
         {},
     );
+}
+
+/**
+ * An Azure Resource Manager VM's item is `IaasVMContainer;iaasvmcontainerv2;{rg};{vm}` /
+ * `VM;iaasvmcontainerv2;{rg};{vm}`: one GET, where listing costs a read per 50 protected VMs of the
+ * vault, for every restore. Undefined when it is not there (another naming, e.g. a classic VM) or
+ * names another VM: the caller lists.
+ */
+async function itemByName(arm: ArmClient, vaultPath: string, sourceVmId: string): Promise<ProtectedItemRef | undefined> {
+    let vm;
+    try {
+        vm = parseResourceId(sourceVmId, "Microsoft.Compute/virtualMachines");
+    } catch {
+        return undefined;
+    }
+    const container = `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
+    const itemName = `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
+    const path = `${vaultPath}/backupFabrics/Azure/protectionContainers/${container}/protectedItems/${itemName}`;
+    const res = await arm.get<ProtectedItemResource>(path, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
+    const p = res.body?.properties ?? {};
+    if (res.status === 404 || (!sameResourceId(p.sourceResourceId, sourceVmId) && !sameResourceId(p.virtualMachineId, sourceVmId))) return undefined;
+    const m = res.body?.id ? ITEM_ID.exec(res.body.id) : null;
+    return {
+        id: res.body?.id ?? path,
+        containerName: m?.[2] ?? container,
+        protectedItemName: m?.[3] ?? itemName,
+        path,
+        friendlyName: p.friendlyName,
+        lastRecoveryPoint: p.lastRecoveryPoint,
+    };
 }

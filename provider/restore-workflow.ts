@@ -303,7 +303,10 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
 }
 
 async function sleepUntilDeadline(deps: WorkflowDeps, delayMs: number, deadline: number, t: TriggeredRestore, job?: RestoreJobView): Promise<void> {
-    if (deps.now() + delayMs > deadline) {
+    // A wait that would cross the deadline is cut short, so the job gets one last look at the
+    // deadline instead of the restore giving up early (adaptive waits can be long).
+    const left = deadline - deps.now();
+    if (left <= 0) {
         const where = job
             ? `job ${job.jobId} was ${job.status}${job.progressPercentage !== undefined ? ` at ${job.progressPercentage}%` : ""}` +
               (job.tasks.length ? ` (tasks: ${job.tasks.map((x) => `${x.taskId} ${x.status}`).join(", ")})` : "")
@@ -314,7 +317,7 @@ async function sleepUntilDeadline(deps: WorkflowDeps, delayMs: number, deadline:
             t.jobId,
         );
     }
-    await deps.sleep(delayMs);
+    await deps.sleep(Math.min(delayMs, left));
 }
 
 /** The outputs that say where the restore came from and when it started (known once it is triggered). */

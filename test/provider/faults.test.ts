@@ -61,10 +61,10 @@ describe("faults: nothing lost, nothing restored twice", function () {
     ] as [string, Props, number][]) {
         it(`429 with ${name}: waits at least that long, then succeeds`, async () => {
             const retryAfter = f.retryAfter === "__DATE__" ? new Date(Date.now() + 2_500).toUTCString() : f.retryAfter;
-            await fault({ kind: "http", status: 429, ...f, retryAfter, times: 1, match: { method: "GET", pathContains: "/backupProtectedItems" } });
+            await fault({ kind: "http", status: 429, ...f, retryAfter, times: 1, match: { method: "GET", pathContains: "/recoveryPoints" } });
             const { outs } = await provider.create(inputs());
             assert.equal(outs.jobStatus, "Completed");
-            const [first, second] = await times("GET", "/backupProtectedItems");
+            const [first, second] = await times("GET", "/recoveryPoints");
             assert.ok(second - first >= minGapMs, `waited ${second - first} ms`);
         });
     }
@@ -96,10 +96,10 @@ describe("faults: nothing lost, nothing restored twice", function () {
     });
 
     it("a permanent error fails at once with Azure's code and message, without retries", async () => {
-        await fault({ kind: "http", status: 403, always: true, match: { method: "GET", pathContains: "/backupProtectedItems" },
+        await fault({ kind: "http", status: 403, always: true, match: { method: "GET", pathContains: "/recoveryPoints" },
             body: { error: { code: "AuthorizationFailed", message: "The client does not have authorization to perform action 'Microsoft.RecoveryServices/vaults/backupProtectedItems/read'." } } });
         await assert.rejects(provider.create(inputs()), /403 AuthorizationFailed.*does not have authorization/);
-        assert.equal(matching(await fx.requests(), "GET", "/backupProtectedItems").length, 1);
+        assert.equal(matching(await fx.requests(), "GET", "/recoveryPoints").length, 1);
     });
 
     it("a restore POST whose answer was lost is not sent twice: the running job is found and adopted", async () => {
@@ -111,7 +111,7 @@ describe("faults: nothing lost, nothing restored twice", function () {
 
     it("no SAS or token reaches an error message or the progress output", async () => {
         const sas = "sv=2024-08-04&se=2026-12-01&sp=r&sig=TOPSECRETSIGNATURE";
-        await fault({ kind: "http", status: 400, always: true, match: { method: "GET", pathContains: "/backupProtectedItems" },
+        await fault({ kind: "http", status: 400, always: true, match: { method: "GET", pathContains: "/recoveryPoints" },
             body: { error: { code: "BMSUserErrorInvalidInput", message: `Cannot read https://stg.blob.core.windows.net/c/azuredeploy.json?${sas} for this restore` } } });
         const lines: string[] = [];
         const log = console.log;
