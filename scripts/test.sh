@@ -19,7 +19,7 @@ npx mocha "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One plain closing line for CI: "mocha: N passed, N failed".
-passed=$(grep -E '^ +[0-9]+ passing' "$log" | tail -n 1 | grep -Eo '[0-9]+' | head -n 1)
-failed=$(grep -E '^ +[0-9]+ failing' "$log" | tail -n 1 | grep -Eo '[0-9]+' | head -n 1)
+passed=$(grep -E '^ +[0-9]+ passing' "$log" | tail -n 1 | grep -Eo '[0-9]+' | head -n 1 || true)
+failed=$(grep -E '^ +[0-9]+ failing' "$log" | tail -n 1 | grep -Eo '[0-9]+' | head -n 1 || true)
 echo "mocha: ${passed:-0} passed, ${failed:-0} failed"
 exit "$status"
