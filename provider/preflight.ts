@@ -13,6 +13,8 @@ import { isRestorableWithoutRehydration, selectRecoveryPoint, toRecoveryPoint } 
 import { VmRestoreInputs } from "./restore-inputs";
 import { eq } from "./resource-id";
 import { restoreRegionOf, vaultPathOf } from "./restore-workflow";
+import { realSleep } from "./arm-client";
+import { serverRetryHintMs } from "./retry-policy";
 import { buildRestoreRequest } from "./restore-request-builder";
 
 /** Staging accounts Azure Backup accepts: Standard, locally or geo-redundant (not zone-redundant, not premium). */
@@ -124,6 +126,31 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
     return failures;
 }
 
+interface ValidationResponse {
+    validateOperationResponse?: { validationResults?: { code?: string; message?: string; recommendations?: string[] }[] };
+}
+
+/** Longest wait for Azure's triggered validation before falling back to the synchronous call. */
+const VALIDATION_WAIT_MS = 2 * 60_000;
+
+/** Runs backupTriggerValidateOperation to its results; undefined when the vault does not offer it. */
+async function triggeredValidation(arm: ArmClient, vaultPath: string, body: unknown): Promise<ValidationResponse | undefined> {
+    const trig = await arm.request("POST", `${vaultPath}/backupTriggerValidateOperation`, {
+        apiVersion: API_VERSIONS.backup, body, idempotent: true, okStatuses: [404, 405],
+    });
+    const resultsUrl = trig.headers["location"];
+    if (trig.status !== 202 || !resultsUrl) return undefined;
+    const deadline = Date.now() + VALIDATION_WAIT_MS;
+    let hint = serverRetryHintMs(trig.headers);
+    while (Date.now() < deadline) {
+        await realSleep(Math.min(hint ?? 2_000, Math.max(0, deadline - Date.now())));
+        const res = await arm.get<ValidationResponse>(resultsUrl);
+        if (res.status !== 202) return res.body;
+        hint = serverRetryHintMs(res.headers);
+    }
+    return undefined;
+}
+
 /** Which input an Azure validation message is about, by what it mentions. */
 function inputForMessage(text: string): string {
     const t = text.toLowerCase();
@@ -147,14 +174,16 @@ async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultP
         return [];
     }
     const request = buildRestoreRequest({ inputs, recoveryPointId: rp.id, region });
+    const body = { id: `${itemPath}/recoveryPoints/${rp.id}`, properties: { objectType: "ValidateIaasVMRestoreOperationRequest", restoreRequest: request.properties } };
     try {
-        const res = await arm.request<{ validateOperationResponse?: { validationResults?: { code?: string; message?: string; recommendations?: string[] }[] } }>(
-            "POST", `${vaultPath}/backupValidateOperation`, {
-                apiVersion: API_VERSIONS.backup,
-                body: { id: `${itemPath}/recoveryPoints/${rp.id}`, properties: { objectType: "ValidateIaasVMRestoreOperationRequest", restoreRequest: request.properties } },
-                idempotent: true,
-            });
-        return (res.body?.validateOperationResponse?.validationResults ?? [])
+        // backupTriggerValidateOperation (202, then its results URL) first; the synchronous
+        // backupValidateOperation where the trigger form is not offered.
+        let results = await triggeredValidation(arm, vaultPath, body);
+        if (results === undefined) {
+            const res = await arm.request<ValidationResponse>("POST", `${vaultPath}/backupValidateOperation`, { apiVersion: API_VERSIONS.backup, body, idempotent: true });
+            results = res.body;
+        }
+        return (results?.validateOperationResponse?.validationResults ?? [])
             .filter((r) => r.code || r.message)
             .map((r) => ({
                 property: inputForMessage(`${r.code ?? ""} ${r.message ?? ""}`),

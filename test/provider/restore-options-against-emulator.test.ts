@@ -87,6 +87,9 @@ describe("restore types and options against the emulator", function () {
     it("Azure's own validation in pre-flight names the input: an ADE VM without its keys", async () => {
         const failures = (await provider.check!({}, disks("vm-ade01"))).failures ?? [];
         assert.ok(failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)), JSON.stringify(failures));
+        const log = await fx.requests();
+        assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupTriggerValidateOperation")), "Azure's triggered validation ran");
+        assert.ok(log.some((r) => r.method === "GET" && r.path.includes("/backupValidateOperationResults/")), "and its results were read");
         assert.equal((await fx.restorePosts()).length, 0);
     });
 
