@@ -93,7 +93,8 @@ export async function scaleRun(url: string, s: ScaleSettings, label: string, sta
 
     const restores = results.flatMap((r) => r.restores);
     const completed = restores.filter((r) => r.jobStatus === "Completed" || r.jobStatus === "CompletedWithWarnings");
-    const failures = stacks * perStack - completed.length + results.reduce((a, r) => a + r.failedDestroy.length, 0);
+    // A failed `up` returns no outputs: count the resources the engine reported failed instead.
+    const failures = results.reduce((a, r) => a + (r.upError ? r.failedUp.length : r.count - r.restores.filter((x) => completed.includes(x)).length) + r.failedDestroy.length, 0);
     const upStart = Math.min(...results.map((r) => r.upStartedAt).filter((x) => x > 0));
     const triggers = restores.map((r) => Date.parse(r.restoreTriggeredAt));
     const ends = restores.map((r) => Date.parse(r.restoreTriggeredAt) + r.timeToRestoreSeconds * 1000);

@@ -91,14 +91,18 @@ function program(job: EngineJob) {
 
 function failureTracker() {
     const failed = new Set<string>();
+    const messages: string[] = [];
     let retries = 0;
     const onEvent = (e: EngineEvent) => {
         if (e.resOpFailedEvent) failed.add(e.resOpFailedEvent.metadata.urn);
         const d = e.diagnosticEvent;
-        if (d?.severity === "error" && d.urn && !/::pulumi:pulumi:Stack::/.test(d.urn)) failed.add(d.urn);
+        if (d?.severity === "error" && d.urn && !/::pulumi:pulumi:Stack::/.test(d.urn)) {
+            failed.add(d.urn);
+            if (messages.length < 3) messages.push(`${d.urn.split("::").pop()}: ${d.message.trim().slice(0, 400)}`);
+        }
         if (d?.message && /retrying (GET|POST|DELETE|PUT)/.test(d.message)) retries += (d.message.match(/retrying (GET|POST|DELETE|PUT)/g) ?? []).length;
     };
-    return { failed, onEvent, retries: () => retries };
+    return { failed, messages, onEvent, retries: () => retries };
 }
 
 function stateFileBytes(stateDir: string, stackName: string): number | undefined {
@@ -142,6 +146,7 @@ export async function runEngineJob(job: EngineJob): Promise<EngineResult> {
         result.upMs = result.upEndedAt - result.upStartedAt;
         result.stateBytes = stateFileBytes(engine.stateDir, job.stackName);
         result.failedUp = [...up.failed];
+        if (result.upError && up.messages.length) result.upError = up.messages.join(" | ");
         result.retryNotices += up.retries();
 
         const down = failureTracker();
@@ -155,6 +160,7 @@ export async function runEngineJob(job: EngineJob): Promise<EngineResult> {
         result.destroyEndedAt = Date.now();
         result.destroyMs = result.destroyEndedAt - t0;
         result.failedDestroy = [...down.failed];
+        if (result.destroyError && down.messages.length) result.destroyError = down.messages.join(" | ");
         result.retryNotices += down.retries();
     } finally {
         engine?.cleanup();

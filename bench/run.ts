@@ -17,6 +17,7 @@
  *   npm run bench -- --quick                     # a smoke run (1 min and 10 min jobs, N = 1 and 10)
  *   npm run bench -- --skip-checkpoints-above 1000   # N = 200 with Pulumi's per-step state checkpoints (slow)
  *   npm run bench -- --default-parallel 10       # also N = 10 with the CLI's default --parallel
+ *   npm run bench -- --stress 300x50             # also 50 restores on a subscription with 300 reads/h
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -41,6 +42,8 @@ interface Args {
     skipCheckpointsAbove: number;
     /** Also run this many restores with the CLI's default --parallel (0: not). */
     defaultParallel: number;
+    /** A throttled run: N restores against a subscription with only this many reads per hour (0: not). */
+    stress: { reads: number; count: number };
     out: string;
     svg: string;
     label?: string;
@@ -56,6 +59,7 @@ function parseArgs(argv: string[]): Args {
         quick: false,
         skipCheckpointsAbove: 50,
         defaultParallel: 0,
+        stress: { reads: 0, count: 50 },
         out: path.join(__dirname, "RESULTS.md"),
         svg: path.join(__dirname, "requests-over-time.svg"),
         scaleSpeed: 120,
@@ -91,6 +95,12 @@ function parseArgs(argv: string[]): Args {
             case "--default-parallel":
                 a.defaultParallel = Number(v());
                 break;
+            case "--stress": {
+                const m = /^(\d+)(?:x(\d+))?$/.exec(v());
+                if (!m) throw new Error("--stress takes READS_PER_HOUR[xN], e.g. 300x50");
+                a.stress = { reads: Number(m[1]), count: Number(m[2] ?? 50) };
+                break;
+            }
             case "--out":
                 a.out = path.resolve(v());
                 break;
@@ -186,13 +196,13 @@ async function main(): Promise<void> {
     if (args.only.has("scale")) {
         say(`\n== 3. scale through the Pulumi engine (1 h jobs at ×${args.scaleSpeed}; ARM-like throttle)`);
         const t = Date.now();
-        const settings: ScaleSettings = { jobSeconds: args.scaleJobSeconds, speed: args.scaleSpeed, vmCount: Math.max(...args.counts, args.stacks.count * args.stacks.each, 1) };
+        const settings: ScaleSettings = { jobSeconds: args.scaleJobSeconds, speed: args.scaleSpeed, vmCount: Math.max(...args.counts, args.stacks.count * args.stacks.each, args.stress.reads > 0 ? args.stress.count : 0, args.defaultParallel, 1) };
         // FACTS.md: historically 12,000 reads and 1,200 writes per hour per subscription. The buckets
         // refill on the emulator's simulated clock (timeScale = clock speed), like everything else here.
         const throttle = { readsPerHour: 12_000, writesPerHour: 1_200, timeScale: args.scaleSpeed };
         const emu = await startEmulator({ port: 0, clockSpeed: args.scaleSpeed, throttle, seed: benchSeed({ vmCount: settings.vmCount, restoreSeconds: settings.jobSeconds }) });
+        const skip = (n: number) => n > args.skipCheckpointsAbove;
         try {
-            const skip = (n: number) => n > args.skipCheckpointsAbove;
             for (const n of args.counts) {
                 scaleRows.push(await scaleRunWith(emu.url, settings, `N=${n}`, 1, n, n, skip(n), say));
                 if (n === Math.max(...args.counts)) mix = requestMix(await requestsSince(emu.url, 0));
@@ -206,6 +216,17 @@ async function main(): Promise<void> {
             }
         } finally {
             await emu.stop();
+        }
+        if (args.stress.reads > 0) {
+            // A busy subscription: the same restores with little of the read budget left, so 429s happen.
+            const tight = { readsPerHour: args.stress.reads, writesPerHour: 1_200, timeScale: args.scaleSpeed };
+            const busy = await startEmulator({ port: 0, clockSpeed: args.scaleSpeed, throttle: tight, seed: benchSeed({ vmCount: settings.vmCount, restoreSeconds: settings.jobSeconds }) });
+            try {
+                const n = args.stress.count;
+                scaleRows.push(await scaleRunWith(busy.url, settings, `N=${n}, ${args.stress.reads.toLocaleString("en-US")} reads/h`, 1, n, n, skip(n), say));
+            } finally {
+                await busy.stop();
+            }
         }
         timings.scale = Date.now() - t;
         say("\n" + scaleMarkdown(scaleRows));

@@ -133,7 +133,10 @@ export class ArmClient {
             }
             const elapsed = Date.now() - started;
             const delay = retryDelayMs(attempt, hintMs, this.retry);
-            const outOfBudget = attempt >= this.retry.maxAttempts || elapsed + delay > this.retry.budgetMs ||
+            // Throttling that says when to come back is waited out within the time budget: a busy
+            // subscription can answer 429 many times in a row without anything being wrong.
+            const throttled = res?.status === 429 && hintMs !== undefined;
+            const outOfBudget = (!throttled && attempt >= this.retry.maxAttempts) || elapsed + delay > this.retry.budgetMs ||
                 (hintMs !== undefined && hintMs > this.retry.maxServerHintMs);
             if (outOfBudget) {
                 throw azureRequestError(

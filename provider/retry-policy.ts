@@ -5,7 +5,7 @@
  */
 
 export interface RetryOptions {
-    /** Attempts in all, the first included. */
+    /** Attempts in all, the first included; throttling answers with a retry hint (429) are bounded by `budgetMs` only. */
     maxAttempts: number;
     /** First backoff step. */
     baseDelayMs: number;
@@ -52,12 +52,15 @@ export function serverRetryHintMs(headers: Record<string, string>, now: number =
 
 /**
  * The wait before retry number `attempt` (1 = the first retry): full jitter over an exponential
- * step capped at `maxDelayMs`, and never shorter than the server's hint (plus a little jitter, so
- * that many clients told the same thing do not return at the same instant).
+ * step capped at `maxDelayMs`, and never shorter than the server's hint. On top of a hint comes a
+ * spread that grows with the attempt (at most the backoff step): many clients told the same thing
+ * ("retry in 1 s") must not all come back at the same instant, again and again, to a bucket that
+ * only refills a few requests at a time.
  */
 export function retryDelayMs(attempt: number, hintMs: number | undefined, opts: RetryOptions, random: () => number = Math.random): number {
     const step = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
     const backoff = step / 2 + random() * (step / 2);
     if (hintMs === undefined) return Math.round(backoff);
-    return Math.round(hintMs + random() * Math.min(1_000, Math.max(50, hintMs * 0.1)));
+    const spread = attempt <= 1 ? Math.min(1_000, Math.max(50, hintMs * 0.1)) : Math.max(Math.min(1_000, hintMs * 0.1), step / 2);
+    return Math.round(hintMs + random() * spread);
 }

@@ -35,6 +35,9 @@ describe("wire formats seen in the wild", () => {
         }
         const spread = new Set([0, 0.5, 0.99].map((r) => retryDelayMs(3, undefined, DEFAULT_RETRY, () => r)));
         assert.equal(spread.size, 3, "backoff is jittered");
+        // Clients all told "retry in 1 s" spread out more on every repeat, so they stop colliding.
+        const widthAt = (attempt: number) => retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0.99) - retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0);
+        assert.ok(widthAt(4) > widthAt(1) * 2, `${widthAt(1)} → ${widthAt(4)}`);
     });
 
     it("follows Azure-AsyncOperation in preference to Location, and takes the jobId from it", () => {
