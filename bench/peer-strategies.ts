@@ -17,6 +17,7 @@
  * each answer, as it does against Azure.
  */
 import fetch from "node-fetch";
+import type { RestoreRequestResource } from "@azure/arm-recoveryservicesbackup";
 import { BENCH_SUB, RG_RESTORE, STAGING_ID, VAULT_ID, benchVmId } from "./bench-seed";
 import { retryHintMs, TraceEntry } from "./trace";
 
@@ -237,7 +238,8 @@ export async function runSdk(o: PeerRunOptions): Promise<PeerRunResult> {
     const rp = latestUsable(points);
 
     let asyncOperation: string | undefined;
-    const poller = await client.restores.beginTrigger(vault, rg, "Azure", container, itemName, rp, restoreBody(o.vm, rp) as never, {
+    const parameters: RestoreRequestResource = { properties: restoreBody(o.vm, rp).properties as RestoreRequestResource["properties"] };
+    const poller = await client.restores.beginTrigger(vault, rg, "Azure", container, itemName, rp, parameters, {
         // The SDK's default interval (2000 ms) in simulated time.
         updateIntervalInMs: 2000 / o.speed,
         onResponse: (raw) => {

@@ -110,7 +110,7 @@ export function scaleMarkdown(rows: ScaleRow[]): string {
             spanRatio !== undefined ? `${spanRatio.toFixed(2)}×` : "–",
             `${f1(r.engineStartS)} / ${f1(r.triggerSpreadS)} / ${f1(r.tailS)}`,
             `${reqs.toLocaleString("en-US")} (${(reqs / Math.max(1, n)).toFixed(1)}/restore)`,
-            `${r.upRequests.throttled + r.destroyRequests.throttled}`,
+            `${r.upRequests.throttled + r.destroyRequests.throttled}${r.retryNotices ? ` (${r.retryNotices} retries logged)` : ""}`,
             r.providerPeakRssMiB.length ? r.providerPeakRssMiB.map((x) => `${x}`).join(", ") : "–",
             r.stateBytes.map((b) => (b / 2 ** 20).toFixed(1)).join(", "),
             `${f1(r.destroyWallS)} s (${(r.destroyRequests.arm + r.destroyRequests.blob).toLocaleString("en-US")} req)`,
