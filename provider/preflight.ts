@@ -176,13 +176,15 @@ async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultP
     const request = buildRestoreRequest({ inputs, recoveryPointId: rp.id, region });
     const body = { id: `${itemPath}/recoveryPoints/${rp.id}`, properties: { objectType: "ValidateIaasVMRestoreOperationRequest", restoreRequest: request.properties } };
     try {
-        // backupTriggerValidateOperation (202, then its results URL) first; the synchronous
-        // backupValidateOperation where the trigger form is not offered.
-        let results = await triggeredValidation(arm, vaultPath, body);
-        if (results === undefined) {
-            const res = await arm.request<ValidationResponse>("POST", `${vaultPath}/backupValidateOperation`, { apiVersion: API_VERSIONS.backup, body, idempotent: true });
-            results = res.body;
-        }
+        // The synchronous backupValidateOperation first: one round trip, no wait. The engine calls
+        // `check` for one resource at a time, so any wait here is paid once per resource, in series,
+        // before the last restore can start (200 restores × a 1 s Retry-After = 200 s). The trigger
+        // form (202, then its results URL) only where the synchronous one is not offered.
+        const sync = await arm.request<ValidationResponse>("POST", `${vaultPath}/backupValidateOperation`, {
+            apiVersion: API_VERSIONS.backup, body, idempotent: true, okStatuses: [404, 405],
+        });
+        let results = sync.status === 404 || sync.status === 405 ? undefined : sync.body;
+        if (results === undefined) results = await triggeredValidation(arm, vaultPath, body);
         return (results?.validateOperationResponse?.validationResults ?? [])
             .filter((r) => r.code || r.message)
             .map((r) => ({

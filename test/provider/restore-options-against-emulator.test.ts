@@ -88,7 +88,17 @@ describe("restore types and options against the emulator", function () {
         const failures = (await provider.check!({}, disks("vm-ade01"))).failures ?? [];
         assert.ok(failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)), JSON.stringify(failures));
         const log = await fx.requests();
-        assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupTriggerValidateOperation")), "Azure's triggered validation ran");
+        assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupValidateOperation")), "Azure's validation ran, in one round trip");
+        assert.ok(!log.some((r) => r.path.endsWith("/backupTriggerValidateOperation")), "without waiting on the triggered form (check runs one resource at a time)");
+        assert.equal((await fx.restorePosts()).length, 0);
+    });
+
+    it("where the synchronous validation is not offered (404), Azure's triggered validation is followed to its results", async () => {
+        await fx.admin("POST", "faults", { kind: "http", status: 404, match: { method: "POST", pathRegex: "/backupValidateOperation$" } });
+        const failures = (await provider.check!({}, disks("vm-ade01"))).failures ?? [];
+        assert.ok(failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)), JSON.stringify(failures));
+        const log = await fx.requests();
+        assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupTriggerValidateOperation")), "the triggered form ran");
         assert.ok(log.some((r) => r.method === "GET" && r.path.includes("/backupValidateOperationResults/")), "and its results were read");
         assert.equal((await fx.restorePosts()).length, 0);
     });
