@@ -6,6 +6,7 @@
  * AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET, workload identity, managed identity,
  * Azure CLI ...), and tokens live only in memory.
  */
+import { processSingleton } from "./process-singleton";
 
 export interface TokenSource {
     /** A bearer token for `scope` (e.g. `https://management.azure.com/.default`). */
@@ -42,7 +43,14 @@ export function createTokenSource(armEndpoint: string, env: NodeJS.ProcessEnv = 
     if (isLoopbackUrl(armEndpoint) && !environmentHasCredential(env)) {
         return { getToken: async () => "emulator-anonymous", invalidate: () => undefined };
     }
-    return new AzureIdentityTokenSource(env);
+    // One per process and identity: every resource and call reuses its tokens (200 restores must not
+    // mean 600 token requests). Keyed by a digest, so no credential value is kept as a key.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { createHash } = require("crypto") as typeof import("crypto");
+    const identity = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_AUTHORITY_HOST"]
+        .map((k) => env[k] ?? "").join("\n");
+    const digest = createHash("sha256").update(identity).digest("hex");
+    return processSingleton(`vmrestore.tokens.${digest}`, () => new AzureIdentityTokenSource(env));
 }
 
 class AzureIdentityTokenSource implements TokenSource {

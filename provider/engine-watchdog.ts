@@ -6,12 +6,13 @@
  * forever (Pulumi's host logs each failure to the same closed pipe). Exiting is right: nobody can
  * receive the result, and the restore job is found again by the next run (checkpoint or job list).
  */
-
-let installed = false;
+import { processSingleton } from "./process-singleton";
 
 export function exitWhenEngineGone(): void {
-    if (installed) return;
-    installed = true;
+    // Once per process (every provider call comes here; a module-level flag would not remember).
+    const watchdog = processSingleton("vmrestore.engineWatchdog", () => ({ installed: false }));
+    if (watchdog.installed) return;
+    watchdog.installed = true;
     // Only in the dynamic provider host, whose one argument is the engine's address.
     if (!/dynamic-provider/.test(process.argv[1] ?? "")) return;
     const m = /^(.+):(\d+)$/.exec(process.argv[2] ?? "");
