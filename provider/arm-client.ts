@@ -7,6 +7,7 @@ import { HttpResponse, HttpTransport, isTransportError, nodeFetchTransport } fro
 import { DEFAULT_RETRY, RetryOptions, isTransientStatus, retryDelayMs, serverRetryHintMs } from "./retry-policy";
 import { TokenSource } from "./credentials";
 import { PROVIDER_BUILD } from "./provider-version";
+import { processSharedReads } from "./shared-reads";
 
 export interface ArmResponse<T = unknown> {
     status: number;
@@ -28,6 +29,12 @@ export interface ArmRequestOptions {
     /** Statuses that are answers, not errors (e.g. 404 when probing whether something exists). */
     okStatuses?: number[];
     extraHeaders?: Record<string, string>;
+    /**
+     * For reads of things that do not change during a deployment (vaults, protected items, recovery
+     * points, staging accounts, networks): the same read by any resource in this process is sent
+     * once while in flight, and its successful answer is reused for this many ms.
+     */
+    shareMs?: number;
 }
 
 export interface ArmClientOptions {
@@ -68,7 +75,11 @@ export class ArmClient {
     }
 
     async get<T = unknown>(pathOrUrl: string, opts: ArmRequestOptions = {}): Promise<ArmResponse<T>> {
-        return this.request<T>("GET", pathOrUrl, { idempotent: true, ...opts });
+        const { shareMs, ...rest } = opts;
+        const send = () => this.request<T>("GET", pathOrUrl, { idempotent: true, ...rest });
+        if (!shareMs) return send();
+        const key = `${opts.scope ?? this.opts.armScope} ${this.url(pathOrUrl, opts.apiVersion)}`;
+        return (await processSharedReads().read(key, shareMs, send)) as ArmResponse<T>;
     }
 
     async request<T = unknown>(method: string, pathOrUrl: string, opts: ArmRequestOptions = {}): Promise<ArmResponse<T>> {

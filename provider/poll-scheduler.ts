@@ -31,6 +31,21 @@ export interface PollObservation {
 
 export interface PollScheduler {
     nextDelayMs(o: PollObservation): number;
+    /** The delay, and how much earlier a look shared with other restores may stand in for it. */
+    nextPoll?(o: PollObservation): PollPlan;
+}
+
+export interface PollPlan {
+    delayMs: number;
+    /**
+     * How much earlier than `delayMs` a look at the job that another restore's request made (a list
+     * of the vault's jobs) may stand in for this poll. 0: this poll must be the restore's own read.
+     */
+    flexMs: number;
+}
+
+export function planPoll(scheduler: PollScheduler, o: PollObservation): PollPlan {
+    return scheduler.nextPoll ? scheduler.nextPoll(o) : { delayMs: scheduler.nextDelayMs(o), flexMs: 0 };
 }
 
 export interface AdaptiveOptions {
@@ -50,6 +65,12 @@ export interface AdaptiveOptions {
      * instead of creeping up on it in ever shorter steps.
      */
     latencyFraction: number;
+    /**
+     * While the end is still far off, the fraction of a wait by which a shared look (one list of the
+     * vault's jobs serving many restores) may come early. Close to the end, never: that look must
+     * be the restore's own, on time.
+     */
+    shareFraction: number;
     random: () => number;
 }
 
@@ -60,6 +81,7 @@ export const DEFAULT_ADAPTIVE: AdaptiveOptions = {
     initialJobDelayMs: 10_000,
     probeMs: 2_000,
     latencyFraction: 0.02,
+    shareFraction: 0.25,
     random: Math.random,
 };
 
@@ -80,15 +102,20 @@ export class AdaptivePollScheduler implements PollScheduler {
     }
 
     nextDelayMs(o: PollObservation): number {
-        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, probeMs, latencyFraction, random } = this.opts;
+        return this.nextPoll(o).delayMs;
+    }
+
+    nextPoll(o: PollObservation): PollPlan {
+        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, probeMs, latencyFraction, shareFraction, random } = this.opts;
         const hint = o.serverHintMs;
+        const own = (delayMs: number): PollPlan => ({ delayMs: Math.round(delayMs), flexMs: 0 });
         if (o.phase === "operation") {
             // The trigger's operation finishes in seconds to a minute; Azure's Retry-After is the guide.
-            return hint ?? Math.min(30_000, 2_000 * 2 ** Math.max(0, o.polls - 1));
+            return own(hint ?? Math.min(30_000, 2_000 * 2 ** Math.max(0, o.polls - 1)));
         }
         const observed = observedTimeScale(o);
         // Server times cannot be read as local times until the scale is known: look again soon.
-        if (observed === undefined && o.serverElapsedMs !== undefined) return Math.round(Math.max(probeMs, hint ?? 0));
+        if (observed === undefined && o.serverElapsedMs !== undefined) return own(Math.max(probeMs, hint ?? 0));
         const scale = observed ?? 1;
         let remaining = o.serverRemainingMs;
         const p = o.progressPercentage;
@@ -98,12 +125,14 @@ export class AdaptivePollScheduler implements PollScheduler {
         }
         const jitter = 0.9 + random() * 0.2;
         let serverDelay: number;
+        let cruising = false;
         if (remaining === undefined) {
             // Nothing to go by: back off with the job's age, so that a late look stays within latencyFraction.
             serverDelay = (o.polls === 0 ? initialJobDelayMs : Math.max(floorMs * 2, latencyFraction * (o.serverElapsedMs ?? 0))) * jitter;
         } else {
             const tolerance = Math.max(floorMs, latencyFraction * ((o.serverElapsedMs ?? 0) + remaining));
-            serverDelay = remaining * (1 - remainingFraction) <= tolerance
+            cruising = remaining * (1 - remainingFraction) > tolerance;
+            serverDelay = !cruising
                 // Close to the end: land just past the estimated end, by 10-40 % of the tolerance (room
                 // for an estimate that is a little short; spread, so many restores do not look at once).
                 ? remaining + tolerance * (0.1 + 0.3 * random())
@@ -111,7 +140,8 @@ export class AdaptivePollScheduler implements PollScheduler {
         }
         serverDelay = Math.max(floorMs, Math.min(ceilingMs, serverDelay));
         const local = Math.max(100, serverDelay / scale);
-        return Math.round(Math.max(local, hint ?? 0));
+        const delayMs = Math.round(Math.max(local, hint ?? 0));
+        return { delayMs, flexMs: cruising ? Math.round(shareFraction * delayMs) : 0 };
     }
 }
 

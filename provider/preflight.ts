@@ -4,6 +4,7 @@
  * be made (no network, no permission) is skipped with a note, never a failure: only what Azure
  * definitely says is wrong fails the preview.
  */
+import { LOOKUP_SHARE_MS } from "./shared-reads";
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
 import { isAzureRequestError, isKind } from "./errors";
@@ -31,7 +32,7 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
     /** GET that answers undefined for 404 (a failure the caller reports) and skips on anything else. */
     async function get<T>(property: string, what: string, id: string, apiVersion: string): Promise<T | "missing" | "unknown"> {
         try {
-            const res = await arm.get<T>(id, { apiVersion, okStatuses: [404] });
+            const res = await arm.get<T>(id, { apiVersion, okStatuses: [404], shareMs: LOOKUP_SHARE_MS });
             return res.status === 404 ? "missing" : res.body;
         } catch (e) {
             note(`pre-flight: could not check ${what} for ${property} (${isAzureRequestError(e) ? `${e.status} ${e.code ?? ""}`.trim() : (e as Error).message}); skipped`);

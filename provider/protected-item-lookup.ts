@@ -2,6 +2,7 @@
  * Finds the Azure Backup protected item for a VM, so users name the VM and never need to know
  * `iaasvmcontainer;iaasvmcontainerv2;rg;vm`.
  */
+import { LOOKUP_SHARE_MS } from "./shared-reads";
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
 import { parseResourceId, sameResourceId } from "./resource-id";
@@ -37,7 +38,7 @@ export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourc
     let next: string | undefined = arm.url(`${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`, API_VERSIONS.backup);
     let seen = 0;
     while (next) {
-        const page: { body: { value?: ProtectedItemResource[]; nextLink?: string } } = await arm.get(next);
+        const page: { body: { value?: ProtectedItemResource[]; nextLink?: string } } = await arm.get(next, { shareMs: LOOKUP_SHARE_MS });
         for (const item of page.body?.value ?? []) {
             seen++;
             const p = item.properties ?? {};
@@ -79,7 +80,7 @@ async function itemByName(arm: ArmClient, vaultPath: string, sourceVmId: string)
     const container = `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
     const itemName = `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
     const path = `${vaultPath}/backupFabrics/Azure/protectionContainers/${container}/protectedItems/${itemName}`;
-    const res = await arm.get<ProtectedItemResource>(path, { apiVersion: API_VERSIONS.backup, okStatuses: [404] });
+    const res = await arm.get<ProtectedItemResource>(path, { apiVersion: API_VERSIONS.backup, okStatuses: [404], shareMs: LOOKUP_SHARE_MS });
     const p = res.body?.properties ?? {};
     if (res.status === 404 || (!sameResourceId(p.sourceResourceId, sourceVmId) && !sameResourceId(p.virtualMachineId, sourceVmId))) return undefined;
     const m = res.body?.id ? ITEM_ID.exec(res.body.id) : null;

@@ -10,6 +10,7 @@ import { ProgressReporter } from "./progress-reporter";
 import { DEFAULT_ARM_ENDPOINT, VmRestoreInputs } from "./restore-inputs";
 import { WorkflowDeps } from "./restore-workflow";
 import { exitWhenEngineGone } from "./engine-watchdog";
+import { processJobBoard } from "./vault-job-board";
 
 export interface RuntimeOverrides {
     scheduler?: PollScheduler;
@@ -29,5 +30,5 @@ export function createRuntime(inputs: Partial<VmRestoreInputs> & { resourceName?
         sleep,
         log: (line) => progress.say(line),
     });
-    return { arm, scheduler: overrides.scheduler ?? new AdaptivePollScheduler(), sleep, now: Date.now, progress };
+    return { arm, scheduler: overrides.scheduler ?? new AdaptivePollScheduler(), sleep, now: Date.now, progress, jobBoard: processJobBoard() };
 }

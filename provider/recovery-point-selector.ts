@@ -2,6 +2,7 @@
  * Lists and picks recovery points. Tolerates the formats seen in the wild: tier `type`/`status` as
  * numbers (`1`) or names (`InstantRP`, `Valid`).
  */
+import { LOOKUP_SHARE_MS } from "./shared-reads";
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
 import { isAzureRequestError } from "./errors";
@@ -66,7 +67,7 @@ export async function listRecoveryPoints(arm: ArmClient, itemPath: string): Prom
     const points: RecoveryPoint[] = [];
     let next: string | undefined = arm.url(`${itemPath}/recoveryPoints`, API_VERSIONS.backup);
     while (next) {
-        const page: { body: { value?: RecoveryPointResource[]; nextLink?: string } } = await arm.get(next);
+        const page: { body: { value?: RecoveryPointResource[]; nextLink?: string } } = await arm.get(next, { shareMs: LOOKUP_SHARE_MS });
         for (const r of page.body?.value ?? []) {
             const rp = toRecoveryPoint(r);
             if (rp) points.push(rp);
@@ -127,7 +128,7 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
     }
     let res;
     try {
-        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, { apiVersion: API_VERSIONS.backup });
+        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS });
     } catch (e) {
         if (isAzureRequestError(e) && e.status === 404) {
             const points = await listRecoveryPoints(arm, itemPath).catch(() => []);

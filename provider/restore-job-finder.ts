@@ -49,14 +49,28 @@ export function jobMatchesRestore(job: RestoreJobView, inputs: VmRestoreInputs, 
 
 export async function findRunningRestoreJob(
     arm: ArmClient,
-    o: { vaultPath: string; inputs: VmRestoreInputs; recoveryPoint: RecoveryPoint; vmName: string; windowStart: number; now: number },
+    o: {
+        vaultPath: string; inputs: VmRestoreInputs; recoveryPoint: RecoveryPoint; vmName: string; windowStart: number; now: number;
+        /**
+         * Whether a list another resource of this process took up to this long ago will do. Yes when
+         * looking for a job an earlier run started (it is older than that); never right after a
+         * trigger whose answer was lost (that job is seconds old).
+         */
+        shareMs?: number;
+    },
 ): Promise<RestoreJobView | undefined> {
+    // A shared list asks for whole minutes, so that resources asking within a minute ask the same.
+    const minute = 60_000;
+    const [from, to] = o.shareMs
+        ? [Math.floor(o.windowStart / minute) * minute, Math.ceil((o.now + minute) / minute) * minute]
+        : [o.windowStart, o.now + minute];
     const filter = `operation eq 'Restore' and backupManagementType eq 'AzureIaasVM' and status eq 'InProgress' ` +
-        `and startTime eq '${jobFilterTime(o.windowStart)}' and endTime eq '${jobFilterTime(o.now + 60_000)}'`;
+        `and startTime eq '${jobFilterTime(from)}' and endTime eq '${jobFilterTime(to)}'`;
     let next: string | undefined = arm.url(`${o.vaultPath}/backupJobs?$filter=${encodeURIComponent(filter)}`, API_VERSIONS.backup);
     const candidates: { name: string; start: string }[] = [];
     while (next) {
-        const page: { body: { value?: { name?: string; properties?: { entityFriendlyName?: string; startTime?: string; status?: string } }[]; nextLink?: string } } = await arm.get(next);
+        const page: { body: { value?: { name?: string; properties?: { entityFriendlyName?: string; startTime?: string; status?: string } }[]; nextLink?: string } } =
+            await arm.get(next, { shareMs: o.shareMs });
         for (const j of page.body?.value ?? []) {
             const p = j.properties ?? {};
             if (j.name && eq(p.entityFriendlyName, o.vmName) && eq(p.status, "InProgress")) candidates.push({ name: j.name, start: p.startTime ?? "" });

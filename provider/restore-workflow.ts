@@ -4,6 +4,7 @@
  * 2. `waitForRestore` (completion): follow the operation to its jobId, then the job to a terminal status;
  * 3. `collectOutputs`: find and verify what was restored.
  */
+import { LOOKUP_SHARE_MS } from "./shared-reads";
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
 import { isAzureRequestError, isRestoreTimeoutError, restoreJobError, restoreTimeoutError } from "./errors";
@@ -15,7 +16,8 @@ import { findRunningRestoreJob } from "./restore-job-finder";
 import { CrossRegionTarget, crossRegionTargetOf, findCrossRegionJob, pairedRegion, readCrossRegionJob, triggerCrossRegionRestore } from "./cross-region-restore";
 import { initOperationState, lastSegment, OperationState, updateOperationState } from "./operation-tracker";
 import { serverRetryHintMs } from "./retry-policy";
-import { PollScheduler } from "./poll-scheduler";
+import { planPoll, PollScheduler } from "./poll-scheduler";
+import { mergeListedJob, VaultJobBoard } from "./vault-job-board";
 import { bagValue, describeJobErrors, readRestoreJob, RestoreJobView } from "./restore-job";
 import { ProgressReporter } from "./progress-reporter";
 import { DEFAULT_RECOVERY_POINT, DEFAULT_TIMEOUT_MINUTES, VmRestoreInputs, VmRestoreOutputs } from "./restore-inputs";
@@ -30,6 +32,8 @@ export interface WorkflowDeps {
     sleep: (ms: number) => Promise<void>;
     now: () => number;
     progress: ProgressReporter;
+    /** Job polls shared by this process's restores of one vault; absent: each reads its own job. */
+    jobBoard?: VaultJobBoard;
 }
 
 /** Where a restore comes from: resolved once, before anything is started. */
@@ -81,7 +85,7 @@ export function vaultPathOf(inputs: VmRestoreInputs): string {
 export async function resolveRestoreSource(deps: WorkflowDeps, inputs: VmRestoreInputs): Promise<RestoreSource> {
     const { arm, progress } = deps;
     const vaultPath = vaultPathOf(inputs);
-    const vault = await arm.get<{ location?: string }>(vaultPath, { apiVersion: API_VERSIONS.vault });
+    const vault = await arm.get<{ location?: string }>(vaultPath, { apiVersion: API_VERSIONS.vault, shareMs: LOOKUP_SHARE_MS });
     const vaultLocation = vault.body?.location;
     if (!vaultLocation) throw new Error(`the vault ${vaultPath} has no location in its ARM response; cannot set the restore's region`);
     const item = await findProtectedItem(arm, vaultPath, inputs.sourceVmId);
@@ -114,7 +118,8 @@ export async function startRestore(deps: WorkflowDeps, inputs: VmRestoreInputs, 
             origin: "checkpoint",
         };
     }
-    const running = await findRunning(deps, inputs, src);
+    // (A list another resource took moments ago will do: a job an earlier run started is older.)
+    const running = await findRunning(deps, inputs, src, ADOPTION_LIST_SHARE_MS);
     if (running) return adopt(deps, src, running, "job-list", o);
 
     const request = buildRestoreRequest({ inputs, recoveryPointId: src.recoveryPoint.id, region: src.vaultLocation });
@@ -182,7 +187,10 @@ async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src
     throw new Error(`crossRegion: Azure accepted the cross-region restore but no job appeared in ${region}; check the vault's cross-region jobs`);
 }
 
-async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource): Promise<RestoreJobView | undefined> {
+/** How old a shared list of running jobs may be when looking for one an earlier run started. */
+const ADOPTION_LIST_SHARE_MS = 15_000;
+
+async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource, shareMs?: number): Promise<RestoreJobView | undefined> {
     const now = deps.now();
     return findRunningRestoreJob(deps.arm, {
         vaultPath: src.vaultPath,
@@ -191,6 +199,7 @@ async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: Res
         vmName: parseResourceId(inputs.sourceVmId).name,
         windowStart: now - (inputs.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
         now,
+        shareMs,
     });
 }
 
@@ -264,41 +273,57 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
     // The stretch over which server and local clocks are compared: from the trigger for a restore
     // started now (the job starts with it), from the first poll for an adopted one.
     let baseline = t.origin === "started" ? { local: t.triggeredAt, server: 0 } : undefined;
-    for (;;) {
-        const job = await readJobOf(deps, t.vaultPath, t.jobId, t.crossRegion);
-        polls++;
-        const polledAt = deps.now();
-        if (!baseline && job.durationMs !== undefined) baseline = { local: polledAt, server: job.durationMs };
-        progress.job(job);
-        if (job.terminal) {
-            if (!job.succeeded) {
-                throw restoreJobError(
-                    `restore job ${job.jobId} ended ${job.status}: ${describeJobErrors(job)}`,
-                    job.jobId,
-                    job.status,
-                );
+    const jobId = t.jobId;
+    const board = t.crossRegion ? undefined : deps.jobBoard;
+    board?.join(arm, t.vaultPath, jobId, t.triggeredAt);
+    try {
+        let lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+        let lastReadAt = deps.now();
+        let job = lastRead;
+        for (;;) {
+            polls++;
+            const polledAt = deps.now();
+            if (job === lastRead) lastReadAt = polledAt;
+            if (!baseline && lastRead.durationMs !== undefined) baseline = { local: lastReadAt, server: lastRead.durationMs };
+            progress.job(job);
+            if (job.terminal) {
+                // A list showed it finished: its errors and property bag come with the job's own read.
+                if (job !== lastRead) job = lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+                if (!job.succeeded) {
+                    throw restoreJobError(
+                        `restore job ${job.jobId} ended ${job.status}: ${describeJobErrors(job)}`,
+                        job.jobId,
+                        job.status,
+                    );
+                }
+                return job;
             }
-            return job;
-        }
-        const delay = scheduler.nextDelayMs({
-            phase: "job",
-            polls,
-            serverHintMs: job.serverHintMs,
-            localElapsedMs: deps.now() - t.triggeredAt,
-            serverElapsedMs: job.durationMs,
-            scaleSample: baseline && job.durationMs !== undefined ? { localMs: polledAt - baseline.local, serverMs: job.durationMs - baseline.server } : undefined,
-            progressPercentage: job.progressPercentage,
-            serverRemainingMs: job.estimatedRemainingMs,
-        });
-        try {
-            await sleepUntilDeadline(deps, delay, deadline, t, job);
-        } catch (e) {
-            if (inputs.cancelOnTimeout && isRestoreTimeoutError(e) && job.cancellable && !t.crossRegion) {
-                const after = await cancelRestoreJob(deps, t.vaultPath, job.jobId, 10 * 60_000);
-                e.message += ` The job was cancelled (cancelOnTimeout); it is now ${after.status}.`;
+            const plan = planPoll(scheduler, {
+                phase: "job",
+                polls,
+                serverHintMs: job.serverHintMs,
+                localElapsedMs: deps.now() - t.triggeredAt,
+                serverElapsedMs: job.durationMs,
+                // The clocks are compared on the restore's own reads (a shared look is a little older).
+                scaleSample: baseline && lastRead.durationMs !== undefined ? { localMs: lastReadAt - baseline.local, serverMs: lastRead.durationMs - baseline.server } : undefined,
+                progressPercentage: job.progressPercentage,
+                serverRemainingMs: job.estimatedRemainingMs,
+            });
+            try {
+                await sleepUntilDeadline(deps, plan.delayMs, deadline, t, job);
+            } catch (e) {
+                if (inputs.cancelOnTimeout && isRestoreTimeoutError(e) && job.cancellable && !t.crossRegion) {
+                    const after = await cancelRestoreJob(deps, t.vaultPath, job.jobId, 10 * 60_000);
+                    e.message += ` The job was cancelled (cancelOnTimeout); it is now ${after.status}.`;
+                }
+                throw e;
             }
-            throw e;
+            const listed = board && plan.flexMs > 0 ? await board.sharedView(arm, t.vaultPath, jobId, deps.now, plan.flexMs) : undefined;
+            if (listed) job = mergeListedJob(listed, lastRead);
+            else job = lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
         }
+    } finally {
+        board?.leave(arm, t.vaultPath, jobId);
     }
 }
 

@@ -25,17 +25,18 @@ describe("faults: nothing lost, nothing restored twice", function () {
 
     before(async () => {
         provider = (await serializedProvider()).provider;
-        await fx.start();
         pulumiHome = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-home-"));
         process.env.PULUMI_HOME = pulumiHome; // restore checkpoints go here, not into ~/.pulumi
     });
     after(async () => {
-        await fx.stop();
         if (savedHome === undefined) delete process.env.PULUMI_HOME;
         else process.env.PULUMI_HOME = savedHome;
         fs.rmSync(pulumiHome, { recursive: true, force: true });
     });
-    beforeEach(() => fx.reset());
+    // A fresh emulator (a fresh Azure, at a new address) for each test: the provider process shares
+    // lookups between resources for a minute, and these tests need each fault to meet a first read.
+    beforeEach(() => fx.start());
+    afterEach(() => fx.stop());
 
     const inputs = (extra: Props = {}): Props => ({
         resourceName: "faults",
