@@ -25,4 +25,13 @@ describe("adaptive poll scheduler", () => {
         assert.ok(Math.abs(compressed * 600 - real) / real < 0.05, `${compressed} × 600 ≈ ${real}`);
         assert.equal(observedTimeScale({ ...job, scaleSample: { localMs: 1_000, serverMs: 600_000 } }), 600);
     });
+
+    it("lets a shared look stand in early while the end is far off, never close to the estimated end", () => {
+        const clock = { serverElapsedMs: 600_000, scaleSample: { localMs: 600_000, serverMs: 600_000 } };
+        const far = s.nextPoll({ ...job, ...clock, progressPercentage: 10, serverRemainingMs: 5_400_000 });
+        assert.ok(far.flexMs > 0 && far.flexMs <= far.delayMs / 4 + 1, JSON.stringify(far));
+        const near = s.nextPoll({ ...job, ...clock, progressPercentage: 99, serverRemainingMs: 6_000 });
+        assert.equal(near.flexMs, 0, "the look that should land just past the end is the restore's own");
+        assert.equal(s.nextPoll({ phase: "operation", polls: 0, serverHintMs: 60_000, localElapsedMs: 0 }).flexMs, 0);
+    });
 });
