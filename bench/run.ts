@@ -18,6 +18,8 @@
  *   npm run bench -- --skip-checkpoints-above 1000   # N = 200 with Pulumi's per-step state checkpoints (slow)
  *   npm run bench -- --default-parallel 10       # also N = 10 with the CLI's default --parallel
  *   npm run bench -- --stress 300x50             # also 50 restores on a subscription with 300 reads/h
+ *   npm run bench -- --long 12x200               # also 200 restores of 1 h jobs at ×12 (300 s real each),
+ *                                                #   long enough that the engine's own overhead is small beside them
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -44,6 +46,8 @@ interface Args {
     defaultParallel: number;
     /** A throttled run: N restores against a subscription with only this many reads per hour (0: not). */
     stress: { reads: number; count: number };
+    /** A run with longer real jobs: N restores on a clock this many times real time (0: not). */
+    long: { speed: number; count: number };
     out: string;
     svg: string;
     label?: string;
@@ -60,6 +64,7 @@ function parseArgs(argv: string[]): Args {
         skipCheckpointsAbove: 50,
         defaultParallel: 0,
         stress: { reads: 0, count: 50 },
+        long: { speed: 0, count: 200 },
         out: path.join(__dirname, "RESULTS.md"),
         svg: path.join(__dirname, "requests-over-time.svg"),
         scaleSpeed: 120,
@@ -99,6 +104,12 @@ function parseArgs(argv: string[]): Args {
                 const m = /^(\d+)(?:x(\d+))?$/.exec(v());
                 if (!m) throw new Error("--stress takes READS_PER_HOUR[xN], e.g. 300x50");
                 a.stress = { reads: Number(m[1]), count: Number(m[2] ?? 50) };
+                break;
+            }
+            case "--long": {
+                const m = /^(\d+(?:\.\d+)?)(?:x(\d+))?$/.exec(v());
+                if (!m) throw new Error("--long takes SPEED[xN], e.g. 12x200");
+                a.long = { speed: Number(m[1]), count: Number(m[2] ?? 200) };
                 break;
             }
             case "--out":
@@ -196,7 +207,7 @@ async function main(): Promise<void> {
     if (args.only.has("scale")) {
         say(`\n== 3. scale through the Pulumi engine (1 h jobs at ×${args.scaleSpeed}; ARM-like throttle)`);
         const t = Date.now();
-        const settings: ScaleSettings = { jobSeconds: args.scaleJobSeconds, speed: args.scaleSpeed, vmCount: Math.max(...args.counts, args.stacks.count * args.stacks.each, args.stress.reads > 0 ? args.stress.count : 0, args.defaultParallel, 1) };
+        const settings: ScaleSettings = { jobSeconds: args.scaleJobSeconds, speed: args.scaleSpeed, vmCount: Math.max(...args.counts, args.stacks.count * args.stacks.each, args.stress.reads > 0 ? args.stress.count : 0, args.long.speed > 0 ? args.long.count : 0, args.defaultParallel, 1) };
         // FACTS.md: historically 12,000 reads and 1,200 writes per hour per subscription. The buckets
         // refill on the emulator's simulated clock (timeScale = clock speed), like everything else here.
         const throttle = { readsPerHour: 12_000, writesPerHour: 1_200, timeScale: args.scaleSpeed };
@@ -226,6 +237,19 @@ async function main(): Promise<void> {
                 scaleRows.push(await scaleRunWith(busy.url, settings, `N=${n}, ${args.stress.reads.toLocaleString("en-US")} reads/h`, 1, n, n, skip(n), say));
             } finally {
                 await busy.stop();
+            }
+        }
+        if (args.long.speed > 0) {
+            // Jobs long enough in real time that the engine's own start-up and bookkeeping (not
+            // compressed) weigh as little beside them as beside real restores.
+            const ls: ScaleSettings = { ...settings, speed: args.long.speed };
+            const slow = await startEmulator({ port: 0, clockSpeed: ls.speed, throttle: { ...throttle, timeScale: ls.speed }, seed: benchSeed({ vmCount: ls.vmCount, restoreSeconds: ls.jobSeconds }) });
+            try {
+                const n = args.long.count;
+                const label = `N=${n}, ${ls.jobSeconds / 3600} h jobs at ×${ls.speed} (${Math.round(ls.jobSeconds / ls.speed)} s real)`;
+                scaleRows.push(await scaleRunWith(slow.url, ls, label, 1, n, n, skip(n), say));
+            } finally {
+                await slow.stop();
             }
         }
         timings.scale = Date.now() - t;
@@ -304,7 +328,7 @@ function resultsMarkdown(r: ResultsInput): string {
     }
     if (r.scaleRows.length) {
         out.push("## 3. Scale through the Pulumi engine\n");
-        out.push(`Automation API, local file backend, one emulated subscription throttled like ARM (12,000 reads and 1,200 writes per hour, refilling on the simulated clock; 429 + Retry-After when empty). Jobs of ${r.args.scaleJobSeconds / 3600} h at ×${r.args.scaleSpeed} (${(r.args.scaleJobSeconds / r.args.scaleSpeed).toFixed(0)} s real). \`pulumi up --parallel N\` (\`default\`: the CLI's own, 4 × CPUs). Runs with more than ${r.args.skipCheckpointsAbove} restores set \`PULUMI_SKIP_CHECKPOINTS=true\` (state written once, at the end). *Up / longest job* is the whole \`up\` against the longest job's real length; the engine's own start-up and bookkeeping are not compressed, so *at real speed* projects the same overhead onto uncompressed jobs: (up − longest job + job's simulated length) / job's simulated length. *Restore span* is the first trigger to the last verified outputs. *Engine start* is \`up\` called → first restore triggered, *trigger spread* first → last trigger, *tail* last outputs → \`up\` returned. A row labelled \`… reads/h\` (\`--stress\`) runs on a busier subscription with only that many reads per hour, so that throttling really happens.\n`);
+        out.push(`Automation API, local file backend, one emulated subscription throttled like ARM (12,000 reads and 1,200 writes per hour, refilling on the simulated clock; 429 + Retry-After when empty). Jobs of ${r.args.scaleJobSeconds / 3600} h at ×${r.args.scaleSpeed} (${(r.args.scaleJobSeconds / r.args.scaleSpeed).toFixed(0)} s real). \`pulumi up --parallel N\` (\`default\`: the CLI's own, 4 × CPUs). Runs with more than ${r.args.skipCheckpointsAbove} restores set \`PULUMI_SKIP_CHECKPOINTS=true\` (state written once, at the end). *Up / longest job* is the whole \`up\` against the longest job's real length; the engine's own start-up and bookkeeping are not compressed, so *at real speed* projects the same overhead onto uncompressed jobs: (up − longest job + job's simulated length) / job's simulated length. *Restore span* is the first trigger to the last verified outputs. *Engine start* is \`up\` called → first restore triggered, *trigger spread* first → last trigger, *tail* last outputs → \`up\` returned. A row labelled \`… reads/h\` (\`--stress\`) runs on a busier subscription with only that many reads per hour, so that throttling really happens; a row labelled \`… jobs at ×S\` (\`--long\`) runs the same jobs on a slower clock, so that they last minutes in real time and the engine's uncompressed overhead weighs as it would beside real restores.\n`);
         out.push(scaleMarkdown(r.scaleRows));
         out.push("\nCPU seconds by process (sampled from /proc):\n");
         out.push(cpuMarkdown(r.scaleRows));
