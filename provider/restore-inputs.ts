@@ -70,7 +70,7 @@ export interface VmRestoreInputs {
     subnetId?: string;
     /** ARM endpoint; default https://management.azure.com (sovereign clouds, the emulator). */
     armEndpoint?: string;
-    /** Give up waiting for the restore after this many minutes (default 360). */
+    /** Give up waiting for the restore after this many minutes (default 720: 12 h). */
     timeoutMinutes?: number;
     /** Instead of recoveryPoint: choose the point by consistency, time and tier. */
     recoveryPointSelector?: RecoveryPointSelector;
@@ -159,7 +159,7 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
 }
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
-export const DEFAULT_TIMEOUT_MINUTES = 360;
+export const DEFAULT_TIMEOUT_MINUTES = 720;
 export const DEFAULT_RECOVERY_POINT = "latest";
 
 /** Inputs that do not change what is restored: a change to them updates in place. */

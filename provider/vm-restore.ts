@@ -26,7 +26,7 @@ export interface VmRestoreArgs {
     subnetId?: pulumi.Input<string>;
     /** ARM endpoint (default https://management.azure.com): sovereign clouds, or the local emulator. */
     armEndpoint?: pulumi.Input<string>;
-    /** Fail when the restore takes longer than this (default 360). Changing it never restores again. */
+    /** Fail when the restore takes longer than this (default 720: 12 h). Changing it never restores again. */
     timeoutMinutes?: pulumi.Input<number>;
     /** Remove the restore's config/template blobs from the staging account on delete (default true). */
     deleteStagingBlobs?: pulumi.Input<boolean>;
