@@ -3,6 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { restoreProvider } from "./restore-provider";
+import { packedProvider } from "./packed-provider";
 import { RestoreType, RestoredDataDiskOutput } from "./restore-inputs";
 
 export interface VmRestoreArgs {
@@ -95,6 +96,19 @@ export class VmRestore extends pulumi.dynamic.Resource {
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
-        super(restoreProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }), "vmrestore", "VmRestore");
+        super(storedProvider(), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }), "vmrestore", "VmRestore");
     }
+}
+
+let stored: pulumi.dynamic.ResourceProvider | undefined;
+
+/**
+ * The provider object every VmRestore of this program stores, packed (see packed-provider.ts). One
+ * object, so Pulumi serializes it once for all resources — unless the program turned Pulumi's
+ * dynamic provider cache off (PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS=false), which then holds here too.
+ */
+function storedProvider(): pulumi.dynamic.ResourceProvider {
+    if (process.env.PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS === "false") return packedProvider(restoreProvider);
+    if (!stored) stored = packedProvider(restoreProvider);
+    return stored;
 }

@@ -9,6 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { VmRestore } from "../../provider";
 import { PROVIDER_BUILD } from "../../provider/provider-version";
+import { PACKED_PREFIX, readableProviderCode } from "../../provider/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
 import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../provider/emulator-fixture";
 
@@ -110,8 +111,11 @@ describe("through the real Pulumi engine", function () {
 
     it("the state file holds no credential, token or secret in clear text", async () => {
         // The file the backend wrote, not `stack export` (which decrypts secrets for display).
-        const state = stateFiles(engine.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n");
-        assert.ok(state.includes("drill-web01"), "read the stack's state");
+        const files = stateFiles(engine.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+        // The provider code is stored packed: read what is inside as well.
+        assert.ok(files.includes(PACKED_PREFIX), "the stored provider is packed");
+        const state = readableProviderCode(files);
+        assert.ok(state.includes("drill-web01") && state.includes("backupJobs"), "read the stack's state and the provider code in it");
         assert.ok(!state.includes(SECRET), "the client secret is not in state");
         assert.ok(!/Bearer [A-Za-z0-9._~+/-]{8,}|eyJ[A-Za-z0-9_-]{10,}\./.test(state), "no bearer token in state");
         const current = JSON.parse(fs.readFileSync(stateFiles(engine.stateDir).find((f) => /stacks\/.*e2e\.json$/.test(f))!, "utf8"));
@@ -137,7 +141,7 @@ describe("through the real Pulumi engine", function () {
         assert.equal(up.summary.resourceChanges?.create ?? 0, 0);
         assert.equal((await fx.restorePosts()).length, 1, "no second restore");
         const after = (await restoreResources())[0];
-        assert.ok(String(after.inputs!.__provider).includes("0.1.0-upgrade-test"), "the new provider code is what the engine recorded");
+        assert.ok(readableProviderCode(String(after.inputs!.__provider)).includes("0.1.0-upgrade-test"), "the new provider code is what the engine recorded");
         assert.equal(after.outputs!.jobId, before.outputs!.jobId);
         assert.deepEqual(after.outputs!.restoredDiskIds, before.outputs!.restoredDiskIds);
     });
