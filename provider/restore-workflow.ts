@@ -275,11 +275,13 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
     let baseline = t.origin === "started" ? { local: t.triggeredAt, server: 0 } : undefined;
     const jobId = t.jobId;
     const board = t.crossRegion ? undefined : deps.jobBoard;
-    board?.join(arm, t.vaultPath, jobId, t.triggeredAt);
     try {
         let lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
         let lastReadAt = deps.now();
         let job = lastRead;
+        // A shared list must reach back to the job's start (an adopted job started before this run).
+        const started = Date.parse(lastRead.startTime ?? "");
+        board?.join(arm, t.vaultPath, jobId, Number.isNaN(started) ? t.triggeredAt : Math.min(started, t.triggeredAt));
         for (;;) {
             polls++;
             const polledAt = deps.now();

@@ -23,7 +23,7 @@ interface Snapshot {
 }
 
 interface VaultJobs {
-    /** Jobs being waited on in this process → local epoch ms their restore was triggered. */
+    /** Jobs being waited on in this process → when each started (epoch ms). */
     waiting: Map<string, number>;
     /** Pages the last list took (a list is worth it with at least two waiting restores per page). */
     pages: number;
@@ -46,12 +46,12 @@ export class VaultJobBoard {
         this.sharedAnswers = 0;
     }
 
-    /** A restore starts waiting on its job. Call `leave` when it stops waiting. */
-    join(arm: ArmClient, vaultPath: string, jobId: string, triggeredAt: number): void {
+    /** A restore starts waiting on its job, which started at `since` (epoch ms). Call `leave` when it stops waiting. */
+    join(arm: ArmClient, vaultPath: string, jobId: string, since: number): void {
         const key = vaultKey(arm, vaultPath);
         let v = this.vaults.get(key);
         if (!v) this.vaults.set(key, (v = { waiting: new Map(), pages: 1 }));
-        v.waiting.set(jobId.toLowerCase(), triggeredAt);
+        v.waiting.set(jobId.toLowerCase(), since);
     }
 
     leave(arm: ArmClient, vaultPath: string, jobId: string): void {
