@@ -93,6 +93,10 @@ export function sweepMarkdown(rows: SweepRow[]): string {
     return table(["job", `polling GETs (≤ ${POLL_TARGET})`, "total requests (max)", "detection s (mean / worst)", "target s"], body);
 }
 
+/** Issue 6: a whole `up` within 1.1 × its longest job. */
+const WALL_TARGET = 1.1;
+const mark = (ratio: number) => (ratio <= WALL_TARGET ? "✓" : "✗");
+
 export function scaleMarkdown(rows: ScaleRow[]): string {
     const body = rows.map((r) => {
         const ratio = r.longestJobS > 0 ? r.upWallS / r.longestJobS : undefined;
@@ -103,10 +107,10 @@ export function scaleMarkdown(rows: ScaleRow[]): string {
         return [
             `${r.label}${r.skipCheckpoints ? " (no checkpoints)" : ""}`,
             r.parallel === undefined ? "default" : String(r.parallel),
-            `${r.failures}${r.leftovers ? ` (+${r.leftovers} left over)` : ""}${r.failureText ? " ⚠" : ""}`,
+            `${r.failures}${r.leftovers ? ` (+${r.leftovers} left over)` : ""}${r.failureText ? " ⚠" : ""} ${r.failures === 0 && !r.leftovers ? "✓" : "✗"}`,
             `${f1(r.upWallS)} s`,
             `${f1(r.longestJobS)} s`,
-            ratio !== undefined ? `${ratio.toFixed(2)}× (${projected!.toFixed(3)}× at real speed)` : "–",
+            ratio !== undefined ? `${ratio.toFixed(2)}× ${mark(ratio)} (${projected!.toFixed(3)}× ${mark(projected!)} at real speed)` : "–",
             spanRatio !== undefined ? `${spanRatio.toFixed(2)}×` : "–",
             `${f1(r.engineStartS)} / ${f1(r.triggerSpreadS)} / ${f1(r.tailS)}`,
             `${reqs.toLocaleString("en-US")} (${(reqs / Math.max(1, n)).toFixed(1)}/restore)`,
