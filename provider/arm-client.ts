@@ -82,6 +82,22 @@ export class ArmClient {
         return (await processSharedReads().read(key, shareMs, send)) as ArmResponse<T>;
     }
 
+    /**
+     * Reads an ARM list to its end, following nextLink, and hands each item to `visit`; `visit`
+     * answering true stops there (the item sought was found). Answers the number of pages read.
+     */
+    async list<T>(pathOrUrl: string, opts: ArmRequestOptions, visit: (item: T) => boolean | void): Promise<number> {
+        let next: string | undefined = this.url(pathOrUrl, opts.apiVersion);
+        let pages = 0;
+        while (next) {
+            const page: ArmResponse<{ value?: T[]; nextLink?: string }> = await this.get(next, opts);
+            pages++;
+            for (const item of page.body?.value ?? []) if (visit(item)) return pages;
+            next = page.body?.nextLink;
+        }
+        return pages;
+    }
+
     async request<T = unknown>(method: string, pathOrUrl: string, opts: ArmRequestOptions = {}): Promise<ArmResponse<T>> {
         const url = this.url(pathOrUrl, opts.apiVersion);
         const idempotent = opts.idempotent ?? (method === "GET" || method === "DELETE" || method === "PUT");

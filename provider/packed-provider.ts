@@ -44,7 +44,7 @@ async function packProvider(provider: pulumi.dynamic.ResourceProvider): Promise<
 }
 
 /** The serialized provider code inside a packed one (as text). */
-export function unpackProviderCode(packed: string): string {
+function unpackProviderCode(packed: string): string {
     if (!packed.startsWith(PACKED_PREFIX)) throw new Error("not a packed VmRestore provider");
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const zlib = require("zlib") as typeof import("zlib");

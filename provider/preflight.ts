@@ -131,7 +131,7 @@ interface ValidationResponse {
     validateOperationResponse?: { validationResults?: { code?: string; message?: string; recommendations?: string[] }[] };
 }
 
-/** Longest wait for Azure's triggered validation before falling back to the synchronous call. */
+/** Longest wait for Azure's triggered validation (used where the synchronous call is not offered). */
 const VALIDATION_WAIT_MS = 2 * 60_000;
 
 /** Runs backupTriggerValidateOperation to its results; undefined when the vault does not offer it. */

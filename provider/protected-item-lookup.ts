@@ -35,26 +35,25 @@ export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourc
     const direct = await itemByName(arm, vaultPath, sourceVmId);
     if (direct) return direct;
     const filter = "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'";
-    let next: string | undefined = arm.url(`${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`, API_VERSIONS.backup);
     let seen = 0;
-    while (next) {
-        const page: { body: { value?: ProtectedItemResource[]; nextLink?: string } } = await arm.get(next, { shareMs: LOOKUP_SHARE_MS });
-        for (const item of page.body?.value ?? []) {
-            seen++;
-            const p = item.properties ?? {};
-            if (!sameResourceId(p.sourceResourceId, sourceVmId) && !sameResourceId(p.virtualMachineId, sourceVmId)) continue;
-            const m = item.id ? ITEM_ID.exec(item.id) : null;
-            if (!m) throw new Error(`the vault returned protected item "${item.id}" for ${sourceVmId}, whose ID has no container/item segments`);
-            return {
-                id: item.id!,
-                containerName: m[2],
-                protectedItemName: m[3],
-                path: `${vaultPath}/backupFabrics/${m[1]}/protectionContainers/${m[2]}/protectedItems/${m[3]}`,
-                friendlyName: p.friendlyName,
-                lastRecoveryPoint: p.lastRecoveryPoint,
-            };
-        }
-        next = page.body?.nextLink;
+    let found: ProtectedItemResource | undefined;
+    await arm.list<ProtectedItemResource>(`${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`, { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS }, (item) => {
+        seen++;
+        const p = item.properties ?? {};
+        if (sameResourceId(p.sourceResourceId, sourceVmId) || sameResourceId(p.virtualMachineId, sourceVmId)) found = item;
+        return !!found;
+    });
+    if (found) {
+        const m = found.id ? ITEM_ID.exec(found.id) : null;
+        if (!m) throw new Error(`the vault returned protected item "${found.id}" for ${sourceVmId}, whose ID has no container/item segments`);
+        return {
+            id: found.id!,
+            containerName: m[2],
+            protectedItemName: m[3],
+            path: `${vaultPath}/backupFabrics/${m[1]}/protectionContainers/${m[2]}/protectedItems/${m[3]}`,
+            friendlyName: found.properties?.friendlyName,
+            lastRecoveryPoint: found.properties?.lastRecoveryPoint,
+        };
     }
     throw namedError(
         "NotProtected",

@@ -65,15 +65,10 @@ export function toRecoveryPoint(r: RecoveryPointResource): RecoveryPoint | undef
 
 export async function listRecoveryPoints(arm: ArmClient, itemPath: string): Promise<RecoveryPoint[]> {
     const points: RecoveryPoint[] = [];
-    let next: string | undefined = arm.url(`${itemPath}/recoveryPoints`, API_VERSIONS.backup);
-    while (next) {
-        const page: { body: { value?: RecoveryPointResource[]; nextLink?: string } } = await arm.get(next, { shareMs: LOOKUP_SHARE_MS });
-        for (const r of page.body?.value ?? []) {
-            const rp = toRecoveryPoint(r);
-            if (rp) points.push(rp);
-        }
-        next = page.body?.nextLink;
-    }
+    await arm.list<RecoveryPointResource>(`${itemPath}/recoveryPoints`, { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS }, (r) => {
+        const rp = toRecoveryPoint(r);
+        if (rp) points.push(rp);
+    });
     return points.sort((a, b) => b.time.localeCompare(a.time));
 }
 

@@ -21,7 +21,7 @@ export interface RestoreCheckpoint {
     jobId?: string;
 }
 
-export function checkpointDir(env: NodeJS.ProcessEnv = process.env): string {
+function checkpointDir(env: NodeJS.ProcessEnv = process.env): string {
     return path.join(env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi"), "vmrestore", "restores");
 }
 

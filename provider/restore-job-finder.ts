@@ -12,15 +12,22 @@ import { VmRestoreInputs } from "./restore-inputs";
 import { eq, parseResourceGroupId, parseResourceId } from "./resource-id";
 
 /** `yyyy-MM-dd hh:mm:ss AM` in UTC, the job list filter's time format (as azure-cli sends it). */
-export function jobFilterTime(ms: number): string {
+function jobFilterTime(ms: number): string {
     const d = new Date(ms);
     const p = (n: number) => String(n).padStart(2, "0");
     const h = d.getUTCHours();
     return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(h % 12 === 0 ? 12 : h % 12)}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${h < 12 ? "AM" : "PM"}`;
 }
 
+/** The vault's Azure VM restore jobs started between `from` and `to` (epoch ms), in the job list's filter dialect. */
+export function restoreJobsListPath(vaultPath: string, from: number, to: number, status?: "InProgress"): string {
+    const filter = `operation eq 'Restore' and backupManagementType eq 'AzureIaasVM' ${status ? `and status eq '${status}' ` : ""}` +
+        `and startTime eq '${jobFilterTime(from)}' and endTime eq '${jobFilterTime(to)}'`;
+    return `${vaultPath}/backupJobs?$filter=${encodeURIComponent(filter)}`;
+}
+
 /** Parses the property bag's "Recovery point time " (`11/27/2026 8:21:17 AM`, UTC) or an ISO time. */
-export function parseBagTime(text: string | undefined): number | undefined {
+function parseBagTime(text: string | undefined): number | undefined {
     if (!text) return undefined;
     const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ?(AM|PM)$/i.exec(text.trim());
     if (m) {
@@ -33,7 +40,7 @@ export function parseBagTime(text: string | undefined): number | undefined {
 }
 
 /** Whether a job's property bag names this restore's target and recovery point. */
-export function jobMatchesRestore(job: RestoreJobView, inputs: VmRestoreInputs, rp: RecoveryPoint): boolean {
+function jobMatchesRestore(job: RestoreJobView, inputs: VmRestoreInputs, rp: RecoveryPoint): boolean {
     const bag = job.propertyBag;
     const rpTime = parseBagTime(bagValue(bag, "Recovery point time"));
     if (rpTime !== undefined && Math.abs(rpTime - Date.parse(rp.time)) > 60_000) return false;
@@ -64,19 +71,12 @@ export async function findRunningRestoreJob(
     const [from, to] = o.shareMs
         ? [Math.floor(o.windowStart / minute) * minute, Math.ceil((o.now + minute) / minute) * minute]
         : [o.windowStart, o.now + minute];
-    const filter = `operation eq 'Restore' and backupManagementType eq 'AzureIaasVM' and status eq 'InProgress' ` +
-        `and startTime eq '${jobFilterTime(from)}' and endTime eq '${jobFilterTime(to)}'`;
-    let next: string | undefined = arm.url(`${o.vaultPath}/backupJobs?$filter=${encodeURIComponent(filter)}`, API_VERSIONS.backup);
     const candidates: { name: string; start: string }[] = [];
-    while (next) {
-        const page: { body: { value?: { name?: string; properties?: { entityFriendlyName?: string; startTime?: string; status?: string } }[]; nextLink?: string } } =
-            await arm.get(next, { shareMs: o.shareMs });
-        for (const j of page.body?.value ?? []) {
+    await arm.list<{ name?: string; properties?: { entityFriendlyName?: string; startTime?: string; status?: string } }>(
+        restoreJobsListPath(o.vaultPath, from, to, "InProgress"), { apiVersion: API_VERSIONS.backup, shareMs: o.shareMs }, (j) => {
             const p = j.properties ?? {};
             if (j.name && eq(p.entityFriendlyName, o.vmName) && eq(p.status, "InProgress")) candidates.push({ name: j.name, start: p.startTime ?? "" });
-        }
-        next = page.body?.nextLink;
-    }
+        });
     candidates.sort((a, b) => b.start.localeCompare(a.start));
     for (const c of candidates) {
         const res = await arm.get(`${o.vaultPath}/backupJobs/${encodeURIComponent(c.name)}`, { apiVersion: API_VERSIONS.backup });

@@ -187,7 +187,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         const inputs = pickInputs(news);
         const rt = createRuntime({ ...inputs, ...label(news) });
         const recorded = recordedRestore(rt, inputs, prev);
-        const job = recorded.jobId ? await readJob(rt, recorded.vaultPath, recorded.jobId, prev).catch(() => undefined) : undefined;
+        const job = recorded.jobId ? await readJobOf(rt, recorded.vaultPath, recorded.jobId, recorded.crossRegion).catch(() => undefined) : undefined;
         if (job && (!job.terminal || job.succeeded)) {
             rt.progress.say(`resuming restore job ${job.jobId} (${job.status}) recorded by an earlier run`);
             const { outs } = await runRestore(rt, inputs, news, recorded);

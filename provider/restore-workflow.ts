@@ -226,7 +226,7 @@ export async function cancelRestoreJob(deps: WorkflowDeps, vaultPath: string, jo
         if (poll.status !== 202) break;
     }
     for (;;) {
-        const job = readRestoreJob(jobId, (await arm.get(jobPath, { apiVersion: API_VERSIONS.backup })).body);
+        const job = await readJobOf(deps, vaultPath, jobId);
         if (job.terminal || deps.now() >= deadline) {
             progress.say(`restore job ${jobId} is ${job.status} after the cancel request`);
             return job;
@@ -284,8 +284,6 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
         board?.join(arm, t.vaultPath, jobId, Number.isNaN(started) ? t.triggeredAt : Math.min(started, t.triggeredAt));
         for (;;) {
             polls++;
-            const polledAt = deps.now();
-            if (job === lastRead) lastReadAt = polledAt;
             if (!baseline && lastRead.durationMs !== undefined) baseline = { local: lastReadAt, server: lastRead.durationMs };
             progress.job(job);
             if (job.terminal) {
@@ -322,7 +320,10 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
             }
             const listed = board && plan.flexMs > 0 ? await board.sharedView(arm, t.vaultPath, jobId, deps.now, plan.flexMs) : undefined;
             if (listed) job = mergeListedJob(listed, lastRead);
-            else job = lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+            else {
+                job = lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+                lastReadAt = deps.now();
+            }
         }
     } finally {
         board?.leave(arm, t.vaultPath, jobId);
@@ -367,16 +368,17 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
     const bag = job.propertyBag;
     const configBlobUri = bagValue(bag, "Config Blob Uri");
     const templateBlobUri = bagValue(bag, "Template Blob Uri");
+    const blobUris = [configBlobUri, templateBlobUri].filter((x): x is string => !!x);
     let restored: RestoredResources;
     if (inputs.restoreType === "AlternateLocation" || inputs.restoreType === "OriginalLocation") {
         const vm = await resourcesOfVm(arm, inputs.restoreType === "OriginalLocation" ? inputs.sourceVmId : targetVmIdOf(inputs));
-        restored = { ...vm, blobUris: [configBlobUri, templateBlobUri].filter((x): x is string => !!x) };
+        restored = { ...vm, blobUris };
     } else {
         if (!templateBlobUri) {
             throw new Error(`restore job ${job.jobId} completed but its propertyBag has no "Template Blob Uri", so the restored disks cannot be identified`);
         }
         const disks = await disksFromTemplate(arm, templateBlobUri, inputs.targetResourceGroupId);
-        restored = { ...disks, networkInterfaceIds: [], blobUris: [configBlobUri, templateBlobUri].filter((x): x is string => !!x) };
+        restored = { ...disks, networkInterfaceIds: [], blobUris };
     }
     if (!inputs.targetResourceGroupId && inputs.restoreType === "RestoreDisks" && !(restored.vhdUris ?? []).length && allDiskIds(restored).length === 0) {
         throw new Error(`restore job ${job.jobId} completed but its template names no restored disks; check the staging account ${inputs.storageAccountId}`);
@@ -399,14 +401,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         jobDuration: job.durationMs !== undefined ? formatIsoDuration(job.durationMs) : undefined,
         jobDurationSeconds: job.durationMs !== undefined ? Math.round(job.durationMs / 100) / 10 : undefined,
         warnings,
-        restoredDiskIds: allDiskIds(restored),
-        restoredVhdUris: restored.vhdUris?.length ? restored.vhdUris : undefined,
-        osDiskId: restored.osDiskId,
-        dataDisks: restored.dataDisks,
-        restoredVmId: restored.vmId,
-        networkInterfaceIds: restored.networkInterfaceIds,
-        configBlobUri,
-        templateBlobUri,
+        ...restoredAsOutputs(restored, job),
         timeToRestoreSeconds: Math.round(elapsedMs / 100) / 10,
     };
 }
@@ -442,14 +437,15 @@ export function isEmpty(r: RestoredResources): boolean {
 }
 
 /** The restored resources as output fields. */
-export function restoredAsOutputs(r: RestoredResources, job: RestoreJobView | undefined): Partial<VmRestoreOutputs> {
+export function restoredAsOutputs(r: RestoredResources, job: RestoreJobView | undefined): Pick<VmRestoreOutputs,
+    "restoredDiskIds" | "restoredVhdUris" | "osDiskId" | "dataDisks" | "restoredVmId" | "networkInterfaceIds" | "configBlobUri" | "templateBlobUri"> {
     const bag = job?.propertyBag ?? {};
     const [config, template] = [bagValue(bag, "Config Blob Uri"), bagValue(bag, "Template Blob Uri")];
     const configBlobUri = config && r.blobUris.includes(config) ? config : undefined;
     const templateBlobUri = template && r.blobUris.includes(template) ? template : undefined;
     return {
-        restoredDiskIds: allDiskIds(r), osDiskId: r.osDiskId, dataDisks: r.dataDisks, restoredVmId: r.vmId,
-        networkInterfaceIds: r.networkInterfaceIds, configBlobUri, templateBlobUri,
+        restoredDiskIds: allDiskIds(r), restoredVhdUris: r.vhdUris?.length ? r.vhdUris : undefined, osDiskId: r.osDiskId,
+        dataDisks: r.dataDisks, restoredVmId: r.vmId, networkInterfaceIds: r.networkInterfaceIds, configBlobUri, templateBlobUri,
     };
 }
 

@@ -12,7 +12,7 @@
  */
 import { ArmClient } from "./arm-client";
 import { API_VERSIONS } from "./api-versions";
-import { jobFilterTime } from "./restore-job-finder";
+import { restoreJobsListPath } from "./restore-job-finder";
 import { readRestoreJob, RestoreJobView } from "./restore-job";
 import { processSingleton } from "./process-singleton";
 
@@ -36,14 +36,9 @@ const WINDOW_MARGIN_MS = 30 * 60_000;
 
 export class VaultJobBoard {
     private readonly vaults: Map<string, VaultJobs>;
-    /** Job list pages read, and waits answered from a list (reported by the benchmark). */
-    listPages: number;
-    sharedAnswers: number;
 
     constructor() {
         this.vaults = new Map();
-        this.listPages = 0;
-        this.sharedAnswers = 0;
     }
 
     /** A restore starts waiting on its job, which started at `since` (epoch ms). Call `leave` when it stops waiting. */
@@ -79,26 +74,17 @@ export class VaultJobBoard {
             snapshot = await inFlight.snapshot;
             if (v.inFlight === inFlight) v.inFlight = undefined;
         }
-        const seen = snapshot?.jobs.get(id);
-        if (seen) this.sharedAnswers++;
-        return seen;
+        return snapshot?.jobs.get(id);
     }
 
     private async takeList(arm: ArmClient, vaultPath: string, v: VaultJobs, startedAt: number): Promise<Snapshot | undefined> {
         const earliest = Math.min(...v.waiting.values()) - WINDOW_MARGIN_MS;
-        const filter = `operation eq 'Restore' and backupManagementType eq 'AzureIaasVM' ` +
-            `and startTime eq '${jobFilterTime(earliest)}' and endTime eq '${jobFilterTime(startedAt + 60 * 60_000)}'`;
         const jobs = new Map<string, RestoreJobView>();
-        let next: string | undefined = arm.url(`${vaultPath}/backupJobs?$filter=${encodeURIComponent(filter)}`, API_VERSIONS.backup);
-        let pages = 0;
+        let pages: number;
         try {
-            while (next) {
-                const page: { body: { value?: { name?: string }[]; nextLink?: string } } = await arm.get(next);
-                pages++;
-                this.listPages++;
-                for (const j of page.body?.value ?? []) if (j.name) jobs.set(j.name.toLowerCase(), readRestoreJob(j.name, j));
-                next = page.body?.nextLink;
-            }
+            pages = await arm.list<{ name?: string }>(restoreJobsListPath(vaultPath, earliest, startedAt + 60 * 60_000), { apiVersion: API_VERSIONS.backup }, (j) => {
+                if (j.name) jobs.set(j.name.toLowerCase(), readRestoreJob(j.name, j));
+            });
         } catch {
             return undefined; // each restore reads its own job instead
         }

@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { VmRestore } from "../../provider";
+import { readableProviderCode } from "../../provider/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../emulator/seed";
 import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "../provider/emulator-fixture";
@@ -67,7 +68,8 @@ describe("through the engine, over HTTPS, with Entra ID tokens", function () {
     });
 
     it("leaves no secret or token in the state files", async () => {
-        const state = files(engine.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+        // The provider code in state is packed: read it unpacked, so the search covers it too.
+        const state = readableProviderCode(files(engine.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n"));
         assert.ok(state.includes("entra-restore"));
         assert.ok(!state.includes(DRILL_CLIENT_SECRET), "no client secret");
         assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/.test(state), "no JWT");
