@@ -3,17 +3,10 @@
  * and the classification of requests the benchmark reports.
  */
 import fetch from "node-fetch";
+import type { LoggedRequest } from "../emulator/request-log";
 
-export interface LogEntry {
-    seq: number;
-    kind: "arm" | "blob" | "identity";
-    time: string;
-    method: string;
-    path: string;
-    query: Record<string, string>;
-    status: number | null;
-    headers: Record<string, string>;
-}
+/** One entry of the emulator's request log, as GET /admin/requests answers it. */
+export type LogEntry = LoggedRequest;
 
 export interface AdminJob {
     jobId: string;
@@ -37,11 +30,6 @@ export async function admin<T = unknown>(url: string, method: string, path: stri
 
 export async function requestsSince(url: string, seq = 0): Promise<LogEntry[]> {
     return (await admin<{ requests: LogEntry[] }>(url, "GET", `requests?since=${seq}`)).requests;
-}
-
-export async function lastSeq(url: string): Promise<number> {
-    const all = await requestsSince(url, 0);
-    return all.length ? all[all.length - 1].seq : 0;
 }
 
 export async function restoreJobs(url: string): Promise<AdminJob[]> {

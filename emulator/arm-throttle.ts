@@ -70,8 +70,4 @@ export class ArmThrottle {
     const waitMs = (1 - b.tokens) / perMs;
     return { header, remaining: 0, throttled: this.enforce, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
-
-  reset(): void {
-    this.buckets.clear();
-  }
 }

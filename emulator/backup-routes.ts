@@ -15,7 +15,7 @@ import { JobRecord } from "./job-record";
 import { CancelOperation, RestoreOperation, ValidateOperation, ValidationResult, renderOperationStatus } from "./operations";
 import { paginate } from "./paging";
 import { RestoreJob } from "./restore-job";
-import { RestorePlan, checkRestoreRequest, validateRestoreRequest } from "./restore-request";
+import { RestorePlan, checkRestoreRequest, isObject, validateRestoreRequest } from "./restore-request";
 import { ApiRequest, Reply, Router } from "./router";
 import { armTimestamp } from "./time-format";
 
@@ -327,9 +327,6 @@ function resolveValidateOperation(s: EmulatorState, vault: VaultRecord, id: stri
   return op;
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export function resolveItem(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; item: ProtectedItemRecord } {
   const vault = resolveVault(s, req);

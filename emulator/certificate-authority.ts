@@ -15,7 +15,7 @@
  * certificates, which Node's crypto cannot create.
  */
 import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from "crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
 import { homedir, hostname } from "os";
 import * as path from "path";
 
@@ -219,17 +219,6 @@ function serialNumber(): string {
   bytes[0] &= 0x7f;
   if (bytes[0] === 0) bytes[0] = 0x01;
   return bytes.toString("hex");
-}
-
-/** Removes a stored CA (tests; `--print-ca-path` never does this). */
-export function removeEmulatorCa(dir: string = defaultCaDir()): void {
-  for (const f of [CA_CERT_FILE, CA_KEY_FILE]) {
-    try {
-      unlinkSync(path.join(path.resolve(dir), f));
-    } catch {
-      // absent
-    }
-  }
 }
 
 // --- node-forge: the small part of its API used here, typed locally (the package ships no types).

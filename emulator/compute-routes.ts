@@ -114,7 +114,7 @@ export function registerComputeRoutes(router: Router, state: () => EmulatorState
   });
 }
 
-function checkSubscription(s: EmulatorState, req: ApiRequest): void {
+export function checkSubscription(s: EmulatorState, req: ApiRequest): void {
   if (!sameName(req.params.sub, s.seed.subscriptionId)) throw subscriptionNotFound(req.params.sub);
 }
 

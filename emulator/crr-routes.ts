@@ -15,7 +15,7 @@
  * secret: the request log redacts accessTokenString.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "crypto";
-import { ArmError, invalidInput, subscriptionNotFound } from "./arm-errors";
+import { ArmError, invalidInput } from "./arm-errors";
 import { guidFor } from "./arm-resource-bodies";
 import { sameId, sameName, sameRegion } from "./arm-ids";
 import { ProtectedItemRecord, RecoveryPointRecord, VaultRecord, shortContainerName } from "./backup-catalog";
@@ -25,7 +25,8 @@ import { EmulatorState } from "./emulator-state";
 import { FaultRegistry } from "./faults";
 import { retryAfterSeconds } from "./job-clock";
 import { RestoreOperation, renderOperationStatus } from "./operations";
-import { checkRestoreRequest } from "./restore-request";
+import { checkRestoreRequest, isObject } from "./restore-request";
+import { checkSubscription } from "./compute-routes";
 import { ApiRequest, Router } from "./router";
 import { armTimestamp } from "./time-format";
 
@@ -198,10 +199,6 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
   });
 }
 
-function checkSubscription(s: EmulatorState, req: ApiRequest): void {
-  if (!sameName(req.params.sub, s.seed.subscriptionId)) throw subscriptionNotFound(req.params.sub);
-}
-
 function requireCrr(vault: VaultRecord): void {
   if (!vault.crossRegionRestore) {
     throw new ArmError(
@@ -280,8 +277,4 @@ function accessTokenResource(s: EmulatorState, vault: VaultRecord, item: Protect
       policyId: `${vault.id}/backupPolicies/${item.policyName}`,
     },
   };
-}
-
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -14,7 +14,7 @@ import { removeResource } from "./resource-lifecycle";
 import { Seed, SeedTiming, timingOf } from "./seed";
 import { buildWorld, World } from "./world-builder";
 import { BlobStore } from "./blob-store";
-import { BackupCatalog, VaultRecord } from "./backup-catalog";
+import { BackupCatalog, RecoveryPointRecord, VaultRecord } from "./backup-catalog";
 import { ResourceStore } from "./resource-store";
 import { WireFormat } from "./wire-format";
 
@@ -32,6 +32,8 @@ export class EmulatorState {
   catalog!: BackupCatalog;
   private historyJobs: JobRecord[] = [];
   restoreJobs: RestoreJob[] = [];
+  /** Points with a rehydrated copy, until it expires (checked on every tick, so not every point is). */
+  private rehydratedPoints = new Set<RecoveryPointRecord>();
   operations = new OperationRegistry();
   /** How responses render durations, enums, polling URLs and finished operationResults (emulator/wire-format.ts). */
   wireFormat: WireFormat = "spec";
@@ -50,6 +52,7 @@ export class EmulatorState {
     this.catalog = world.catalog;
     this.historyJobs = world.historyJobs;
     this.restoreJobs = [];
+    this.rehydratedPoints = new Set();
     this.operations = new OperationRegistry();
   }
 
@@ -116,12 +119,11 @@ export class EmulatorState {
       }
     }
     // A rehydrated copy is kept for its retention duration, then the point is archive-only again.
-    for (const item of this.catalog.items) {
-      for (const rp of item.recoveryPoints) {
-        if (!rp.rehydrated || now < rp.rehydrated.expiresSimMs) continue;
-        for (const t of rp.tiers) if (t.type === "ArchivedRP" && t.status === "Rehydrated") t.status = "Valid";
-        delete rp.rehydrated;
-      }
+    for (const rp of this.rehydratedPoints) {
+      if (!rp.rehydrated || now < rp.rehydrated.expiresSimMs) continue;
+      for (const t of rp.tiers) if (t.type === "ArchivedRP" && t.status === "Rehydrated") t.status = "Valid";
+      delete rp.rehydrated;
+      this.rehydratedPoints.delete(rp);
     }
     return now;
   }
@@ -136,6 +138,7 @@ export class EmulatorState {
     const keepMs = plan.rehydration.retentionDays * 86400_000;
     for (const t of plan.rp.tiers) if (t.type === "ArchivedRP" && t.status === "Valid") t.status = "Rehydrated";
     plan.rp.rehydrated = { expiresSimMs: job.simStartMs + doneAt + keepMs, expiresRealMs: job.at(doneAt + keepMs) };
+    this.rehydratedPoints.add(plan.rp);
   }
 
   /** Accepts a validated restore: creates the operation and (unless a fault fails the operation) the job. */

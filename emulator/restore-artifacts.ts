@@ -17,12 +17,12 @@ import { randomUUID } from "crypto";
 import { resourceId, sameId } from "./arm-ids";
 import { diskBody, nicBody, vmBody } from "./arm-resource-bodies";
 import { restoreTemplate, TemplateDisk } from "./arm-template";
-import { DiskSnapshot, hasValidTier } from "./backup-catalog";
+import { DiskSnapshot } from "./backup-catalog";
 import { BlobStore, blobUrl } from "./blob-store";
 import { nextPrivateIp } from "./private-ip";
 import { ArmResource, ResourceStore } from "./resource-store";
 import { attachDisk, detachDisk } from "./resource-lifecycle";
-import { JobErrorInfo, RestoreJob } from "./restore-job";
+import { JobErrorInfo, RestoreJob, restoresFromSnapshot } from "./restore-job";
 import { RestorePlan } from "./restore-request";
 import { adeSettings } from "./world-builder";
 import { nameStamp } from "./time-format";
@@ -98,8 +98,7 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
   }
 
   const sourceDisks: DiskSnapshot[] = [vm.osDisk, ...vm.dataDisks.filter((d) => plan.dataLuns.includes(d.lun))];
-  // A cross-region restore reads the secondary region's vault copy; snapshots stay in the primary region.
-  const fromSnapshot = !plan.crossRegion && hasValidTier(plan.rp, "InstantRP");
+  const fromSnapshot = restoresFromSnapshot(plan);
   const ade = plan.ade
     ? adeSettings({ secretUrl: plan.ade.secretKeyUrl, secretVaultId: plan.ade.secretKeyVaultId, kekUrl: plan.ade.kekUrl, kekVaultId: plan.ade.kekVaultId })
     : undefined;

@@ -292,10 +292,14 @@ function fraction(p: number, t: TaskWindow): number {
   return (p - t.startMs) / (t.endMs - t.startMs);
 }
 
+/** Whether the restore reads the snapshot: a cross-region restore reads the secondary region's vault copy; snapshots stay in the primary region. */
+export function restoresFromSnapshot(plan: RestorePlan): boolean {
+  return !plan.crossRegion && hasValidTier(plan.rp, "InstantRP");
+}
+
 /** Task names, time shares and progress weights per recovery type; the weights deliberately differ from the time shares. */
 function planTasks(plan: RestorePlan, timing: RestoreJobTiming): TaskWindow[] {
-  // A cross-region restore reads the secondary region's vault copy; snapshots stay in the primary region.
-  const fromSnapshot = !plan.crossRegion && hasValidTier(plan.rp, "InstantRP");
+  const fromSnapshot = restoresFromSnapshot(plan);
   const transfer = fromSnapshot ? "Transfer data from snapshot" : "Transfer data from vault";
   let specs: Array<[string, number, number]>;
   switch (plan.recoveryType) {

@@ -652,6 +652,6 @@ function requiredString(props: Record<string, unknown>, field: string): string {
   return v;
 }
 
-function isObject(v: unknown): v is Record<string, any> {
+export function isObject(v: unknown): v is Record<string, any> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

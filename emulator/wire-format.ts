@@ -20,7 +20,7 @@ export type WireFormat = "spec" | "live";
 export const WIRE_FORMATS: readonly WireFormat[] = ["spec", "live"];
 
 export function isWireFormat(v: unknown): v is WireFormat {
-  return v === "spec" || v === "live";
+  return WIRE_FORMATS.includes(v as WireFormat);
 }
 
 /** RecoveryPointTierType as the live service numbers it (the enum's order in bms.json). */
