@@ -1,6 +1,6 @@
 /**
  * Cross Region Restore (CRR): a restore of a geo-redundant vault's recovery point into the vault's
- * secondary (paired) region, through the service's separate API line (shared/azure-spec/FACTS.md):
+ * secondary (paired) region, through the service's separate API line (test/spec-data/azure-backup/FACTS.md):
  *
  *   GET  /subscriptions/{s}/providers/Microsoft.RecoveryServices/locations/{region}/backupAadProperties
  *   POST ITEM/recoveryPoints/{rp}/accessToken                     body {properties: <AAD properties>}

@@ -1,6 +1,6 @@
 /**
  * Wire formats: "spec" renders what bms.json says (ISO 8601 durations, enum names), "live" the
- * variants the live service is seen to send (shared/azure-spec/FACTS.md):
+ * variants the live service is seen to send (test/spec-data/azure-backup/FACTS.md):
  *
  *   job duration / estimatedRemainingDuration  .NET TimeSpan "c"  00:20:23.0896697
  *   job task durations                         .NET TimeSpan "g"  0:00:01.78

@@ -1,6 +1,7 @@
 /**
  * Validates JSON values against the definitions of the official Azure Backup swagger
- * (/work/shared/azure-spec/2026-02-01/bms.json, or $AZURE_SPEC_DIR/2026-02-01/bms.json) with ajv.
+ * (test/spec-data/azure-backup/2026-02-01/bms.json, kept in this repository with its source and
+ * license note; or $AZURE_SPEC_DIR/2026-02-01/bms.json) with ajv.
  *
  * Swagger 2.0 is turned into JSON Schema:
  * - `#/definitions/X` refs stay; the few refs into ARM common-types (Resource, ProxyResource,
@@ -58,8 +59,7 @@ export function specPath(): string {
   const fromEnv = process.env.AZURE_SPEC_DIR;
   const candidates = [
     ...(fromEnv ? [path.join(fromEnv, "2026-02-01", "bms.json")] : []),
-    path.resolve(__dirname, "../../../shared/azure-spec/2026-02-01/bms.json"),
-    "/work/shared/azure-spec/2026-02-01/bms.json",
+    path.resolve(__dirname, "../spec-data/azure-backup/2026-02-01/bms.json"),
   ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`bms.json not found (looked in ${candidates.join(", ")}); set AZURE_SPEC_DIR`);

@@ -1,5 +1,5 @@
 /**
- * wireFormat "live": the variants the live service sends (shared/azure-spec/FACTS.md) — TimeSpan
+ * wireFormat "live": the variants the live service sends (test/spec-data/azure-backup/FACTS.md) — TimeSpan
  * durations, numeric actionsInfo and recovery point tiers, mixed-case polling URLs with an older
  * api-version, body-less 204 from operationResults — and how the format is chosen (option, seed,
  * POST /admin/wire-format, reset).
