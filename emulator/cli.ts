@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Command line: starts the emulator and prints one line,
  *   VmRestore emulator listening on http://127.0.0.1:PORT      (https://… with --tls)

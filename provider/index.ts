@@ -1,2 +1,9 @@
+import { assertSupportedRuntime } from "./supported-runtime";
+
+assertSupportedRuntime();
+
 export { VmRestore, VmRestoreArgs } from "./vm-restore";
-export { VmRestoreInputs, VmRestoreOutputs, RestoreType } from "./restore-inputs";
+export {
+    VmRestoreInputs, VmRestoreOutputs, RestoreType, RecoveryPointSelector, DiskEncryptionKeys, RestoreIdentity,
+    DiskNetworkAccess, Rehydration, RestoredDataDiskOutput,
+} from "./restore-inputs";

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { restoreProvider } from "./restore-provider";
 import { packedProvider } from "./packed-provider";
+import * as providerHost from "./provider-host";
 import { RestoreType, RestoredDataDiskOutput } from "./restore-inputs";
 
 export interface VmRestoreArgs {
@@ -41,7 +42,8 @@ export interface VmRestoreArgs {
     allowOriginalLocationOverwrite?: pulumi.Input<boolean>;
     diskLuns?: pulumi.Input<pulumi.Input<number>[]>;
     osDiskOnly?: pulumi.Input<boolean>;
-    targetZone?: pulumi.Input<string>;
+    /** Availability zone of what is restored; an Output that resolves to undefined means none. */
+    targetZone?: pulumi.Input<string | undefined>;
     diskEncryptionSetId?: pulumi.Input<string>;
     encryptionKeys?: pulumi.Input<import("./restore-inputs").DiskEncryptionKeys>;
     identity?: pulumi.Input<import("./restore-inputs").RestoreIdentity>;
@@ -103,12 +105,34 @@ export class VmRestore extends pulumi.dynamic.Resource {
 let stored: pulumi.dynamic.ResourceProvider | undefined;
 
 /**
- * The provider object every VmRestore of this program stores, packed (see packed-provider.ts). One
- * object, so Pulumi serializes it once for all resources — unless the program turned Pulumi's
- * dynamic provider cache off (PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS=false), which then holds here too.
+ * The provider object every VmRestore of this program stores. One object, so Pulumi serializes it
+ * once for all resources — unless the program turned Pulumi's dynamic provider cache off
+ * (PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS=false), which then holds here too.
  */
 function storedProvider(): pulumi.dynamic.ResourceProvider {
-    if (process.env.PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS === "false") return packedProvider(restoreProvider);
-    if (!stored) stored = packedProvider(restoreProvider);
+    if (process.env.PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS === "false") return makeStoredProvider();
+    if (!stored) stored = makeStoredProvider();
     return stored;
+}
+
+/**
+ * Installed from npm (this file under node_modules): a stand-in that delegates to
+ * `vmrestore/provider-host`, which Pulumi stores as a `require` of that name (~1 KB per resource).
+ * Anywhere else (this repository, a linked checkout) Pulumi would store all of the provider's code
+ * by value, so it is stored packed (see packed-provider.ts).
+ */
+function makeStoredProvider(): pulumi.dynamic.ResourceProvider {
+    if (!isInstalledPackage()) return packedProvider(restoreProvider);
+    return {
+        check: (olds, news) => providerHost.check(olds, news),
+        diff: (id, olds, news) => providerHost.diff(id, olds, news),
+        create: (inputs) => providerHost.create(inputs),
+        read: (id, props) => providerHost.read(id, props),
+        update: (id, olds, news) => providerHost.update(id, olds, news),
+        delete: (id, props) => providerHost.delete(id, props),
+    };
+}
+
+function isInstalledPackage(): boolean {
+    return __filename.split(/[\\/]/).includes("node_modules");
 }

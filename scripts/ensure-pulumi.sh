@@ -14,10 +14,15 @@
 #      wrapper module in ${XDG_CACHE_HOME:-~/.cache}/vmrestore/pulumi-build-<ver>.
 # For 2-4 the `pulumi-resource-pulumi-nodejs` script of the @pulumi/pulumi npm
 # package is copied next to the binary (the engine looks for bundled plugins beside
-# itself), and building the Node.js language host is attempted (optional: inline
-# Automation API programs do not need it).
+# itself), and the Node.js language host (`pulumi-language-nodejs`, needed by plain
+# `pulumi up` of a nodejs project; inline Automation API programs do without it) is
+# made available beside the binary when none is there or on PATH:
+#   a. built from source: $PULUMI_LANGUAGE_NODEJS_SRC, else ../shared/tools/
+#      pulumi-language-nodejs beside this repository (a folder with build.sh OUT_DIR);
+#   b. built from the Go module, where the Go proxy serves it.
 #
 # Env: PULUMI_VERSION (default 3.274.1), PULUMI_HOME, PULUMI_BIN_DIR, XDG_CACHE_HOME,
+#      PULUMI_LANGUAGE_NODEJS_SRC (language host source folder with build.sh),
 #      PULUMI_LANGUAGE_NODEJS_VERSION (Go module version of the language host),
 #      ENSURE_PULUMI_SKIP_INSTALL=1 (skip step 3 without probing the network).
 set -euo pipefail
@@ -115,18 +120,31 @@ build_language_host() {
   mv -f "$BIN_DIR/pulumi-language-nodejs.tmp" "$BIN_DIR/pulumi-language-nodejs"
 }
 
+# The language host's source folder (with build.sh OUT_DIR), if there is one.
+language_host_source() {
+  local src="${PULUMI_LANGUAGE_NODEJS_SRC:-$REPO_DIR/../shared/tools/pulumi-language-nodejs}"
+  [[ -f "$src/build.sh" ]] && (cd "$src" && pwd)
+}
+
 maybe_language_host() {
-  local lver="${PULUMI_LANGUAGE_NODEJS_VERSION:-v$VER}"
+  local lver="${PULUMI_LANGUAGE_NODEJS_VERSION:-v$VER}" src
   [[ -x "$BIN_DIR/pulumi-language-nodejs" ]] && return 0
-  command -v go >/dev/null 2>&1 || return 0
-  # Probe first (an unserved module answers at once); remember a refusal by the
+  command -v pulumi-language-nodejs >/dev/null 2>&1 && return 0
+  command -v go >/dev/null 2>&1 || { log "note: no pulumi-language-nodejs and no Go to build one"; return 0; }
+  if src="$(language_host_source)"; then
+    log "building pulumi-language-nodejs from $src (about 2 minutes the first time)"
+    try bash "$src/build.sh" "$BIN_DIR" "$VER"
+    [[ $TRY_RC == 0 && -x "$BIN_DIR/pulumi-language-nodejs" ]] && return 0
+    log "warning: building pulumi-language-nodejs from $src failed (output above)"
+  fi
+  # Probe the Go proxy first (an unserved module answers at once); remember a refusal by the
   # proxy (not a network error) in a marker file.
   local marker="$BUILD_DIR/language-nodejs-$lver.unavailable" err
   if [[ -f "$marker" ]] || ! err="$(cd / && go list -m -json "$LANG_MOD@$lver" 2>&1 >/dev/null)"; then
     if [[ ! -f "$marker" ]] && grep -qE '403|404|410|not available|not found|unknown revision' <<<"$err"; then
       touch "$marker"
     fi
-    log "note: the Go proxy does not serve $LANG_MOD@$lver; no pulumi-language-nodejs"
+    log "note: no pulumi-language-nodejs: no source folder (set PULUMI_LANGUAGE_NODEJS_SRC) and the Go proxy does not serve $LANG_MOD@$lver"
     log "      (inline Automation API programs work without it; plain 'pulumi up' of a nodejs project does not)"
     return 0
   fi

@@ -2,7 +2,7 @@
 // the paired region, through a staging account and network there. The vault must have Cross
 // Region Restore enabled (the emulator's default seed does).
 import * as pulumi from "@pulumi/pulumi";
-import { VmRestore } from "../../provider";
+import { VmRestore } from "vmrestore";
 
 const config = new pulumi.Config();
 const sub = `/subscriptions/${config.get("subscriptionId") ?? "00000000-0000-0000-0000-000000000001"}`;

@@ -1,6 +1,6 @@
 // Restores vm-app01 as a new VM "vm-app01-drill" into the isolated subnet of vnet-restore.
 import * as pulumi from "@pulumi/pulumi";
-import { VmRestore } from "../../provider";
+import { VmRestore } from "vmrestore";
 
 const config = new pulumi.Config();
 const sub = `/subscriptions/${config.get("subscriptionId") ?? "00000000-0000-0000-0000-000000000001"}`;

@@ -1,7 +1,7 @@
 // Restores vm-web01's disks from its latest recovery point as managed disks in rg-restore.
 //   pulumi config set armEndpoint http://127.0.0.1:8443   # the emulator (leave unset for Azure)
 import * as pulumi from "@pulumi/pulumi";
-import { VmRestore } from "../../provider";
+import { VmRestore } from "vmrestore";
 
 const config = new pulumi.Config();
 const sub = `/subscriptions/${config.get("subscriptionId") ?? "00000000-0000-0000-0000-000000000001"}`;

@@ -1,7 +1,9 @@
 // Restores vm-web01's OS disk and the data disk at LUN 1 only, from the newest application-
-// consistent point taken before a given time, as managed disks in zone 1 with a customer-managed key.
+// consistent point (taken before `notAfter`, when set), as managed disks in zone 1 with a
+// customer-managed key. The point it resolves to is pinned in state: a later `up` never restores again
+// because newer points exist (change `notAfter`, or replace the resource, to move to another point).
 import * as pulumi from "@pulumi/pulumi";
-import { VmRestore } from "../../provider";
+import { VmRestore } from "vmrestore";
 
 const config = new pulumi.Config();
 const sub = `/subscriptions/${config.get("subscriptionId") ?? "00000000-0000-0000-0000-000000000001"}`;
@@ -11,7 +13,7 @@ const restore = new VmRestore("web01-lun1", {
     sourceVmId: `${sub}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/vm-web01`,
     recoveryPointSelector: {
         consistency: "AppConsistent",
-        notAfter: config.get("notAfter") ?? new Date().toISOString(),
+        notAfter: config.get("notAfter"), // e.g. 2026-11-30T00:00:00Z; unset: the newest matching point
     },
     restoreType: "RestoreDisks",
     diskLuns: [1],

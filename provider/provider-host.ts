@@ -1,0 +1,34 @@
+/**
+ * The stable entry point of VmRestore's dynamic provider: `require("vmrestore/provider-host")`.
+ *
+ * When VmRestore is installed from npm, what Pulumi stores in each resource's `__provider` is a few
+ * lines that delegate to this module by that name (Pulumi's closure serializer captures a module
+ * under node_modules by reference, through the package's `exports` map). States written by every
+ * version of the package name this path, and the provider process loads whatever version is
+ * installed then, so this module's name and its six methods are a contract: they never move or
+ * change shape, whatever is reorganized behind them.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { restoreProvider } from "./restore-provider";
+
+type Props = Record<string, unknown>;
+
+export function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    return restoreProvider.check!(olds, news);
+}
+export function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    return restoreProvider.diff!(id, olds, news);
+}
+export function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    return restoreProvider.create(inputs);
+}
+export function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    return restoreProvider.read!(id, props);
+}
+export function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    return restoreProvider.update!(id, olds, news);
+}
+function remove(id: string, props: Props): Promise<void> {
+    return restoreProvider.delete!(id, props);
+}
+export { remove as delete };
