@@ -17,6 +17,7 @@
  *   npm run bench -- --only compare,sweep        # skip the engine runs
  *   npm run bench -- --counts 1,10 --stacks 3x5  # smaller scale runs
  *   npm run bench -- --quick                     # a smoke run (1 min and 10 min jobs, N = 1 and 10)
+ *   npm run bench -- --only package --package-counts 1,50   # the installed package alone (default 1,50)
  *   npm run bench -- --skip-checkpoints-above 1000   # N = 200 with Pulumi's per-step state checkpoints (slow)
  *   npm run bench -- --default-parallel 10       # also N = 10 with the CLI's default --parallel
  *   npm run bench -- --stress 300x50             # the throttled run: 50 restores on a subscription with
@@ -37,6 +38,9 @@ import { comparisonMarkdown, cpuMarkdown, scaleMarkdown, sweepMarkdown, targetsM
 import { cumulativePlotSvg } from "./svg-plot";
 import { runVirtualSweep, SweepRow, SWEEP_SECONDS } from "./virtual-sweep";
 import { pulumiBinDir } from "../scripts/engine-workspace";
+import { packageMarkdown, packageRun, PackageRow } from "./package-run";
+
+const SECTIONS = ["compare", "sweep", "scale", "package"];
 
 interface Args {
     only: Set<string>;
@@ -56,11 +60,12 @@ interface Args {
     label?: string;
     scaleSpeed: number;
     scaleJobSeconds: number;
+    packageCounts: number[];
 }
 
 function parseArgs(argv: string[]): Args {
     const a: Args = {
-        only: new Set(["compare", "sweep", "scale"]),
+        only: new Set(["compare", "sweep", "scale", "package"]),
         counts: [1, 10, 50, 200],
         stacks: { count: 3, each: 20 },
         quick: false,
@@ -72,6 +77,7 @@ function parseArgs(argv: string[]): Args {
         svg: path.join(__dirname, "requests-over-time.svg"),
         scaleSpeed: 120,
         scaleJobSeconds: 3600,
+        packageCounts: [1, 50],
     };
     for (let i = 0; i < argv.length; i++) {
         const v = () => {
@@ -80,8 +86,15 @@ function parseArgs(argv: string[]): Args {
             return x;
         };
         switch (argv[i]) {
-            case "--only":
+            case "--only": {
                 a.only = new Set(v().split(","));
+                const unknown = [...a.only].filter((x) => !SECTIONS.includes(x));
+                if (unknown.length) throw new Error(`--only: unknown section ${unknown.join(", ")}; the sections are ${SECTIONS.join(", ")}`);
+                break;
+            }
+            case "--package-counts":
+                a.packageCounts = v().split(",").map(Number);
+                if (a.packageCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--package-counts takes restore counts, e.g. 1,50");
                 break;
             case "--counts":
                 a.counts = v().split(",").map(Number).filter((n) => n > 0);
@@ -98,6 +111,7 @@ function parseArgs(argv: string[]): Args {
                 a.stacks = { count: 3, each: 2 };
                 a.stress = { reads: 0, count: 0 };
                 a.long = { speed: 0, count: 0 };
+                a.packageCounts = [1, 10];
                 break;
             case "--skip-checkpoints-above":
                 a.skipCheckpointsAbove = Number(v());
@@ -262,8 +276,17 @@ async function main(): Promise<void> {
         say("\nCPU seconds by process, per run:\n" + cpuMarkdown(scaleRows));
     }
 
+    const packageRows: PackageRow[] = [];
+    if (args.only.has("package")) {
+        say("\n== 4. VmRestore installed from npm: plain `pulumi up` in a user's project");
+        const t = Date.now();
+        for (const n of args.packageCounts) packageRows.push(await packageRun(n, say));
+        timings.package = Date.now() - t;
+        say("\n" + packageMarkdown(packageRows));
+    }
+
     const loadEnd = load();
-    const md = resultsMarkdown({ args, info, loadStart, loadEnd, started, compareRows, lengths, sweepRows, scaleRows, mix, timings, errors });
+    const md = resultsMarkdown({ args, info, loadStart, loadEnd, started, compareRows, lengths, sweepRows, scaleRows, packageRows, mix, timings, errors });
     fs.writeFileSync(args.out, md);
     say(`\nresults: ${path.relative(process.cwd(), args.out)} (${((Date.now() - started) / 1000).toFixed(0)} s in all; load ${loadEnd})`);
 }
@@ -301,6 +324,7 @@ interface ResultsInput {
     lengths: JobLength[];
     sweepRows: SweepRow[];
     scaleRows: ScaleRow[];
+    packageRows: PackageRow[];
     mix: Record<string, number>;
     timings: Record<string, number>;
     errors: string[];
@@ -345,6 +369,12 @@ function resultsMarkdown(r: ResultsInput): string {
             out.push("| count | request |\n| ---: | :--- |");
             for (const [k, v] of Object.entries(r.mix).sort((a, b) => b[1] - a[1])) out.push(`| ${v} | \`${k}\` |`);
         }
+        out.push("");
+    }
+    if (r.packageRows.length) {
+        out.push("## 4. VmRestore installed from npm\n");
+        out.push("The packed `vmrestore` tarball installed into a Pulumi project outside the repository, run with the plain `pulumi` CLI (`up --parallel N`, `PULUMI_SKIP_CHECKPOINTS=true`, then `destroy`) against the emulator (30-minute jobs at ×3600). *Per restore* is the JSON of one VmRestore in `pulumi stack export` (inputs, outputs and the stored provider); *stored provider* is its `__provider`: installed from npm it is a `require` of `vmrestore/provider-host`, where a checkout of this repository stores the packed code (~50 KB per copy, twice per resource; section 3).\n");
+        out.push(packageMarkdown(r.packageRows));
         out.push("");
     }
     return out.join("\n") + "\n";

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     InstalledEmulator, languageHost, npmInstall, packedTarballs, PulumiCli, run, tempProjectDir, vmRestoresIn,
-} from "./npm-package";
+} from "../../scripts/npm-package";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { VmRestore, VmRestoreArgs } from "vmrestore";

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ChildProcess, execFileSync, spawn } from "child_process";
-import { pulumiBinDir, REPO_ROOT } from "../../scripts/engine-workspace";
+import { pulumiBinDir, REPO_ROOT } from "./engine-workspace";
 
 export interface Tarballs {
     provider: string;
