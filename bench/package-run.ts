@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startEmulator } from "../emulator/server";
 import { benchSeed, benchVmId, benchVmName, RG_RESTORE, STAGING_ID, VAULT_ID } from "./bench-seed";
-import { languageHost, npmInstall, packedTarballs, PulumiCli, tempProjectDir, vmRestoresIn } from "../scripts/npm-package";
+import { EmulatorAdmin, languageHost, npmInstall, packedTarballs, PulumiCli, tempProjectDir, vmRestoresIn } from "../scripts/npm-package";
 
 export interface PackageRow {
     count: number;
@@ -72,8 +72,7 @@ export async function packageRun(count: number, say: (l: string) => void): Promi
         t = Date.now();
         cli.run("destroy", "--yes", "--skip-preview", "--parallel", String(count));
         row.destroyS = (Date.now() - t) / 1000;
-        const left = (await (await fetch(`${emu.url}/admin/resources`)).json()) as { resources: unknown[] };
-        row.leftovers = left.resources.length;
+        row.leftovers = await new EmulatorAdmin(emu.url).leftovers().then((l) => l.length);
         row.ok = restores.length === count && row.leftovers === 0;
         if (restores.length !== count) row.error = `the state holds ${restores.length} VmRestore resources, not ${count}`;
     } catch (e) {

@@ -2,11 +2,14 @@
  * The stable entry point of VmRestore's dynamic provider: `require("vmrestore/provider-host")`.
  *
  * When VmRestore is installed from npm, what Pulumi stores in each resource's `__provider` is a few
- * lines that delegate to this module by that name (Pulumi's closure serializer captures a module
- * under node_modules by reference, through the package's `exports` map). States written by every
- * version of the package name this path, and the provider process loads whatever version is
- * installed then, so this module's name and its six methods are a contract: they never move or
- * change shape, whatever is reorganized behind them.
+ * lines that delegate to this module by reference (Pulumi's closure serializer captures a module
+ * under node_modules as a `require`). The serializer names it through the package's `exports` map
+ * (`vmrestore/provider-host`) — or, where it cannot read that map, by its file
+ * (`vmrestore/dist/provider-host.js`; e.g. @pulumi/pulumi 3.248 looks for the package.json at the
+ * first occurrence of the package's name in the path, so a project folder named `vmrestore-…` defeats
+ * it). Both names are exported. States written by every version of the package name one of them, and
+ * the provider process loads whatever version is installed then, so this module's two names and its
+ * six methods are a contract: they never move or change shape, whatever is reorganized behind them.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { restoreProvider } from "./restore-provider";

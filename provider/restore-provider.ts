@@ -107,9 +107,12 @@ function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partia
 }
 
 export const restoreProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds: Props, news: Props) {
+    async check(olds: Props, news: Props) {
         const result = checkInputs(news);
         if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false) return result;
+        // An existing restore whose restore-defining inputs are unchanged starts nothing new, and Azure's
+        // validation would only report what it restored itself ("a VM named … already exists").
+        if (Object.keys(olds).length > 0 && REPLACING_INPUTS.every((k) => same(olds[k], result.inputs[k]))) return result;
         const inputs = pickInputs(result.inputs);
         const rt = createRuntime({ ...inputs, ...label(news) });
         const failures = await runPreflight(rt.arm, inputs, (line) => rt.progress.say(line));

@@ -4,6 +4,7 @@
  * outside the repository, and run with the plain `pulumi` CLI (not the Automation API).
  */
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { ChildProcess, execFileSync, spawn } from "child_process";
@@ -112,9 +113,47 @@ export class PulumiCli {
     }
 }
 
+/** The emulator's admin API (request log, leftovers, reset), wherever the emulator runs. */
+export class EmulatorAdmin {
+    constructor(public url = "") {}
+
+    /** A call to the emulator's admin API, on a connection of its own (the emulator closes idle ones). */
+    admin<T = any>(method: string, p: string, body?: unknown): Promise<T> {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        return new Promise<T>((resolve, reject) => {
+            const req = http.request(`${this.url}${p}`, {
+                method,
+                agent: false,
+                headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+            }, (res) => {
+                let text = "";
+                res.setEncoding("utf8");
+                res.on("data", (d) => (text += d));
+                res.on("end", () => {
+                    if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`));
+                    else resolve((text ? JSON.parse(text) : undefined) as T);
+                });
+            });
+            req.on("error", reject);
+            req.end(payload);
+        });
+    }
+
+    /** The restore POSTs the emulator received so far (in the vault, or Cross Region Restore's). */
+    async restorePosts(): Promise<number> {
+        const log = await this.admin<{ requests: { method: string; path: string }[] }>("GET", "/admin/requests?kind=arm");
+        return log.requests.filter((r) => r.method === "POST" && /(\/recoveryPoints\/[^/]+\/restore|\/backupCrossRegionRestore)$/i.test(r.path)).length;
+    }
+
+    /** What restores created that still exists (disks, VMs, NICs, blobs). */
+    async leftovers(): Promise<string[]> {
+        const r = await this.admin<{ resources: { id: string }[] }>("GET", "/admin/resources");
+        return r.resources.map((x) => x.id);
+    }
+}
+
 /** The emulator, started from an installed vmrestore-emulator package's `bin`. */
-export class InstalledEmulator {
-    url = "";
+export class InstalledEmulator extends EmulatorAdmin {
     private child?: ChildProcess;
 
     async start(projectDir: string, args: string[] = []): Promise<string> {
@@ -133,29 +172,6 @@ export class InstalledEmulator {
             child.once("exit", (code) => reject(new Error(`vmrestore-emulator exited (${code}) before listening: ${stderr}`)));
         });
         return this.url;
-    }
-
-    async admin<T = any>(method: string, p: string, body?: unknown): Promise<T> {
-        const res = await fetch(`${this.url}${p}`, {
-            method,
-            headers: body === undefined ? {} : { "content-type": "application/json" },
-            body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-        return (text ? JSON.parse(text) : undefined) as T;
-    }
-
-    /** The restore POSTs the emulator received so far. */
-    async restorePosts(): Promise<number> {
-        const log = await this.admin<{ requests: { method: string; path: string }[] }>("GET", "/admin/requests?kind=arm");
-        return log.requests.filter((r) => r.method === "POST" && /\/recoveryPoints\/[^/]+\/restore$/i.test(r.path)).length;
-    }
-
-    /** What restores created that still exists (disks, VMs, NICs, blobs). */
-    async leftovers(): Promise<string[]> {
-        const r = await this.admin<{ resources: { id: string }[] }>("GET", "/admin/resources");
-        return r.resources.map((x) => x.id);
     }
 
     async stop(): Promise<void> {

@@ -61,6 +61,16 @@ describe("pre-flight checks at preview", function () {
         });
     }
 
+    it("asks Azure nothing for a restore that already exists with the same inputs (its own VM would fail the validation)", async () => {
+        // The engine passes the inputs as the last check returned them.
+        const olds = (await provider.check!({}, alr())).inputs!;
+        const before = (await fx.requests()).length;
+        assert.deepEqual((await provider.check!(olds, { ...alr(), timeoutMinutes: 30 })).failures, []);
+        assert.equal((await fx.requests()).length, before, "no request for an unchanged restore");
+        await provider.check!(olds, { ...alr(), targetVmName: "drill-vm-2" });
+        assert.ok((await fx.requests()).length > before, "a changed restore is checked again");
+    });
+
     it("a check Azure cannot answer (throttled, no permission) is skipped, not failed", async () => {
         await fx.admin("POST", "faults", { kind: "http", status: 403, always: true, match: { method: "GET", pathContains: "/storageAccounts/" } });
         assert.deepEqual((await provider.check!({}, base())).failures, []);
