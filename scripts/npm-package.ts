@@ -75,6 +75,19 @@ export function languageHost(): { binDir: string; missing?: string } {
     };
 }
 
+/**
+ * For a mocha test that runs plain `pulumi up`: the CLI's folder, or the test is skipped with the
+ * reason printed (no language host, and no source to build one from).
+ */
+export function cliWithLanguageHostOrSkip(test: { skip(): void }): string {
+    const host = languageHost();
+    if (host.missing) {
+        console.log(`      (skipped: ${host.missing})`);
+        test.skip();
+    }
+    return host.binDir;
+}
+
 /** The plain `pulumi` CLI in a project folder, on a file backend of its own, offline. */
 export class PulumiCli {
     readonly env: NodeJS.ProcessEnv;

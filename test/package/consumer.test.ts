@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import {
-    InstalledEmulator, languageHost, npmInstall, packedTarballs, PulumiCli, run, tempProjectDir, vmRestoresIn,
+    InstalledEmulator, cliWithLanguageHostOrSkip, npmInstall, packedTarballs, PulumiCli, run, tempProjectDir, vmRestoresIn,
 } from "../../scripts/npm-package";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
@@ -110,10 +110,9 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
     });
 
     it("runs with plain `pulumi up` against the installed emulator, stores ~1 KB of provider per restore, survives an upgrade, and destroys everything", async function () {
-        const host = languageHost();
-        if (host.missing) this.skip();
+        const binDir = cliWithLanguageHostOrSkip(this);
         const url = await emulator.start(project, ["--speed", "36000"]);
-        const cli = new PulumiCli(project, host.binDir);
+        const cli = new PulumiCli(project, binDir);
         cli.run("stack", "init", "dev");
         cli.run("config", "set", "armEndpoint", url);
         cli.run("up", "--yes");

@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../scripts/engine-workspace";
-import { InstalledEmulator, languageHost, npmInstall, packedTarballs, PulumiCli, run, tempProjectDir } from "../../scripts/npm-package";
+import { InstalledEmulator, cliWithLanguageHostOrSkip, npmInstall, packedTarballs, PulumiCli, run, tempProjectDir } from "../../scripts/npm-package";
 
 const DISK = /\/resourceGroups\/rg-restore\/providers\/Microsoft\.Compute\/disks\/[^/]+$/i;
 
@@ -92,14 +92,13 @@ describe("the examples, each as its own Pulumi project through the plain CLI", f
             continue;
         }
         it(`${name}: pulumi up, a second up changes nothing, pulumi destroy leaves nothing`, async function () {
-            const host = languageHost();
-            if (host.missing) this.skip();
+            const binDir = cliWithLanguageHostOrSkip(this);
             await emulator.admin("POST", "/admin/reset");
             const dir = tempProjectDir(name);
             try {
                 copyProject(path.join(REPO_ROOT, "examples", name), dir);
                 npmInstall(dir, [`vmrestore@file:${packedTarballs().provider}`]);
-                const cli = new PulumiCli(dir, host.binDir);
+                const cli = new PulumiCli(dir, binDir);
                 cli.run("stack", "init", "dev");
                 cli.run("config", "set", "armEndpoint", emulator.url);
                 cli.run("up", "--yes");
@@ -118,8 +117,7 @@ describe("the examples, each as its own Pulumi project through the plain CLI", f
     }
 
     it("the repository's root Pulumi.yaml runs the drill with plain `pulumi up` and `pulumi destroy`", async function () {
-        const host = languageHost();
-        if (host.missing) this.skip();
+        const binDir = cliWithLanguageHostOrSkip(this);
         await emulator.admin("POST", "/admin/reset");
         // A checkout's copy (the CLI writes stack config beside Pulumi.yaml; the repository stays clean).
         const dir = tempProjectDir("root-drill");
@@ -128,7 +126,7 @@ describe("the examples, each as its own Pulumi project through the plain CLI", f
                 fs.cpSync(path.join(REPO_ROOT, p), path.join(dir, p), { recursive: true });
             }
             fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-            const cli = new PulumiCli(dir, host.binDir);
+            const cli = new PulumiCli(dir, binDir);
             cli.run("stack", "init", "drill");
             cli.run("config", "set", "vmrestore-drill:armEndpoint", emulator.url);
             cli.run("up", "--yes");
