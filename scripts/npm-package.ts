@@ -165,13 +165,26 @@ export class EmulatorAdmin {
     }
 }
 
-/** The emulator, started from an installed vmrestore-emulator package's `bin`. */
+/**
+ * The emulator in a process of its own (a test or benchmark that waits for the synchronous `pulumi`
+ * CLI must not host it in its own, blocked, event loop).
+ */
 export class InstalledEmulator extends EmulatorAdmin {
     private child?: ChildProcess;
 
-    async start(projectDir: string, args: string[] = []): Promise<string> {
-        const bin = path.join(projectDir, "node_modules", ".bin", "vmrestore-emulator");
-        const child = spawn(bin, ["--port", "0", "--quiet", ...args], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
+    /** Started from an installed vmrestore-emulator package's `bin`. */
+    start(projectDir: string, args: string[] = []): Promise<string> {
+        return this.spawn(path.join(projectDir, "node_modules", ".bin", "vmrestore-emulator"), args, projectDir);
+    }
+
+    /** Started from this repository's source. */
+    startFromSource(args: string[] = []): Promise<string> {
+        const cli = path.join(REPO_ROOT, "emulator", "cli.ts");
+        return this.spawn(process.execPath, ["-r", "ts-node/register/transpile-only", cli, ...args], REPO_ROOT);
+    }
+
+    private async spawn(bin: string, args: string[], cwd: string): Promise<string> {
+        const child = spawn(bin, [...args, "--port", "0", "--quiet"], { cwd, stdio: ["ignore", "pipe", "pipe"] });
         this.child = child;
         let stderr = "";
         child.stderr!.on("data", (d) => (stderr += d));
