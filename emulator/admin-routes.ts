@@ -4,6 +4,7 @@
  * jobs, the fault registry and a token mint for tests. Documented in docs/emulator.md.
  */
 import { ArmError } from "./arm-errors";
+import { AzureVariants, variantProblems } from "./azure-variants";
 import { EmulatorState } from "./emulator-state";
 import { AuthMode, EntraIdentity } from "./entra-id";
 import { FaultRegistry, FaultSpecError, FAULT_KINDS } from "./faults";
@@ -109,6 +110,15 @@ export function registerAdminRoutes(router: Router, admin: AdminContext): void {
     if (!body || typeof body !== "object" || !isWireFormat(body.wireFormat)) throw new ArmError(400, "InvalidWireFormat", "The body must be {\"wireFormat\": \"spec\" | \"live\"}.");
     admin.setWireFormat(body.wireFormat);
     return { status: 200, body: { wireFormat: admin.state().wireFormat } };
+  });
+
+  router.add("GET", "/admin/variants", () => ({ status: 200, body: { variants: admin.state().variants } }));
+  router.add("POST", "/admin/variants", (req) => {
+    const problems = variantProblems(req.body, "body");
+    if (req.body === undefined || problems.length > 0) throw new ArmError(400, "InvalidVariants", `The body must be a partial variants object: ${problems.join("; ") || "empty body"}.`);
+    const s = admin.state();
+    s.variants = { ...s.variants, ...(req.body as AzureVariants) };
+    return { status: 200, body: { variants: s.variants } };
   });
 
   // A token without the OAuth dance (curl drills, tests): {clientId?, audience?, expiresInSeconds?}.

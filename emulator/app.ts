@@ -15,6 +15,7 @@ import { registerAdminRoutes } from "./admin-routes";
 import { ArmError, defaultCodeForStatus, invalidRequestContent, methodNotAllowed, missingApiVersion, noRoute } from "./arm-errors";
 import { armIdentityHeaders } from "./arm-headers";
 import { ArmThrottle, ThrottleOptions } from "./arm-throttle";
+import { checkApiVersion } from "./api-version-registry";
 import { registerBackupRoutes } from "./backup-routes";
 import { registerBlobRoutes } from "./blob-routes";
 import { registerComputeRoutes } from "./compute-routes";
@@ -171,6 +172,7 @@ export class EmulatorApp {
       }
       if (isArm) {
         if (query["api-version"] === undefined) throw missingApiVersion();
+        checkApiVersion(segments, query["api-version"], (segs) => this.resourceGroupLocation(segs));
         const isRead = method === "GET" || method === "HEAD";
         const limit = this.throttle.consume(segments[1] ?? "", isRead);
         extraHeaders[limit.header] = String(limit.remaining);
@@ -231,6 +233,12 @@ export class EmulatorApp {
       return true;
     }
     return false;
+  }
+
+  /** The location of the resource group an ARM path names (for ARM's api-version error). */
+  private resourceGroupLocation(segments: string[]): string | undefined {
+    if (segments[2]?.toLowerCase() !== "resourcegroups" || !segments[3]) return undefined;
+    return this.current.seed.resourceGroups.find((rg) => rg.name.toLowerCase() === segments[3].toLowerCase())?.location;
   }
 
   /** The 401 answer if the request is not authenticated as the auth mode requires, else undefined. */
@@ -320,7 +328,10 @@ function httpFaultReply(fault: ActiveFault): Reply {
 function send(res: ServerResponse, method: string, reply: Reply): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   let payload: Buffer | undefined;
-  if (reply.text !== undefined) {
+  if (reply.raw !== undefined) {
+    payload = reply.raw;
+    headers["Content-Type"] = reply.contentType ?? "application/octet-stream";
+  } else if (reply.text !== undefined) {
     payload = Buffer.from(reply.text, "utf8");
     headers["Content-Type"] = reply.contentType ?? "text/plain; charset=utf-8";
   } else if (reply.body !== undefined) {

@@ -5,6 +5,7 @@
  * jobs that just finished, so no timers run in the background.
  */
 import { JobClock } from "./job-clock";
+import { AzureVariants, resolveVariants } from "./azure-variants";
 import { JobRecord } from "./job-record";
 import { OperationRegistry, RestoreOperation } from "./operations";
 import { createRestoreArtifacts, RestoreArtifactError } from "./restore-artifacts";
@@ -37,6 +38,8 @@ export class EmulatorState {
   operations = new OperationRegistry();
   /** How responses render durations, enums, polling URLs and finished operationResults (emulator/wire-format.ts). */
   wireFormat: WireFormat = "spec";
+  /** Answers where Azure varies (emulator/azure-variants.ts): the seed's, changed by POST /admin/variants. */
+  variants: Required<AzureVariants> = resolveVariants(undefined);
 
   constructor(seed: Seed, readonly baseUrl: string, readonly clock: JobClock) {
     this.load(seed);
@@ -46,6 +49,7 @@ export class EmulatorState {
   load(seed: Seed): void {
     const world: World = buildWorld(seed, this.baseUrl);
     this.seed = seed;
+    this.variants = resolveVariants(seed.variants);
     this.timing = timingOf(seed);
     this.resources = world.resources;
     this.blobs = world.blobs;
@@ -87,7 +91,7 @@ export class EmulatorState {
       this.markRehydrated(job);
       if (step !== "complete") continue;
       try {
-        const artefacts = createRestoreArtifacts(job, { resources: this.resources, blobs: this.blobs, baseUrl: this.baseUrl, subscriptionId: this.seed.subscriptionId });
+        const artefacts = createRestoreArtifacts(job, { resources: this.resources, blobs: this.blobs, baseUrl: this.baseUrl, subscriptionId: this.seed.subscriptionId, variants: this.variants });
         job.complete(artefacts.propertyBag, artefacts.created);
       } catch (e) {
         if (!(e instanceof RestoreArtifactError)) throw e;

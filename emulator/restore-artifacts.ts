@@ -17,6 +17,7 @@ import { randomUUID } from "crypto";
 import { resourceId, sameId } from "./arm-ids";
 import { diskBody, nicBody, vmBody } from "./arm-resource-bodies";
 import { restoreTemplate, TemplateDisk } from "./arm-template";
+import { AzureVariants, resolveVariants } from "./azure-variants";
 import { DiskSnapshot } from "./backup-catalog";
 import { BlobStore, blobUrl } from "./blob-store";
 import { nextPrivateIp } from "./private-ip";
@@ -32,6 +33,8 @@ export interface ArtifactContext {
   blobs: BlobStore;
   baseUrl: string;
   subscriptionId: string;
+  /** Template and blob shapes where Azure varies (default: full IDs, UTF-8, template present). */
+  variants?: Required<AzureVariants>;
 }
 
 export class RestoreArtifactError extends Error {
@@ -58,6 +61,7 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
   const stamp = nameStamp(job.startMs());
   const created: string[] = [];
   const completedMs = job.at(job.totalSeconds * 1000);
+  const variants = ctx.variants ?? resolveVariants(undefined);
 
   const account = resources.get(plan.storageAccount.id);
   if (!account) fail(404001, `The staging storage account '${plan.storageAccount.name}' was deleted while the restore ran.`, "Staging storage account not found");
@@ -68,7 +72,7 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
   const guid = randomUUID();
   const container = containerName(vm.name, guid);
   const putBlob = (name: string, content: unknown, contentType = "application/json") => {
-    blobs.put({ account: account.name, container, name, content: typeof content === "string" ? content : JSON.stringify(content, null, 2), contentType, createdMs: completedMs, origin: "restore", jobId: job.id });
+    blobs.put({ account: account.name, container, name, content: typeof content === "string" ? content : JSON.stringify(content, null, 2), encoding: variants.blobEncoding, contentType, createdMs: completedMs, origin: "restore", jobId: job.id });
     const url = blobUrl(baseUrl, account.name.toLowerCase(), container, name);
     created.push(url);
     return url;
@@ -184,8 +188,13 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
       virtualNetworkName: sourceVnet?.name ?? "",
       virtualNetworkResourceGroup: sourceVnet?.resourceGroup ?? vm.resourceGroup,
       subnetName: vm.subnetId.split("/").pop() ?? "default",
+      diskRefs: variants.templateDiskRefs,
     });
-    bag["Template Blob Uri"] = putBlob(`azuredeploy${guid}.json`, template);
+    if (variants.templateBlob !== "absent") {
+      const uri = putBlob(`azuredeploy${guid}.json`, template);
+      bag["Template Blob Uri"] = uri;
+      if (variants.templateBlob === "unreadable") blobs.delete(account.name, container, `azuredeploy${guid}.json`);
+    }
   }
 
   if (plan.recoveryType === "AlternateLocation" && plan.targetVm && plan.subnet) {

@@ -6,6 +6,7 @@
  * (see docs/emulator.md). `parseSeed` checks a document and fills in defaults.
  */
 import { createHash } from "crypto";
+import { AzureVariants, variantProblems } from "./azure-variants";
 import { readFileSync } from "fs";
 import { isWireFormat, WireFormat } from "./wire-format";
 
@@ -236,6 +237,8 @@ export interface Seed {
   diskAccesses?: SeedDiskAccess[];
   keyVaults?: SeedKeyVault[];
   edgeZones?: SeedEdgeZone[];
+  /** Answers where Azure's behaviour varies or is undocumented (emulator/azure-variants.ts); POST /admin/variants changes them at run time. */
+  variants?: AzureVariants;
   /** Lifetime of Cross Region Restore access tokens, in REAL seconds; default 3600. */
   crrAccessTokenLifetimeSeconds?: number;
 }
@@ -709,6 +712,7 @@ export function parseSeed(input: unknown): Seed {
     p("crrAccessTokenLifetimeSeconds must be a number > 0");
   }
   if (seed.wireFormat !== undefined && !isWireFormat(seed.wireFormat)) p("wireFormat must be \"spec\" or \"live\"");
+  for (const problem of variantProblems(seed.variants)) p(problem);
   if (seed.rateLimits !== undefined) {
     if (!isObject(seed.rateLimits)) p("rateLimits must be an object {readsPerHour?, writesPerHour?, enforce?, timeScale?}");
     else {

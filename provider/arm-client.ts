@@ -13,6 +13,8 @@ export interface ArmResponse<T = unknown> {
     status: number;
     headers: Record<string, string>;
     body: T;
+    /** The body's bytes (for blobs, which are not always UTF-8 JSON). */
+    bytes?: Buffer;
 }
 
 export interface ArmRequestOptions {
@@ -138,7 +140,7 @@ export class ArmClient {
             if (res) {
                 const parsed = parseJson(res.text);
                 if ((res.status >= 200 && res.status < 300) || opts.okStatuses?.includes(res.status)) {
-                    return { status: res.status, headers: res.headers, body: parsed as T };
+                    return { status: res.status, headers: res.headers, body: parsed as T, bytes: res.bytes ?? Buffer.from(res.text, "utf8") };
                 }
                 const { code, message, details } = readArmError(parsed);
                 hintMs = serverRetryHintMs(res.headers);

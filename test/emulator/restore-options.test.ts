@@ -8,10 +8,10 @@ import { defaultSeed } from "../../emulator/seed";
 import {
   API, DA_RESTORE, DES_CVM, DES_RESTORE, ID_RESTORE, KV_RESTORE, RG_RESTORE, RPS, STG_RESTORE, SUB, VAULT,
   alternateLocationBody, call, itemPath, restoreDisksBody, runRestoreOnManualClock, triggerRestore, useEmulator, vmId,
+  apiFor,
 } from "./helpers";
 import { RunningEmulator } from "../../emulator/server";
 
-const COMPUTE = "api-version=2024-03-02";
 
 describe("emulator: restore options", () => {
   const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -28,7 +28,7 @@ describe("emulator: restore options", () => {
   }
 
   async function arm(id: string): Promise<any> {
-    const r = await call(`${emu.get().url}${id}?${COMPUTE}`);
+    const r = await call(`${emu.get().url}${id}?${apiFor(id)}`);
     assert.equal(r.status, 200, `${id}: ${r.text}`);
     return r.body;
   }
@@ -406,7 +406,7 @@ describe("emulator: restore options", () => {
         assert.equal(disk.managedBy, undefined);
       }
       assert.equal((await arm(lun(before, 0))).managedBy, vmId("vm-web01"));
-      const prodDisks = (await call(`${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${COMPUTE}`)).body.value;
+      const prodDisks = (await call(`${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${apiFor(`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks`)}`)).body.value;
       assert.equal(prodDisks.filter((d: any) => d.name.startsWith("vm-web01")).length, 5, "3 original + 2 restored");
     });
 

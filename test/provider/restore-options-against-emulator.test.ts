@@ -165,6 +165,9 @@ describe("restore types and options against the emulator", function () {
         const paths = log.filter((r) => r.method === "POST").map((r) => r.path.toLowerCase());
         assert.ok(paths.some((p) => p.endsWith("/accesstoken")), "asked for the CRR access token");
         assert.equal(paths.filter((p) => p.endsWith("/backupcrossregionrestore")).length, 1, "one CRR trigger");
+        const crrLine = log.filter((r) => /\/(backupaadproperties|accesstoken|backupcrossregionrestore|backupcrrjobs?|backupcrroperationsstatus\/[^/]+)$/i.test(r.path));
+        assert.ok(crrLine.length >= 3, "the CRR calls were made");
+        for (const r of crrLine) assert.equal(r.query["api-version"], "2023-01-15", `${r.method} ${r.path} on the CRR API line`);
         assert.ok(!JSON.stringify(outs).includes("accessToken"), "no access token in the outputs");
         await provider.delete!(id, outs);
         assert.equal((await fx.arm(outs.restoredVmId)).status, 404);

@@ -1,0 +1,58 @@
+/**
+ * Where Azure's behaviour is not documented (or differs from the spec's examples), the emulator
+ * can answer each plausible way (docs/azure-behaviour.md). Set in the seed (`variants`), or at run
+ * time with `POST /admin/variants` (merged into the current ones; `POST /admin/reset` returns to the
+ * seed's). `GET /admin/variants` shows them.
+ */
+export type TemplateDiskRefs = "fullIds" | "resourceIdWithGroup" | "concat" | "parameters";
+export type BlobEncoding = "utf8" | "utf8bom" | "utf16le";
+export type TemplateBlob = "present" | "unreadable" | "absent";
+
+export interface AzureVariants {
+  /**
+   * How the RestoreDisks template names the restored disks: full literal IDs ("fullIds", default),
+   * `[resourceId('rg', 'Microsoft.Compute/disks', 'name')]`, `[concat('/subscriptions/', subscription().subscriptionId, …)]`,
+   * or `[resourceId(variables('…'), 'Microsoft.Compute/disks', parameters('…'))]` with defaults.
+   */
+  templateDiskRefs?: TemplateDiskRefs;
+  /** Encoding of the config and template blobs: "utf8" (default), "utf8bom", "utf16le" (BOM, trailing NULs: the config blob per the PowerShell docs). */
+  blobEncoding?: BlobEncoding;
+  /** The template blob: "present" (default), "unreadable" (named in the bag, but the blob is not there), "absent" (no "Template Blob Uri" in the bag). */
+  templateBlob?: TemplateBlob;
+}
+
+export const DEFAULT_VARIANTS: Required<AzureVariants> = {
+  templateDiskRefs: "fullIds",
+  blobEncoding: "utf8",
+  templateBlob: "present",
+};
+
+const CHOICES: { [K in keyof AzureVariants]-?: readonly string[] } = {
+  templateDiskRefs: ["fullIds", "resourceIdWithGroup", "concat", "parameters"],
+  blobEncoding: ["utf8", "utf8bom", "utf16le"],
+  templateBlob: ["present", "unreadable", "absent"],
+};
+
+/** Problems of a variants object (empty when valid). */
+export function variantProblems(v: unknown, where = "variants"): string[] {
+  if (v === undefined) return [];
+  if (!v || typeof v !== "object" || Array.isArray(v)) return [`${where} must be an object`];
+  const problems: string[] = [];
+  for (const [k, value] of Object.entries(v as Record<string, unknown>)) {
+    const choices = (CHOICES as Record<string, readonly string[]>)[k];
+    if (!choices) problems.push(`${where}.${k} is not a known variant (${Object.keys(CHOICES).join(", ")})`);
+    else if (!choices.includes(value as string)) problems.push(`${where}.${k} must be one of ${choices.join(", ")}`);
+  }
+  return problems;
+}
+
+export function resolveVariants(v: AzureVariants | undefined): Required<AzureVariants> {
+  return { ...DEFAULT_VARIANTS, ...(v ?? {}) };
+}
+
+/** A blob's bytes in the variant's encoding. */
+export function encodeBlobText(text: string, encoding: BlobEncoding): Buffer {
+  if (encoding === "utf8bom") return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]);
+  if (encoding === "utf16le") return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le"), Buffer.alloc(4)]);
+  return Buffer.from(text, "utf8");
+}
