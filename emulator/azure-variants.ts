@@ -7,6 +7,7 @@
 export type TemplateDiskRefs = "fullIds" | "resourceIdWithGroup" | "concat" | "parameters";
 export type BlobEncoding = "utf8" | "utf8bom" | "utf16le";
 export type TemplateBlob = "present" | "unreadable" | "absent";
+export type RestoredDiskNames = "stamped" | "other";
 
 export interface AzureVariants {
   /**
@@ -19,18 +20,42 @@ export interface AzureVariants {
   blobEncoding?: BlobEncoding;
   /** The template blob: "present" (default), "unreadable" (named in the bag, but the blob is not there), "absent" (no "Template Blob Uri" in the bag). */
   templateBlob?: TemplateBlob;
+  /**
+   * Names of restored managed disks: "stamped" (default, `{vm}-osdisk-{yyyyMMdd-HHmmss}`,
+   * `{vm}-datadisk-{lun}-{yyyyMMdd-HHmmss}`) or "other" (`{vm}-restored-{os|lun}-{8 hex}`: Azure's exact names may differ).
+   */
+  restoredDiskNames?: RestoredDiskNames;
+  /**
+   * Hours a recovery point takes to reach the vault's secondary region (docs: RPO up to 36 h for
+   * Cross Region Restore). Points younger than this are not listed by RecoveryPointsCrr and get no
+   * CRR access token. Default 0 (every point there at once).
+   */
+  crrReplicationLagHours?: number;
+  /** Simulated seconds after its start during which a CRR job answers 404 to backupCrrJob (and is not listed). Default 0. */
+  crrJobVisibleAfterSeconds?: number;
+  /** A finished CRR operation status with `properties.jobId` ("present", default) or without `properties` ("absent", as the official example). */
+  crrOperationProperties?: "present" | "absent";
 }
 
 export const DEFAULT_VARIANTS: Required<AzureVariants> = {
   templateDiskRefs: "fullIds",
   blobEncoding: "utf8",
   templateBlob: "present",
+  restoredDiskNames: "stamped",
+  crrReplicationLagHours: 0,
+  crrJobVisibleAfterSeconds: 0,
+  crrOperationProperties: "present",
 };
 
+/** The allowed values of each variant ([] for a number >= 0). */
 const CHOICES: { [K in keyof AzureVariants]-?: readonly string[] } = {
   templateDiskRefs: ["fullIds", "resourceIdWithGroup", "concat", "parameters"],
   blobEncoding: ["utf8", "utf8bom", "utf16le"],
   templateBlob: ["present", "unreadable", "absent"],
+  restoredDiskNames: ["stamped", "other"],
+  crrReplicationLagHours: [],
+  crrJobVisibleAfterSeconds: [],
+  crrOperationProperties: ["present", "absent"],
 };
 
 /** Problems of a variants object (empty when valid). */
@@ -41,7 +66,9 @@ export function variantProblems(v: unknown, where = "variants"): string[] {
   for (const [k, value] of Object.entries(v as Record<string, unknown>)) {
     const choices = (CHOICES as Record<string, readonly string[]>)[k];
     if (!choices) problems.push(`${where}.${k} is not a known variant (${Object.keys(CHOICES).join(", ")})`);
-    else if (!choices.includes(value as string)) problems.push(`${where}.${k} must be one of ${choices.join(", ")}`);
+    else if (choices.length === 0) {
+      if (typeof value !== "number" || !Number.isFinite(value) || value < 0) problems.push(`${where}.${k} must be a number >= 0`);
+    } else if (!choices.includes(value as string)) problems.push(`${where}.${k} must be one of ${choices.join(", ")}`);
   }
   return problems;
 }

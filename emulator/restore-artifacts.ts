@@ -111,7 +111,9 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
     ? (/\/blob\/([^/]+)\//.exec(vm.osDisk.vhdUri ?? "")?.[1] ?? account.name)
     : account.name;
   const restored: RestoredDisk[] = sourceDisks.map((src) => {
-    const baseName = src.lun < 0 ? `${diskPrefix}-osdisk-${stamp}` : `${diskPrefix}-datadisk-${src.lun}-${stamp}`;
+    const baseName = variants.restoredDiskNames === "other"
+      ? `${diskPrefix}-restored-${src.lun < 0 ? "os" : src.lun}-${guid.slice(0, 8)}`
+      : src.lun < 0 ? `${diskPrefix}-osdisk-${stamp}` : `${diskPrefix}-datadisk-${src.lun}-${stamp}`;
     if (!plan.managedDisks || !diskRg) {
       const vhdName = `${baseName}.vhd`;
       const content = JSON.stringify({ kind: "PageBlob", description: "VHD restored by the VmRestore emulator", sizeGB: src.sizeGB, sourceDisk: src.id }, null, 2);

@@ -21,7 +21,7 @@ import { mergeListedJob, VaultJobBoard } from "./vault-job-board";
 import { bagValue, describeJobErrors, readRestoreJob, RestoreJobView } from "./restore-job";
 import { ProgressReporter } from "./progress-reporter";
 import { DEFAULT_RECOVERY_POINT, DEFAULT_TIMEOUT_MINUTES, VmRestoreInputs, VmRestoreOutputs } from "./restore-inputs";
-import { disksFromTemplate, existingBlobs, missingResources, resourcesOfVm, RestoredResources, allDiskIds } from "./restored-resources";
+import { existingBlobs, findRestoredDisks, missingResources, resourcesOfVm, RestoredResources, allDiskIds } from "./restored-resources";
 import { resourceExists } from "./arm-resource-deleter";
 import { parseResourceId, sameResourceId } from "./resource-id";
 import { formatIsoDuration } from "./duration";
@@ -374,14 +374,19 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         const vm = await resourcesOfVm(arm, inputs.restoreType === "OriginalLocation" ? inputs.sourceVmId : targetVmIdOf(inputs));
         restored = { ...vm, blobUris };
     } else {
-        if (!templateBlobUri) {
-            throw new Error(`restore job ${job.jobId} completed but its propertyBag has no "Template Blob Uri", so the restored disks cannot be identified`);
-        }
-        const disks = await disksFromTemplate(arm, templateBlobUri, inputs.targetResourceGroupId);
+        const notes: string[] = [];
+        const disks = await findRestoredDisks(arm, restoredDisksQuery(inputs, job, templateBlobUri, t.triggeredAt), notes);
         restored = { ...disks, networkInterfaceIds: [], blobUris };
-    }
-    if (!inputs.targetResourceGroupId && inputs.restoreType === "RestoreDisks" && !(restored.vhdUris ?? []).length && allDiskIds(restored).length === 0) {
-        throw new Error(`restore job ${job.jobId} completed but its template names no restored disks; check the staging account ${inputs.storageAccountId}`);
+        if (allDiskIds(restored).length === 0 && !(restored.vhdUris ?? []).length) {
+            const where = inputs.targetResourceGroupId
+                ? `nor does resource group ${inputs.targetResourceGroupId} hold disks named as Azure names restored disks of ${vmNameOf(inputs)} ` +
+                    `(${vmNameOf(inputs)}-osdisk-yyyyMMdd-HHmmss) created since the job started`
+                : `and without targetResourceGroupId there is no other place to look (staging account ${inputs.storageAccountId})`;
+            throw new Error(
+                `restore job ${job.jobId} reported ${job.status}, but no restored disk can be found: ${notes.join("; ") || "the template names none"}, ${where}. ` +
+                    "Check the job in the portal (Backup jobs) and the staging account's template blob; the identity running Pulumi needs Storage Blob Data Reader on it.",
+            );
+        }
     }
     const missing = await missingResources(arm, restored);
     if (missing.length) {
@@ -423,13 +428,29 @@ export async function leftoversOf(deps: WorkflowDeps, inputs: VmRestoreInputs, j
         return found;
     }
     const template = bagValue(bag, "Template Blob Uri");
-    if (template && found.blobUris.includes(template)) {
-        const disks = await disksFromTemplate(arm, template, inputs.targetResourceGroupId);
+    if (job && inputs.restoreType === "RestoreDisks" && (template || inputs.targetResourceGroupId)) {
+        const notes: string[] = [];
+        const disks = await findRestoredDisks(arm, restoredDisksQuery(inputs, job, template && found.blobUris.includes(template) ? template : undefined, deps.now()), notes);
         const exists = async (id?: string) => !!id && (await resourceExists(arm, id, API_VERSIONS.disks));
         if (await exists(disks.osDiskId)) found.osDiskId = disks.osDiskId;
         for (const d of disks.dataDisks) if (await exists(d.diskId)) found.dataDisks.push(d);
     }
     return found;
+}
+
+function vmNameOf(inputs: VmRestoreInputs): string {
+    return inputs.sourceVmId.split("/").filter(Boolean).pop() ?? "";
+}
+
+/** Where to look for a RestoreDisks job's disks: its template, else the target group by name since the job's start. */
+function restoredDisksQuery(inputs: VmRestoreInputs, job: RestoreJobView, templateBlobUri: string | undefined, triggeredAt: number) {
+    const started = Date.parse(job.startTime ?? "");
+    return {
+        templateBlobUri,
+        targetResourceGroupId: inputs.targetResourceGroupId,
+        vmName: vmNameOf(inputs),
+        sinceMs: Number.isFinite(started) ? started : triggeredAt - 5 * 60_000,
+    };
 }
 
 export function isEmpty(r: RestoredResources): boolean {

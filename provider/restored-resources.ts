@@ -10,6 +10,7 @@ import { API_VERSIONS, BLOB_SERVICE_VERSION } from "./api-versions";
 import { STORAGE_SCOPE } from "./credentials";
 import { deleteArmResource, resourceExists } from "./arm-resource-deleter";
 import { parseResourceGroupId } from "./resource-id";
+import { decodeBlobText, disksOfTemplate, restoredDisksByName } from "./template-disks";
 
 export interface RestoredDataDisk {
     lun: number;
@@ -62,13 +63,51 @@ function disksOf(profile: StorageProfile | undefined, targetResourceGroupId?: st
 
 /** Reads the restore's ARM template (from the staging account) and returns the disks it attaches. */
 export async function disksFromTemplate(arm: ArmClient, templateBlobUri: string, targetResourceGroupId?: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
-    const res = await arm.get<{ resources?: { type?: string; properties?: { storageProfile?: StorageProfile } }[] }>(templateBlobUri, {
-        scope: STORAGE_SCOPE,
-        extraHeaders: BLOB_HEADERS,
-    });
-    const vm = (res.body?.resources ?? []).find((r) => (r.type ?? "").toLowerCase() === "microsoft.compute/virtualmachines");
-    if (!vm) throw new Error("the restore's template blob holds no virtual machine resource, so the restored disks cannot be identified");
-    return disksOf(vm.properties?.storageProfile, targetResourceGroupId);
+    const res = await arm.get<unknown>(templateBlobUri, { scope: STORAGE_SCOPE, extraHeaders: BLOB_HEADERS });
+    const text = decodeBlobText(res.bytes ?? Buffer.from(typeof res.body === "string" ? res.body : JSON.stringify(res.body ?? ""), "utf8"));
+    let template: unknown;
+    try {
+        template = JSON.parse(text);
+    } catch (e) {
+        throw new Error(`the restore's template blob is not JSON (${(e as Error).message})`);
+    }
+    const rg = targetResourceGroupId ? parseResourceGroupId(targetResourceGroupId) : undefined;
+    const disks = disksOfTemplate(template, { subscriptionId: rg?.subscriptionId ?? "", resourceGroup: rg?.resourceGroup ?? "" });
+    if (!disks) throw new Error("the restore's template blob holds no virtual machine resource");
+    return disks;
+}
+
+/** The disks in a resource group named as Azure names the disks of `vmName`'s restore started at `sinceMs`. */
+export async function restoredDisksInResourceGroup(arm: ArmClient, targetResourceGroupId: string, vmName: string, sinceMs: number): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
+    const disks: { id?: string; name?: string; properties?: { timeCreated?: string } }[] = [];
+    await arm.list<{ id?: string; name?: string; properties?: { timeCreated?: string } }>(
+        `${targetResourceGroupId}/providers/Microsoft.Compute/disks`, { apiVersion: API_VERSIONS.disks }, (d) => { disks.push(d); });
+    return restoredDisksByName(disks, vmName, sinceMs);
+}
+
+/**
+ * A RestoreDisks job's managed disks: from its template when it can be read and names them, else
+ * from the target resource group by Azure's naming of restored disks created since the trigger.
+ * `notes` receives why the template was not used.
+ */
+export async function findRestoredDisks(
+    arm: ArmClient,
+    o: { templateBlobUri?: string; targetResourceGroupId?: string; vmName: string; sinceMs: number },
+    notes: string[],
+): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
+    if (o.templateBlobUri) {
+        try {
+            const disks = await disksFromTemplate(arm, o.templateBlobUri, o.targetResourceGroupId);
+            if (disks.osDiskId || disks.dataDisks.length || (disks.vhdUris ?? []).length) return disks;
+            notes.push("the template names no restored disk");
+        } catch (e) {
+            notes.push(`the template could not be read (${(e as Error).message})`);
+        }
+    } else {
+        notes.push("the job names no template blob");
+    }
+    if (!o.targetResourceGroupId) return { dataDisks: [], vhdUris: [] };
+    return restoredDisksInResourceGroup(arm, o.targetResourceGroupId, o.vmName, o.sinceMs);
 }
 
 interface VmBody {
