@@ -35,7 +35,18 @@ export interface AzureVariants {
   crrJobVisibleAfterSeconds?: number;
   /** A finished CRR operation status with `properties.jobId` ("present", default) or without `properties` ("absent", as the official example). */
   crrOperationProperties?: "present" | "absent";
+  /** A job's `extendedInfo.progressPercentage` (and its tasks'): "present" (default) or "absent". */
+  jobProgress?: "present" | "absent";
+  /** A running job's `extendedInfo.estimatedRemainingDuration`: "present" (default, right), "absent", "half" or "double" (wrong ×2 either way). */
+  jobEstimate?: "present" | "absent" | "half" | "double";
+  /** Task `duration`s: "real" (default) or "zero" (`PT0S` on every task, as seen from the live service). */
+  taskDurations?: "real" | "zero";
+  /** The job's property bag: "emulator" (default, with the emulator's own keys such as "Target VM Name") or "documented" (only keys seen in Azure's docs and examples). */
+  propertyBag?: "emulator" | "documented";
 }
+
+/** Property bag keys only the emulator writes (left out with propertyBag "documented"). */
+export const EMULATOR_ONLY_BAG_KEYS = ["Target VM Name", "Target Virtual Network", "Target Subnet", "Restore Identity"];
 
 export const DEFAULT_VARIANTS: Required<AzureVariants> = {
   templateDiskRefs: "fullIds",
@@ -45,6 +56,10 @@ export const DEFAULT_VARIANTS: Required<AzureVariants> = {
   crrReplicationLagHours: 0,
   crrJobVisibleAfterSeconds: 0,
   crrOperationProperties: "present",
+  jobProgress: "present",
+  jobEstimate: "present",
+  taskDurations: "real",
+  propertyBag: "emulator",
 };
 
 /** The allowed values of each variant ([] for a number >= 0). */
@@ -56,6 +71,10 @@ const CHOICES: { [K in keyof AzureVariants]-?: readonly string[] } = {
   crrReplicationLagHours: [],
   crrJobVisibleAfterSeconds: [],
   crrOperationProperties: ["present", "absent"],
+  jobProgress: ["present", "absent"],
+  jobEstimate: ["present", "absent", "half", "double"],
+  taskDurations: ["real", "zero"],
+  propertyBag: ["emulator", "documented"],
 };
 
 /** Problems of a variants object (empty when valid). */

@@ -103,13 +103,13 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
     const rp = inputs.recoveryPoint ?? "latest";
     if (itemPath && inputs.recoveryPointSelector) {
         try {
-            await selectRecoveryPoint(arm, itemPath, rp, inputs.recoveryPointSelector, !!inputs.rehydration);
+            await selectRecoveryPoint(arm, itemPath, rp, inputs.recoveryPointSelector, !!inputs.rehydration, !!inputs.crossRegion);
         } catch (e) {
             if (isAzureRequestError(e)) note(`pre-flight: could not list recovery points (${e.status}); skipped`);
             else fail("recoveryPointSelector", (e as Error).message.replace(/^recoveryPointSelector: /, ""));
         }
     } else if (itemPath && rp.toLowerCase() !== "latest") {
-        const point = await get<Parameters<typeof toRecoveryPoint>[0]>("recoveryPoint", "the recovery point", `${itemPath}/recoveryPoints/${encodeURIComponent(rp)}`, API_VERSIONS.backup);
+        const point = await get<Parameters<typeof toRecoveryPoint>[0]>("recoveryPoint", "the recovery point", `${itemPath}/recoveryPoints/${encodeURIComponent(rp)}`, inputs.crossRegion ? API_VERSIONS.crossRegion : API_VERSIONS.backup);
         if (point === "missing") fail("recoveryPoint", `recovery point "${rp}" does not exist for this VM; use "latest" or an ID from \`az backup recoverypoint list\``);
         else if (point !== "unknown") {
             const parsed = toRecoveryPoint(point);
@@ -168,7 +168,7 @@ function inputForMessage(text: string): string {
 async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultPath: string, itemPath: string, region: string, note: (line: string) => void): Promise<CheckFailure[]> {
     let rp;
     try {
-        rp = await selectRecoveryPoint(arm, itemPath, inputs.recoveryPoint ?? "latest", inputs.recoveryPointSelector, !!inputs.rehydration);
+        rp = await selectRecoveryPoint(arm, itemPath, inputs.recoveryPoint ?? "latest", inputs.recoveryPointSelector, !!inputs.rehydration, !!inputs.crossRegion);
     } catch (e) {
         if (!isAzureRequestError(e)) return [{ property: inputs.recoveryPointSelector ? "recoveryPointSelector" : "recoveryPoint", reason: (e as Error).message.replace(/^recoveryPoint(Selector)?: /, "") }];
         note(`pre-flight: could not resolve the recovery point (${e.status}); Azure's validation skipped`);

@@ -89,7 +89,7 @@ export async function resolveRestoreSource(deps: WorkflowDeps, inputs: VmRestore
     const vaultLocation = vault.body?.location;
     if (!vaultLocation) throw new Error(`the vault ${vaultPath} has no location in its ARM response; cannot set the restore's region`);
     const item = await findProtectedItem(arm, vaultPath, inputs.sourceVmId);
-    const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT, inputs.recoveryPointSelector, !!inputs.rehydration);
+    const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT, inputs.recoveryPointSelector, !!inputs.rehydration, !!inputs.crossRegion);
     progress.say(`recovery point ${recoveryPoint.id} (${recoveryPoint.type}, ${recoveryPoint.time}, tiers ${recoveryPoint.tiers.join("+")})`);
     return { vaultPath, vaultLocation, item, recoveryPoint };
 }
@@ -257,6 +257,15 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
             const e = t.operation.error ?? {};
             throw new Error(`Azure did not accept the restore: ${e.code ?? t.operation.status}${e.message ? `: ${e.message}` : ""}`);
         }
+        if (t.operation.status === "succeeded" && !t.operation.jobId && t.crossRegion) {
+            // A finished CRR operation status may carry no `properties` (the official example has
+            // none): the job is found in the secondary region's list, which may not show it at once.
+            t.operation.jobId = await findCrossRegionJob(arm, t.crossRegion, parseResourceId(inputs.sourceVmId).name, t.triggeredAt);
+            if (!t.operation.jobId) {
+                progress.say("the cross-region restore was accepted; its job is not listed in the secondary region yet");
+                continue;
+            }
+        }
         if (t.operation.status === "succeeded" && !t.operation.jobId && t.operation.operationId && !t.crossRegion) {
             // Location mode ends in a body-less 204: the job ID lives on the vault-level operation.
             const op = await arm.get<{ properties?: { jobId?: string } }>(`${t.vaultPath}/backupOperations/${encodeURIComponent(t.operation.operationId)}`, { apiVersion: API_VERSIONS.backup });
@@ -276,7 +285,7 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
     const jobId = t.jobId;
     const board = t.crossRegion ? undefined : deps.jobBoard;
     try {
-        let lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+        let lastRead = await readJobWhenVisible(deps, t, jobId);
         let lastReadAt = deps.now();
         let job = lastRead;
         // A shared list must reach back to the job's start (an adopted job started before this run).
@@ -327,6 +336,23 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
         }
     } finally {
         board?.leave(arm, t.vaultPath, jobId);
+    }
+}
+
+/**
+ * The first read of a job just started: Azure may answer 404 for a while after naming it (seen
+ * for cross-region jobs, which live in the secondary region). Looked at again until the operation
+ * cap; a job recorded by an earlier run that answers 404 is gone, and that is said at once.
+ */
+async function readJobWhenVisible(deps: WorkflowDeps, t: TriggeredRestore, jobId: string): Promise<RestoreJobView> {
+    for (let polls = 0; ; polls++) {
+        try {
+            return await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+        } catch (e) {
+            if (!(isAzureRequestError(e) && e.status === 404) || t.origin !== "started" || deps.now() - t.triggeredAt > OPERATION_CAP_MS) throw e;
+            if (polls === 0) deps.progress.say(`restore job ${jobId} is not readable yet (404 right after Azure named it); looking again`);
+            await deps.sleep(deps.scheduler.nextDelayMs({ phase: "operation", polls, serverHintMs: undefined, localElapsedMs: deps.now() - t.triggeredAt }));
+        }
     }
 }
 

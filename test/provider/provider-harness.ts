@@ -1,6 +1,6 @@
 /**
  * A suite's emulator and serialized provider: started before the suite, the emulator reset before
- * each test (variants included), stopped after.
+ * each test (variants and clock speed included), stopped after.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EmulatorOptions } from "../../emulator/server";
@@ -15,6 +15,9 @@ export function useProviderAgainstEmulator(options: EmulatorOptions = {}): { fx:
         await fx.start(36_000, options);
     });
     after(() => fx.stop());
-    beforeEach(() => fx.reset());
+    beforeEach(async () => {
+        await fx.reset();
+        await fx.admin("POST", "clock", { speed: 36_000 });
+    });
     return { fx, provider: () => provider! };
 }
