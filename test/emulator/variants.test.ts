@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { manualClock } from "../../emulator/job-clock";
-import { RPS, call, restoreDisksBody, runRestoreOnManualClock, useEmulator } from "./helpers";
+import { API, RPS, VAULT, advance, alternateLocationBody, call, itemPath, restoreDisksBody, runRestoreOnManualClock, useEmulator } from "./helpers";
 
 describe("emulator: variants", () => {
   const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -49,5 +49,26 @@ describe("emulator: variants", () => {
     await setVariants({ templateBlob: "unreadable" });
     const gone = await runRestoreOnManualClock(e, "vm-web01", RPS["vm-web01"][0], restoreDisksBody("vm-web01", RPS["vm-web01"][0]), 3600);
     assert.equal((await fetch(gone.properties.extendedInfo.propertyBag["Template Blob Uri"])).status, 404);
+  });
+
+  it("can render jobs with less: no progress, no or a wrong estimate, PT0S tasks, only documented bag keys", async () => {
+    const e = emu.get();
+    await setVariants({ jobProgress: "absent", jobEstimate: "double", taskDurations: "zero", propertyBag: "documented" });
+    const body = alternateLocationBody("vm-app01", RPS["vm-app01"][0], "vm-app01-terse");
+    const trigger = await call(`${e.url}${itemPath("vm-app01")}/recoveryPoints/${RPS["vm-app01"][0]}/restore?${API}`, { method: "POST", body });
+    assert.equal(trigger.status, 202);
+    await advance(e, 30);
+    const jobId = (await call(trigger.headers.get("azure-asyncoperation")!)).body.properties.jobId;
+    await advance(e, 600);
+    const job = (await call(`${e.url}${VAULT}/backupJobs/${jobId}?${API}`)).body;
+    const info = job.properties.extendedInfo;
+    assert.equal(info.progressPercentage, undefined);
+    assert.ok(info.tasksList.every((t: any) => t.progressPercentage === undefined && (t.duration === undefined || t.duration === "PT0S")));
+    assert.equal(info.propertyBag["Target VM Name"], undefined);
+    assert.equal(info.propertyBag["Target Storage Account Name"], "stgrestore");
+    await setVariants({ jobEstimate: "present" });
+    const right = (await call(`${e.url}${VAULT}/backupJobs/${jobId}?${API}`)).body.properties.extendedInfo.estimatedRemainingDuration;
+    const seconds = (d: string) => { const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(d)!; return +(m[1] ?? 0) * 3600 + +(m[2] ?? 0) * 60 + +(m[3] ?? 0); };
+    assert.equal(seconds(info.estimatedRemainingDuration), 2 * seconds(right));
   });
 });
