@@ -43,6 +43,8 @@ export interface AzureVariants {
   taskDurations?: "real" | "zero";
   /** The job's property bag: "emulator" (default, with the emulator's own keys such as "Target VM Name") or "documented" (only keys seen in Azure's docs and examples). */
   propertyBag?: "emulator" | "documented";
+  /** Validation (backupValidateOperation and the triggered form) adds the official example's quota result: "absent" (default) or "present". */
+  validationQuotaWarning?: "absent" | "present";
 }
 
 /** Property bag keys only the emulator writes (left out with propertyBag "documented"). */
@@ -60,6 +62,7 @@ export const DEFAULT_VARIANTS: Required<AzureVariants> = {
   jobEstimate: "present",
   taskDurations: "real",
   propertyBag: "emulator",
+  validationQuotaWarning: "absent",
 };
 
 /** The allowed values of each variant ([] for a number >= 0). */
@@ -75,6 +78,7 @@ const CHOICES: { [K in keyof AzureVariants]-?: readonly string[] } = {
   jobEstimate: ["present", "absent", "half", "double"],
   taskDurations: ["real", "zero"],
   propertyBag: ["emulator", "documented"],
+  validationQuotaWarning: ["absent", "present"],
 };
 
 /** Problems of a variants object (empty when valid). */

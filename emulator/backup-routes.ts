@@ -347,7 +347,12 @@ function validateRestoreOperation(s: EmulatorState, vault: VaultRecord, body: un
   }
   const rp = item.recoveryPoints.find((r) => r.name === rpName);
   if (!rp) return [result(new ArmError(404, "UserErrorRecoveryPointNotFound", `The recovery point '${rpName}' does not exist for the backup item '${item.itemName}'.`))];
-  return checkRestoreRequest({ properties: restore }, vault, item, rp, { resources: s.resources, seed: s.seed }).problems.map(result);
+  const results = checkRestoreRequest({ properties: restore }, vault, item, rp, { resources: s.resources, seed: s.seed }).problems.map(result);
+  if (s.variants.validationQuotaWarning === "present") {
+    // The official examples' validation result (ValidateOperation_RestoreDisk_IdentityBasedRestoreDetails.json).
+    results.push({ code: "UserErrorCoreCountSubscriptionQuotaReached", message: "Core Count subscription quota has been reached.", recommendations: ["Contact Azure support to increase the limits."] });
+  }
+  return results;
 }
 
 function resolveValidateOperation(s: EmulatorState, vault: VaultRecord, id: string): ValidateOperation {

@@ -154,6 +154,13 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
     });
     resources.put({ id: body.id, type: "Microsoft.Compute/disks", name, resourceGroup: diskRg, location: plan.region, body, origin: "restore", jobId: job.id });
     created.push(body.id);
+    if (!fromSnapshot) {
+      // A restore from the vault tier stages each disk as a VHD in the staging container, and
+      // leaves it there (the managed disk is imported from it).
+      const vhd = JSON.stringify({ kind: "PageBlob", description: "Staging VHD of a vault-tier restore (left by Azure Backup)", sizeGB: src.sizeGB, disk: body.id }, null, 2);
+      blobs.put({ account: account.name, container, name: `${name}.vhd`, content: vhd, contentType: "application/octet-stream", createdMs: completedMs, origin: "restore", jobId: job.id });
+      created.push(blobUrl(baseUrl, account.name.toLowerCase(), container, `${name}.vhd`));
+    }
     return {
       name,
       lun: src.lun,

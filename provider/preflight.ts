@@ -165,6 +165,11 @@ function inputForMessage(text: string): string {
     return rules.find(([re]) => re.test(t))?.[1] ?? "restoreType";
 }
 
+/** Validation results that warn rather than block: quota and limit messages (ValidationResult carries no severity). */
+function isAdvisory(r: { code?: string; message?: string }): boolean {
+    return /quota|limit(s)? (has been |have been )?(reached|exceeded)/i.test(`${r.code ?? ""} ${r.message ?? ""}`);
+}
+
 async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultPath: string, itemPath: string, region: string, note: (line: string) => void): Promise<CheckFailure[]> {
     let rp;
     try {
@@ -186,8 +191,14 @@ async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultP
         });
         let results = sync.status === 404 || sync.status === 405 ? undefined : sync.body;
         if (results === undefined) results = await triggeredValidation(arm, vaultPath, body);
-        return (results?.validateOperationResponse?.validationResults ?? [])
-            .filter((r) => r.code || r.message)
+        const found = (results?.validateOperationResponse?.validationResults ?? []).filter((r) => r.code || r.message);
+        // Advisories (a subscription quota reached now, as in Azure's own example) are no reason to
+        // stop a preview: quotas change, and the restore itself reports one that still holds.
+        for (const r of found.filter(isAdvisory)) {
+            note(`pre-flight warning from Azure's validation: ${r.code ? `${r.code}: ` : ""}${r.message ?? ""}${r.recommendations?.length ? ` Recommended: ${r.recommendations.join(" ")}` : ""}`);
+        }
+        return found
+            .filter((r) => !isAdvisory(r))
             .map((r) => ({
                 property: inputForMessage(`${r.code ?? ""} ${r.message ?? ""}`),
                 reason: `Azure's validation of the restore: ${r.code ? `${r.code}: ` : ""}${r.message ?? ""}${r.recommendations?.length ? ` Recommended: ${r.recommendations.join(" ")}` : ""}`,

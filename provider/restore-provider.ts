@@ -262,5 +262,6 @@ function mergeRestored(a: RestoredResources, b: RestoredResources): RestoredReso
         dataDisks: [...luns.values()],
         networkInterfaceIds: uniq([...a.networkInterfaceIds, ...b.networkInterfaceIds]),
         blobUris: uniq([...a.blobUris, ...b.blobUris]),
+        vhdUris: uniq([...(a.vhdUris ?? []), ...(b.vhdUris ?? [])]),
     };
 }

@@ -165,6 +165,30 @@ export async function deleteRestoredResources(
     for (const nic of r.networkInterfaceIds) await del(nic, API_VERSIONS.network);
     for (const disk of allDiskIds(r)) await del(disk, API_VERSIONS.disks);
     for (const vhd of r.vhdUris ?? []) await del(vhd, "", true);
-    if (opts.deleteBlobs) for (const blob of r.blobUris) await del(blob, "", true);
+    if (opts.deleteBlobs) {
+        const vhds = new Set((r.vhdUris ?? []).map((u) => u.toLowerCase()));
+        for (const vhd of await stagingVhds(arm, r.blobUris)) if (!vhds.has(vhd.toLowerCase())) await del(vhd, "", true);
+        for (const blob of r.blobUris) await del(blob, "", true);
+    }
     return deleted;
+}
+
+/**
+ * The VHDs in the restore's staging container(s) — the container of its config/template blobs,
+ * which is the restore's own. A restore of managed disks from the vault tier stages each disk there
+ * as a VHD and leaves it (Azure Backup docs); they cost storage until removed.
+ */
+export async function stagingVhds(arm: ArmClient, blobUris: string[]): Promise<string[]> {
+    const containers = [...new Set(blobUris.map((u) => u.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "")))];
+    const found: string[] = [];
+    for (const container of containers) {
+        const res = await arm.get<unknown>(`${container}?restype=container&comp=list`, { scope: STORAGE_SCOPE, extraHeaders: BLOB_HEADERS, okStatuses: [404] });
+        if (res.status === 404) continue;
+        const xml = res.bytes ? decodeBlobText(res.bytes) : String(res.body ?? "");
+        for (const m of xml.matchAll(/<Name>([^<]*)<\/Name>/g)) {
+            const name = m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+            if (/\.vhd$/i.test(name)) found.push(`${container}/${name.split("/").map(encodeURIComponent).join("/")}`);
+        }
+    }
+    return found;
 }
