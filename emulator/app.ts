@@ -16,6 +16,8 @@ import { ArmError, defaultCodeForStatus, invalidRequestContent, methodNotAllowed
 import { armIdentityHeaders } from "./arm-headers";
 import { ArmThrottle, ThrottleOptions } from "./arm-throttle";
 import { checkApiVersion } from "./api-version-registry";
+import { authorizeArm, blobAllowed } from "./role-assignments";
+import { storageError } from "./blob-routes";
 import { registerBackupRoutes } from "./backup-routes";
 import { registerBlobRoutes } from "./blob-routes";
 import { registerComputeRoutes } from "./compute-routes";
@@ -170,6 +172,11 @@ export class EmulatorApp {
         this.finish(res, method, path, entry, { ...authFailure, headers: { ...extraHeaders, ...(authFailure.headers ?? {}) } }, started);
         return;
       }
+      const denied = this.authorize(req.headers.authorization, kind, method, path, segments);
+      if (denied) {
+        this.finish(res, method, path, entry, { ...denied, headers: { ...extraHeaders, ...(denied.headers ?? {}) } }, started);
+        return;
+      }
       if (isArm) {
         if (query["api-version"] === undefined) throw missingApiVersion();
         checkApiVersion(segments, query["api-version"], (segs) => this.resourceGroupLocation(segs));
@@ -233,6 +240,29 @@ export class EmulatorApp {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Role-based access (auth "entra"): the 403 Azure answers when none of the caller's role
+   * assignments grants the request (emulator/role-assignments.ts), else undefined.
+   */
+  private authorize(authorization: string | undefined, kind: RequestKind, method: string, path: string, segments: string[]): Reply | undefined {
+    if (this.auth !== "entra") return undefined;
+    const check = this.identity.check(authorization, kind === "blob" ? "storage" : "arm");
+    if (!check.ok) return undefined;
+    const principal = { appId: String(check.claims.appid), objectId: String(check.claims.oid) };
+    const assignments = this.current.roleAssignmentsOf(principal.appId);
+    if (kind === "blob") {
+      const account = this.current.resources.all().find((r) => r.type.toLowerCase() === "microsoft.storage/storageaccounts" && r.name.toLowerCase() === (segments[1] ?? "").toLowerCase());
+      if (!account || blobAllowed(assignments, method, account.id)) return undefined;
+      return storageError(403, "AuthorizationPermissionMismatch", "This request is not authorized to perform this operation using this permission.");
+    }
+    try {
+      authorizeArm(assignments, principal, method, path, segments);
+      return undefined;
+    } catch (e) {
+      return errorReply(e);
+    }
   }
 
   /** The location of the resource group an ARM path names (for ARM's api-version error). */

@@ -6,6 +6,7 @@
  */
 import { JobClock } from "./job-clock";
 import { AzureVariants, resolveVariants } from "./azure-variants";
+import { RoleAssignment, defaultRoleAssignments } from "./role-assignments";
 import { JobRecord } from "./job-record";
 import { OperationRegistry, RestoreOperation } from "./operations";
 import { createRestoreArtifacts, RestoreArtifactError } from "./restore-artifacts";
@@ -45,11 +46,19 @@ export class EmulatorState {
     this.load(seed);
   }
 
+  /** Role assignments per service principal's client ID (auth "entra"); POST/DELETE /admin/role-assignments change them. */
+  roleAssignments = new Map<string, RoleAssignment[]>();
+
+  roleAssignmentsOf(clientId: string): RoleAssignment[] {
+    return this.roleAssignments.get(clientId.toLowerCase()) ?? defaultRoleAssignments(this.seed.subscriptionId);
+  }
+
   /** Replaces everything with a fresh world from `seed`. */
   load(seed: Seed): void {
     const world: World = buildWorld(seed, this.baseUrl);
     this.seed = seed;
     this.variants = resolveVariants(seed.variants);
+    this.roleAssignments = new Map((seed.servicePrincipals ?? []).map((sp) => [sp.clientId.toLowerCase(), (sp.roleAssignments ?? defaultRoleAssignments(seed.subscriptionId)).map((a) => ({ ...a }))]));
     this.timing = timingOf(seed);
     this.resources = world.resources;
     this.blobs = world.blobs;

@@ -7,6 +7,7 @@
  */
 import { createHash } from "crypto";
 import { AzureVariants, variantProblems } from "./azure-variants";
+import { RoleAssignment, roleAssignmentProblems } from "./role-assignments";
 import { readFileSync } from "fs";
 import { isWireFormat, WireFormat } from "./wire-format";
 
@@ -188,6 +189,8 @@ export interface SeedServicePrincipal {
   displayName?: string;
   /** The `oid`/`sub` of its tokens; default derived from the clientId. */
   objectId?: string;
+  /** Its role assignments (auth "entra"); default: Contributor and Storage Blob Data Contributor on the subscription. */
+  roleAssignments?: RoleAssignment[];
 }
 
 /** Simulated durations, in simulated seconds. */
@@ -731,6 +734,7 @@ export function parseSeed(input: unknown): Seed {
       const clientIds = new Set<string>();
       seed.servicePrincipals.forEach((sp, i) => {
         const at = `servicePrincipals[${i}]`;
+        for (const problem of roleAssignmentProblems((sp as { roleAssignments?: unknown }).roleAssignments, `${at}.roleAssignments`)) p(problem);
         if (!isObject(sp)) return p(`${at} must be an object {clientId, clientSecret, displayName?, objectId?}`);
         str(sp.clientId, `${at}.clientId`, p);
         str(sp.clientSecret, `${at}.clientSecret`, p);

@@ -250,7 +250,7 @@ async function waitOutCrossRegionJob(rt: WorkflowDeps, vaultPath: string, first:
 }
 
 function deleteOptions(rt: WorkflowDeps, inputs: VmRestoreInputs) {
-    return { sleep: rt.sleep, timeoutMs: 30 * 60_000, deleteBlobs: inputs.deleteStagingBlobs ?? true, log: (line: string) => rt.progress.say(line) };
+    return { sleep: rt.sleep, timeoutMs: 30 * 60_000, deleteBlobs: inputs.deleteStagingBlobs ?? true, log: (line: string) => rt.progress.say(line), stagingAccountId: inputs.storageAccountId };
 }
 
 function mergeRestored(a: RestoredResources, b: RestoredResources): RestoredResources {

@@ -10,6 +10,7 @@ import { API_VERSIONS, BLOB_SERVICE_VERSION } from "./api-versions";
 import { STORAGE_SCOPE } from "./credentials";
 import { deleteArmResource, resourceExists } from "./arm-resource-deleter";
 import { parseResourceGroupId } from "./resource-id";
+import { isAzureRequestError, redactUrls } from "./errors";
 import { decodeBlobText, disksOfTemplate, restoredDisksByName } from "./template-disks";
 
 export interface RestoredDataDisk {
@@ -147,7 +148,7 @@ export async function existingBlobs(arm: ArmClient, r: RestoredResources): Promi
 export async function deleteRestoredResources(
     arm: ArmClient,
     r: RestoredResources,
-    opts: { sleep: (ms: number) => Promise<void>; timeoutMs: number; deleteBlobs: boolean; log: (line: string) => void },
+    opts: { sleep: (ms: number) => Promise<void>; timeoutMs: number; deleteBlobs: boolean; log: (line: string) => void; stagingAccountId?: string },
 ): Promise<string[]> {
     const deleted: string[] = [];
     const del = async (id: string, apiVersion: string, blob = false) => {
@@ -166,9 +167,19 @@ export async function deleteRestoredResources(
     for (const disk of allDiskIds(r)) await del(disk, API_VERSIONS.disks);
     for (const vhd of r.vhdUris ?? []) await del(vhd, "", true);
     if (opts.deleteBlobs) {
-        const vhds = new Set((r.vhdUris ?? []).map((u) => u.toLowerCase()));
-        for (const vhd of await stagingVhds(arm, r.blobUris)) if (!vhds.has(vhd.toLowerCase())) await del(vhd, "", true);
-        for (const blob of r.blobUris) await del(blob, "", true);
+        try {
+            const vhds = new Set((r.vhdUris ?? []).map((u) => u.toLowerCase()));
+            for (const vhd of await stagingVhds(arm, r.blobUris)) if (!vhds.has(vhd.toLowerCase())) await del(vhd, "", true);
+            for (const blob of r.blobUris) await del(blob, "", true);
+        } catch (e) {
+            if (!(isAzureRequestError(e) && e.status === 403)) throw e;
+            const account = opts.stagingAccountId ?? "the staging storage account";
+            throw new Error(
+                `destroy: the identity running Pulumi may not delete the restore's staging blobs: Azure answered 403 ${e.code ?? ""} on ${redactUrls(e.url)}. ` +
+                    `Assign it the Storage Blob Data Contributor role on ${account} (the scope), then run \`pulumi destroy\` again: ` +
+                    "the resource stays in the state with the blobs still to remove (or set deleteStagingBlobs: false to keep them).",
+            );
+        }
     }
     return deleted;
 }
