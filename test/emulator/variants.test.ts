@@ -3,7 +3,9 @@
  * POST /admin/variants), and POST /admin/reset returns to the seed's.
  */
 import { strict as assert } from "assert";
+import { STRICT_VARIANTS } from "../../emulator/azure-variants";
 import { manualClock } from "../../emulator/job-clock";
+import { startEmulator } from "../../emulator/server";
 import { API, RPS, VAULT, advance, alternateLocationBody, call, itemPath, restoreDisksBody, runRestoreOnManualClock, useEmulator } from "./helpers";
 
 describe("emulator: variants", () => {
@@ -70,5 +72,18 @@ describe("emulator: variants", () => {
     const right = (await call(`${e.url}${VAULT}/backupJobs/${jobId}?${API}`)).body.properties.extendedInfo.estimatedRemainingDuration;
     const seconds = (d: string) => { const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(d)!; return +(m[1] ?? 0) * 3600 + +(m[2] ?? 0) * 60 + +(m[3] ?? 0); };
     assert.equal(seconds(info.estimatedRemainingDuration), 2 * seconds(right));
+  });
+
+  it("starts with the strict variants when asked (what the drill and the engine tests run), and a reset keeps them", async () => {
+    const strict = await startEmulator({ clockSpeed: 36000, variants: "strict" });
+    try {
+      const shown = (await call(`${strict.url}/admin/variants`)).body.variants;
+      assert.deepEqual(shown, STRICT_VARIANTS);
+      await call(`${strict.url}/admin/reset`, { method: "POST" });
+      assert.deepEqual((await call(`${strict.url}/admin/variants`)).body.variants, STRICT_VARIANTS);
+    } finally {
+      await strict.stop();
+    }
+    assert.equal((await call(`${emu.get().url}/admin/variants`)).body.variants.jobProgress, "present", "spec-shaped by default");
   });
 });
