@@ -4,6 +4,8 @@
  * jobs, the fault registry and a token mint for tests. Documented in docs/emulator.md.
  */
 import { ArmError } from "./arm-errors";
+import { AzureVariants, variantProblems } from "./azure-variants";
+import { roleAssignmentProblems } from "./role-assignments";
 import { EmulatorState } from "./emulator-state";
 import { AuthMode, EntraIdentity } from "./entra-id";
 import { FaultRegistry, FaultSpecError, FAULT_KINDS } from "./faults";
@@ -109,6 +111,40 @@ export function registerAdminRoutes(router: Router, admin: AdminContext): void {
     if (!body || typeof body !== "object" || !isWireFormat(body.wireFormat)) throw new ArmError(400, "InvalidWireFormat", "The body must be {\"wireFormat\": \"spec\" | \"live\"}.");
     admin.setWireFormat(body.wireFormat);
     return { status: 200, body: { wireFormat: admin.state().wireFormat } };
+  });
+
+  // Role assignments (auth "entra"): {clientId?, role, scope}; clientId defaults to the seed's first principal.
+  router.add("GET", "/admin/role-assignments", () => ({ status: 200, body: { roleAssignments: Object.fromEntries(admin.state().roleAssignments) } }));
+  const assignmentOf = (body: Record<string, unknown>): { clientId: string; role: string; scope?: string } => {
+    const clientId = String(body.clientId ?? admin.identity.principals()[0]?.clientId ?? "").toLowerCase();
+    if (!admin.state().roleAssignments.has(clientId) && admin.identity.principal(clientId)) admin.state().roleAssignments.set(clientId, admin.state().roleAssignmentsOf(clientId));
+    if (!admin.state().roleAssignments.has(clientId)) throw new ArmError(400, "InvalidRoleAssignment", `clientId must be one of the seed's servicePrincipals.`);
+    const problems = roleAssignmentProblems([{ role: body.role, scope: body.scope ?? "/subscriptions/x" }], "body");
+    if (problems.length) throw new ArmError(400, "InvalidRoleAssignment", problems.join("; "));
+    return { clientId, role: String(body.role), scope: body.scope === undefined ? undefined : String(body.scope) };
+  };
+  router.add("POST", "/admin/role-assignments", (req) => {
+    const a = assignmentOf((req.body ?? {}) as Record<string, unknown>);
+    if (!a.scope) throw new ArmError(400, "InvalidRoleAssignment", "scope is required.");
+    admin.state().roleAssignments.get(a.clientId)!.push({ role: a.role, scope: a.scope });
+    return { status: 200, body: { roleAssignments: admin.state().roleAssignments.get(a.clientId) } };
+  });
+  // Removes the principal's assignments of that role (at that scope, when given).
+  router.add("DELETE", "/admin/role-assignments", (req) => {
+    const a = assignmentOf(req.query as Record<string, unknown>);
+    const list = admin.state().roleAssignments.get(a.clientId)!;
+    const keep = list.filter((x) => !(x.role.toLowerCase() === a.role.toLowerCase() && (!a.scope || x.scope.toLowerCase() === a.scope.toLowerCase())));
+    admin.state().roleAssignments.set(a.clientId, keep);
+    return { status: 200, body: { roleAssignments: keep } };
+  });
+
+  router.add("GET", "/admin/variants", () => ({ status: 200, body: { variants: admin.state().variants } }));
+  router.add("POST", "/admin/variants", (req) => {
+    const problems = variantProblems(req.body, "body");
+    if (req.body === undefined || problems.length > 0) throw new ArmError(400, "InvalidVariants", `The body must be a partial variants object: ${problems.join("; ") || "empty body"}.`);
+    const s = admin.state();
+    s.variants = { ...s.variants, ...(req.body as AzureVariants) };
+    return { status: 200, body: { variants: s.variants } };
   });
 
   // A token without the OAuth dance (curl drills, tests): {clientId?, audience?, expiresInSeconds?}.

@@ -15,6 +15,9 @@ import { registerAdminRoutes } from "./admin-routes";
 import { ArmError, defaultCodeForStatus, invalidRequestContent, methodNotAllowed, missingApiVersion, noRoute } from "./arm-errors";
 import { armIdentityHeaders } from "./arm-headers";
 import { ArmThrottle, ThrottleOptions } from "./arm-throttle";
+import { checkApiVersion } from "./api-version-registry";
+import { authorizeArm, blobAllowed } from "./role-assignments";
+import { storageError } from "./blob-routes";
 import { registerBackupRoutes } from "./backup-routes";
 import { registerBlobRoutes } from "./blob-routes";
 import { registerComputeRoutes } from "./compute-routes";
@@ -169,8 +172,14 @@ export class EmulatorApp {
         this.finish(res, method, path, entry, { ...authFailure, headers: { ...extraHeaders, ...(authFailure.headers ?? {}) } }, started);
         return;
       }
+      const denied = this.authorize(req.headers.authorization, kind, method, path, segments);
+      if (denied) {
+        this.finish(res, method, path, entry, { ...denied, headers: { ...extraHeaders, ...(denied.headers ?? {}) } }, started);
+        return;
+      }
       if (isArm) {
         if (query["api-version"] === undefined) throw missingApiVersion();
+        checkApiVersion(segments, query["api-version"], (segs) => this.resourceGroupLocation(segs));
         const isRead = method === "GET" || method === "HEAD";
         const limit = this.throttle.consume(segments[1] ?? "", isRead);
         extraHeaders[limit.header] = String(limit.remaining);
@@ -231,6 +240,35 @@ export class EmulatorApp {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Role-based access (auth "entra"): the 403 Azure answers when none of the caller's role
+   * assignments grants the request (emulator/role-assignments.ts), else undefined.
+   */
+  private authorize(authorization: string | undefined, kind: RequestKind, method: string, path: string, segments: string[]): Reply | undefined {
+    if (this.auth !== "entra") return undefined;
+    const check = this.identity.check(authorization, kind === "blob" ? "storage" : "arm");
+    if (!check.ok) return undefined;
+    const principal = { appId: String(check.claims.appid), objectId: String(check.claims.oid) };
+    const assignments = this.current.roleAssignmentsOf(principal.appId);
+    if (kind === "blob") {
+      const account = this.current.resources.all().find((r) => r.type.toLowerCase() === "microsoft.storage/storageaccounts" && r.name.toLowerCase() === (segments[1] ?? "").toLowerCase());
+      if (!account || blobAllowed(assignments, method, account.id)) return undefined;
+      return storageError(403, "AuthorizationPermissionMismatch", "This request is not authorized to perform this operation using this permission.");
+    }
+    try {
+      authorizeArm(assignments, principal, method, path, segments);
+      return undefined;
+    } catch (e) {
+      return errorReply(e);
+    }
+  }
+
+  /** The location of the resource group an ARM path names (for ARM's api-version error). */
+  private resourceGroupLocation(segments: string[]): string | undefined {
+    if (segments[2]?.toLowerCase() !== "resourcegroups" || !segments[3]) return undefined;
+    return this.current.seed.resourceGroups.find((rg) => rg.name.toLowerCase() === segments[3].toLowerCase())?.location;
   }
 
   /** The 401 answer if the request is not authenticated as the auth mode requires, else undefined. */
@@ -320,7 +358,10 @@ function httpFaultReply(fault: ActiveFault): Reply {
 function send(res: ServerResponse, method: string, reply: Reply): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   let payload: Buffer | undefined;
-  if (reply.text !== undefined) {
+  if (reply.raw !== undefined) {
+    payload = reply.raw;
+    headers["Content-Type"] = reply.contentType ?? "application/octet-stream";
+  } else if (reply.text !== undefined) {
     payload = Buffer.from(reply.text, "utf8");
     headers["Content-Type"] = reply.contentType ?? "text/plain; charset=utf-8";
   } else if (reply.body !== undefined) {

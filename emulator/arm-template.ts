@@ -5,6 +5,7 @@
  * of an unmanaged restore).
  */
 import { vmSecurityProfile } from "./arm-resource-bodies";
+import { TemplateDiskRefs } from "./azure-variants";
 
 export interface TemplateDisk {
   name: string;
@@ -36,14 +37,32 @@ export interface TemplateInput {
   virtualNetworkName: string;
   virtualNetworkResourceGroup: string;
   subnetName: string;
+  /** How the VM names its disks (emulator/azure-variants.ts); default full literal IDs. */
+  diskRefs?: TemplateDiskRefs;
+}
+
+/** A managed disk's ID as the template variant writes it. */
+function diskIdRef(id: string, lun: number, style: TemplateDiskRefs): string {
+  const m = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/disks\/([^/]+)$/i.exec(id);
+  if (!m) return id;
+  const [, rg, name] = m;
+  if (style === "resourceIdWithGroup") return `[resourceId('${rg}', 'Microsoft.Compute/disks', '${name}')]`;
+  if (style === "concat") return `[concat('/subscriptions/', subscription().subscriptionId, '/resourceGroups/', '${rg}', '/providers/Microsoft.Compute/disks/', '${name}')]`;
+  if (style === "parameters") return `[resourceId(variables('diskResourceGroup'), 'Microsoft.Compute/disks', parameters('${diskParameter(lun)}'))]`;
+  return id;
+}
+
+function diskParameter(lun: number): string {
+  return lun < 0 ? "OsDiskName" : `DataDisk${lun}Name`;
 }
 
 export function restoreTemplate(t: TemplateInput): Record<string, any> {
+  const style = t.diskRefs ?? "fullIds";
   const diskRef = (d: TemplateDisk) =>
     d.id
       ? {
           managedDisk: {
-            id: d.id,
+            id: diskIdRef(d.id, d.lun, style),
             storageAccountType: d.sku,
             ...(d.diskEncryptionSetId ? { diskEncryptionSet: { id: d.diskEncryptionSetId } } : {}),
             ...(d.securityProfile ? { securityProfile: d.securityProfile } : {}),
@@ -83,8 +102,12 @@ export function restoreTemplate(t: TemplateInput): Record<string, any> {
       VirtualNetworkResourceGroup: { type: "string", defaultValue: t.virtualNetworkResourceGroup },
       Subnet: { type: "string", defaultValue: t.subnetName },
       NetworkInterfaceName: { type: "string", defaultValue: `${t.vmName}-nic-restored` },
+      ...(style === "parameters"
+        ? Object.fromEntries([t.osDisk, ...t.dataDisks].filter((d) => d.id).map((d) => [diskParameter(d.lun), { type: "string", defaultValue: d.id!.split("/").pop() }]))
+        : {}),
     },
     variables: {
+      ...(style === "parameters" && t.osDisk.id ? { diskResourceGroup: t.osDisk.id.split("/")[4] } : {}),
       subnetRef: "[resourceId(parameters('VirtualNetworkResourceGroup'), 'Microsoft.Network/virtualNetworks/subnets', parameters('VirtualNetwork'), parameters('Subnet'))]",
     },
     resources: [

@@ -17,6 +17,7 @@ import { paginate } from "./paging";
 import { RestoreJob } from "./restore-job";
 import { RestorePlan, checkRestoreRequest, isObject, validateRestoreRequest } from "./restore-request";
 import { ApiRequest, Reply, Router } from "./router";
+import { isCrossRegionApiVersion } from "./api-version-registry";
 import { armTimestamp } from "./time-format";
 
 const VAULT = "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.RecoveryServices/vaults/:vault";
@@ -69,11 +70,13 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
 
   router.add("GET", `${ITEM}/recoveryPoints`, (req) => {
     const s = state();
-    const { item } = resolveItem(s, req);
+    const { vault, item } = resolveItem(s, req);
     const clauses = parseFilter(req.query["$filter"]);
     const from = timeClause(clauses, "startDate");
     const to = timeClause(clauses, "endDate");
+    const crr = crossRegionView(s, vault, req);
     const points = item.recoveryPoints
+      .filter((rp) => !crr || replicatedToSecondary(s, rp))
       .filter((rp) => (from === undefined || rp.timeMs >= from) && (to === undefined || rp.timeMs <= to))
       .map((rp) => renderRecoveryPoint(item, rp, s.wireFormat));
     const page = paginate(points, req.query, s.pageSize, s.baseUrl, req.path);
@@ -82,8 +85,9 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
 
   router.add("GET", `${ITEM}/recoveryPoints/:rp`, (req) => {
     const s = state();
-    const { item } = resolveItem(s, req);
+    const { vault, item } = resolveItem(s, req);
     const rp = resolveRecoveryPoint(item, req.params.rp);
+    if (crossRegionView(s, vault, req) && !replicatedToSecondary(s, rp)) throw recoveryPointNotInSecondary(rp, vault);
     return { status: 200, body: renderRecoveryPoint(item, rp, s.wireFormat) };
   });
 
@@ -192,7 +196,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     const vault = resolveVault(s, req);
     const job = s.findJob(vault, req.params.job);
     if (!job) throw jobNotFound(req.params.job, vault);
-    return { status: 200, body: job.render(true, s.wireFormat) };
+    return { status: 200, body: job.render(true, s.wireFormat, s.variants) };
   });
 
   router.add("POST", `${VAULT}/backupJobs/:job/cancel`, (req) => {
@@ -261,6 +265,31 @@ export function startRestoreWithFaults(s: EmulatorState, faults: FaultRegistry, 
 }
 
 /** A job list answer (backupJobs, backupCrrJobs): the azure-cli $filter dialect, newest first, paged. */
+/**
+ * Whether a read asks for the secondary region's view (RecoveryPointsCrr, BackupProtectedItemsCrr:
+ * the primary paths with the CRR line's api-version). Only a vault with Cross Region Restore has one.
+ */
+export function crossRegionView(s: EmulatorState, vault: VaultRecord, req: ApiRequest): boolean {
+  if (!isCrossRegionApiVersion(req.query["api-version"])) return false;
+  if (!vault.crossRegionRestore) {
+    throw new ArmError(400, "BMSUserErrorCrossRegionRestoreNotEnabledInThisVault", `Cross Region Restore is not enabled in the vault '${vault.name}': its secondary region holds no copy to list.`);
+  }
+  return true;
+}
+
+/** Whether a recovery point has reached the vault's secondary region (variants.crrReplicationLagHours). */
+export function replicatedToSecondary(s: EmulatorState, rp: RecoveryPointRecord): boolean {
+  return rp.timeMs <= Date.now() - s.variants.crrReplicationLagHours * 3600_000;
+}
+
+export function recoveryPointNotInSecondary(rp: RecoveryPointRecord, vault: VaultRecord): ArmError {
+  return new ArmError(
+    404,
+    "UserErrorRecoveryPointNotFoundInSecondaryRegion",
+    `Recovery point '${rp.name}' has not been replicated to the secondary region '${vault.secondaryRegion}' yet (points reach it hours after the backup): list the points there (RecoveryPointsCrr) and pick one of them.`,
+  );
+}
+
 export function jobListReply(s: EmulatorState, req: ApiRequest, all: JobRecord[]): Reply {
   const clauses = parseFilter(req.query["$filter"]);
   const from = timeClause(clauses, "startTime");
@@ -318,7 +347,12 @@ function validateRestoreOperation(s: EmulatorState, vault: VaultRecord, body: un
   }
   const rp = item.recoveryPoints.find((r) => r.name === rpName);
   if (!rp) return [result(new ArmError(404, "UserErrorRecoveryPointNotFound", `The recovery point '${rpName}' does not exist for the backup item '${item.itemName}'.`))];
-  return checkRestoreRequest({ properties: restore }, vault, item, rp, { resources: s.resources, seed: s.seed }).problems.map(result);
+  const results = checkRestoreRequest({ properties: restore }, vault, item, rp, { resources: s.resources, seed: s.seed }).problems.map(result);
+  if (s.variants.validationQuotaWarning === "present") {
+    // The official examples' validation result (ValidateOperation_RestoreDisk_IdentityBasedRestoreDetails.json).
+    results.push({ code: "UserErrorCoreCountSubscriptionQuotaReached", message: "Core Count subscription quota has been reached.", recommendations: ["Contact Azure support to increase the limits."] });
+  }
+  return results;
 }
 
 function resolveValidateOperation(s: EmulatorState, vault: VaultRecord, id: string): ValidateOperation {

@@ -7,6 +7,7 @@
  * bearer token for https://storage.azure.com (checked in app.ts, see emulator/entra-id.ts).
  */
 import { createHash } from "crypto";
+import { encodeBlobText } from "./azure-variants";
 import { EmulatorState } from "./emulator-state";
 import { Reply, Router } from "./router";
 
@@ -44,12 +45,12 @@ export function registerBlobRoutes(router: Router, state: () => EmulatorState): 
       status: 200,
       headers: {
         ...storageHeaders(),
-        ETag: `"0x${createHash("md5").update(blob.content).digest("hex").slice(0, 15).toUpperCase()}"`,
+        ETag: `"0x${createHash("md5").update(encodeBlobText(blob.content, blob.encoding ?? "utf8")).digest("hex").slice(0, 15).toUpperCase()}"`,
         "Last-Modified": new Date(blob.createdMs).toUTCString(),
         "x-ms-blob-type": "BlockBlob",
         "x-ms-creation-time": new Date(blob.createdMs).toUTCString(),
       },
-      text: blob.content,
+      raw: encodeBlobText(blob.content, blob.encoding ?? "utf8"),
       contentType: blob.contentType,
     };
   });

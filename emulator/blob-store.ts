@@ -2,6 +2,7 @@
  * Blobs in the emulated storage accounts (restore config/template blobs, unmanaged VHDs),
  * served at {baseUrl}/blob/{account}/{container}/{blob}.
  */
+import { BlobEncoding } from "./azure-variants";
 import { ResourceOrigin } from "./resource-store";
 
 export interface StoredBlob {
@@ -9,6 +10,8 @@ export interface StoredBlob {
   container: string;
   name: string;
   content: string;
+  /** How `content` is stored as bytes (default UTF-8). */
+  encoding?: BlobEncoding;
   contentType: string;
   createdMs: number;
   origin: ResourceOrigin;

@@ -6,7 +6,7 @@
  *
  *   node -r ts-node/register/transpile-only emulator/cli.ts [--port N] [--seed file.json] [--speed N] [--host H] [--quiet]
  *        [--tls] [--ca-dir DIR] [--auth anonymous|entra] [--token-lifetime SECONDS] [--wire-format spec|live]
- *        [--throttle READS,WRITES[,SCALE]]
+ *        [--throttle READS,WRITES[,SCALE]] [--variants spec|strict]
  *   … emulator/cli.ts --print-ca-path [--ca-dir DIR]   creates the emulator CA if needed, prints its
  *        certificate's path and exits: export NODE_EXTRA_CA_CERTS="$(… --print-ca-path)"
  */
@@ -27,12 +27,14 @@ export interface CliArgs {
   auth?: AuthMode;
   tokenLifetimeSeconds?: number;
   wireFormat?: WireFormat;
+  variants?: "spec" | "strict";
   throttle?: ThrottleOptions;
 }
 
 const USAGE =
   "usage: emulator/cli.ts [--port N] [--seed file.json] [--speed N] [--host 127.0.0.1] [--quiet] [--tls] [--ca-dir DIR]\n" +
   "                       [--auth anonymous|entra] [--token-lifetime SECONDS] [--wire-format spec|live] [--throttle READS,WRITES[,SCALE]]\n" +
+  "                       [--variants spec|strict]\n" +
   "       emulator/cli.ts --print-ca-path [--ca-dir DIR]";
 
 /** Parses the command line (throws with the usage on a bad argument). */
@@ -95,6 +97,12 @@ export function parseArgs(argv: string[]): CliArgs {
         out.wireFormat = v;
         break;
       }
+      case "--variants": {
+        const v = value();
+        if (v !== "spec" && v !== "strict") throw new Error(`--variants must be spec or strict\n${USAGE}`);
+        out.variants = v;
+        break;
+      }
       case "--throttle": {
         const parts = value().split(",").map(Number);
         if (parts.length < 2 || parts.length > 3 || !(parts[0] >= 1) || !(parts[1] >= 1) || parts.some((n) => !Number.isFinite(n)) || (parts[2] !== undefined && !(parts[2] > 0))) {
@@ -135,6 +143,7 @@ async function main(): Promise<void> {
     auth: args.auth,
     tokenLifetimeSeconds: args.tokenLifetimeSeconds,
     wireFormat: args.wireFormat,
+    variants: args.variants,
     throttle: args.throttle,
     log: args.quiet ? undefined : (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });

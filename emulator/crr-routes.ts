@@ -20,13 +20,17 @@ import { guidFor } from "./arm-resource-bodies";
 import { sameId, sameName, sameRegion } from "./arm-ids";
 import { ProtectedItemRecord, RecoveryPointRecord, VaultRecord, shortContainerName } from "./backup-catalog";
 import { RECOVERY_POINT_TYPE } from "./backup-views";
-import { jobListReply, jobNotFound, operationNotFound, operationResult, pollingApiVersion, resolveItem, resolveRecoveryPoint, startRestoreWithFaults } from "./backup-routes";
+import {
+  jobListReply, jobNotFound, operationNotFound, operationResult, pollingApiVersion, recoveryPointNotInSecondary, replicatedToSecondary, resolveItem,
+  resolveRecoveryPoint, startRestoreWithFaults,
+} from "./backup-routes";
 import { EmulatorState } from "./emulator-state";
 import { FaultRegistry } from "./faults";
 import { retryAfterSeconds } from "./job-clock";
 import { RestoreOperation, renderOperationStatus } from "./operations";
 import { checkRestoreRequest, isObject } from "./restore-request";
 import { checkSubscription } from "./compute-routes";
+import { RestoreJob } from "./restore-job";
 import { ApiRequest, Router } from "./router";
 import { armTimestamp } from "./time-format";
 
@@ -101,6 +105,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
     const { vault, item } = resolveItem(s, req);
     const rp = resolveRecoveryPoint(item, req.params.rp);
     requireCrr(vault);
+    if (!replicatedToSecondary(s, rp)) throw recoveryPointNotInSecondary(rp, vault);
     const body = req.body as Record<string, any> | undefined;
     if (!isObject(body) || !isObject(body.properties)) {
       throw invalidInput("The access token request must be {properties: AADProperties} (the answer of GET …/locations/{secondaryRegion}/backupAadProperties).", "properties");
@@ -170,7 +175,9 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
   router.add("GET", `${LOCATION}/backupCrrOperationsStatus/:op`, (req) => {
     const s = state();
     checkSubscription(s, req);
-    return { status: 200, body: renderOperationStatus(crrOperation(s, req), armTimestamp) };
+    const body = renderOperationStatus(crrOperation(s, req), armTimestamp);
+    if (s.variants.crrOperationProperties === "absent") delete body.properties;
+    return { status: 200, body };
   });
 
   router.add("GET", `${LOCATION}/backupCrrOperationResults/:op`, (req) => {
@@ -186,17 +193,23 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
     checkSubscription(s, req);
     const { vault, body } = crrJobRequest(s, req);
     if (typeof body.jobName !== "string" || body.jobName === "") throw invalidInput("The field 'jobName' (the job's name, a GUID) is required.", "jobName");
-    const job = s.crrJobs(vault).find((j) => j.id.toLowerCase() === String(body.jobName).toLowerCase());
+    const job = visibleCrrJobs(s, vault).find((j) => j.id.toLowerCase() === String(body.jobName).toLowerCase());
     if (!job) throw jobNotFound(body.jobName, vault);
-    return { status: 200, body: job.render(true, s.wireFormat) };
+    return { status: 200, body: job.render(true, s.wireFormat, s.variants) };
   });
 
   router.add("POST", `${LOCATION}/backupCrrJobs`, (req) => {
     const s = state();
     checkSubscription(s, req);
     const { vault } = crrJobRequest(s, req);
-    return jobListReply(s, req, s.crrJobs(vault));
+    return jobListReply(s, req, visibleCrrJobs(s, vault));
   });
+}
+
+/** The vault's CRR jobs the secondary region shows yet (variants.crrJobVisibleAfterSeconds of simulated time after their start). */
+function visibleCrrJobs(s: EmulatorState, vault: VaultRecord): RestoreJob[] {
+  const after = s.variants.crrJobVisibleAfterSeconds * 1000;
+  return s.crrJobs(vault).filter((j) => after === 0 || j.isTerminal() || j.simulatedElapsedMs() >= after);
 }
 
 function requireCrr(vault: VaultRecord): void {

@@ -5,6 +5,8 @@
  * jobs that just finished, so no timers run in the background.
  */
 import { JobClock } from "./job-clock";
+import { AzureVariants, resolveVariants } from "./azure-variants";
+import { RoleAssignment, defaultRoleAssignments } from "./role-assignments";
 import { JobRecord } from "./job-record";
 import { OperationRegistry, RestoreOperation } from "./operations";
 import { createRestoreArtifacts, RestoreArtifactError } from "./restore-artifacts";
@@ -37,15 +39,26 @@ export class EmulatorState {
   operations = new OperationRegistry();
   /** How responses render durations, enums, polling URLs and finished operationResults (emulator/wire-format.ts). */
   wireFormat: WireFormat = "spec";
+  /** Answers where Azure varies (emulator/azure-variants.ts): the seed's, changed by POST /admin/variants. */
+  variants: Required<AzureVariants> = resolveVariants(undefined);
 
   constructor(seed: Seed, readonly baseUrl: string, readonly clock: JobClock) {
     this.load(seed);
+  }
+
+  /** Role assignments per service principal's client ID (auth "entra"); POST/DELETE /admin/role-assignments change them. */
+  roleAssignments = new Map<string, RoleAssignment[]>();
+
+  roleAssignmentsOf(clientId: string): RoleAssignment[] {
+    return this.roleAssignments.get(clientId.toLowerCase()) ?? defaultRoleAssignments(this.seed.subscriptionId);
   }
 
   /** Replaces everything with a fresh world from `seed`. */
   load(seed: Seed): void {
     const world: World = buildWorld(seed, this.baseUrl);
     this.seed = seed;
+    this.variants = resolveVariants(seed.variants);
+    this.roleAssignments = new Map((seed.servicePrincipals ?? []).map((sp) => [sp.clientId.toLowerCase(), (sp.roleAssignments ?? defaultRoleAssignments(seed.subscriptionId)).map((a) => ({ ...a }))]));
     this.timing = timingOf(seed);
     this.resources = world.resources;
     this.blobs = world.blobs;
@@ -87,7 +100,7 @@ export class EmulatorState {
       this.markRehydrated(job);
       if (step !== "complete") continue;
       try {
-        const artefacts = createRestoreArtifacts(job, { resources: this.resources, blobs: this.blobs, baseUrl: this.baseUrl, subscriptionId: this.seed.subscriptionId });
+        const artefacts = createRestoreArtifacts(job, { resources: this.resources, blobs: this.blobs, baseUrl: this.baseUrl, subscriptionId: this.seed.subscriptionId, variants: this.variants });
         job.complete(artefacts.propertyBag, artefacts.created);
       } catch (e) {
         if (!(e instanceof RestoreArtifactError)) throw e;

@@ -3,6 +3,7 @@
  * restore jobs (emulator/restore-job.ts) and the completed backup jobs the seed implies
  * (emulator/backup-history-job.ts).
  */
+import { AzureVariants } from "./azure-variants";
 import { VaultRecord } from "./backup-catalog";
 import { WireFormat } from "./wire-format";
 
@@ -17,7 +18,7 @@ export interface JobRecord {
   startMs(): number;
   status(): string;
   /** JobResource JSON; `detailed` adds extendedInfo (JobDetails_Get shows it, the list does not); `format` the wire format (default "spec"). */
-  render(detailed: boolean, format?: WireFormat): Record<string, any>;
+  render(detailed: boolean, format?: WireFormat, variants?: Required<AzureVariants>): Record<string, any>;
 }
 
 /** Job IDs as the service writes them (note the capital S of /Subscriptions, as in the official examples). */

@@ -17,6 +17,7 @@ import { randomUUID } from "crypto";
 import { resourceId, sameId } from "./arm-ids";
 import { diskBody, nicBody, vmBody } from "./arm-resource-bodies";
 import { restoreTemplate, TemplateDisk } from "./arm-template";
+import { AzureVariants, resolveVariants } from "./azure-variants";
 import { DiskSnapshot } from "./backup-catalog";
 import { BlobStore, blobUrl } from "./blob-store";
 import { nextPrivateIp } from "./private-ip";
@@ -32,6 +33,8 @@ export interface ArtifactContext {
   blobs: BlobStore;
   baseUrl: string;
   subscriptionId: string;
+  /** Template and blob shapes where Azure varies (default: full IDs, UTF-8, template present). */
+  variants?: Required<AzureVariants>;
 }
 
 export class RestoreArtifactError extends Error {
@@ -58,6 +61,7 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
   const stamp = nameStamp(job.startMs());
   const created: string[] = [];
   const completedMs = job.at(job.totalSeconds * 1000);
+  const variants = ctx.variants ?? resolveVariants(undefined);
 
   const account = resources.get(plan.storageAccount.id);
   if (!account) fail(404001, `The staging storage account '${plan.storageAccount.name}' was deleted while the restore ran.`, "Staging storage account not found");
@@ -68,7 +72,7 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
   const guid = randomUUID();
   const container = containerName(vm.name, guid);
   const putBlob = (name: string, content: unknown, contentType = "application/json") => {
-    blobs.put({ account: account.name, container, name, content: typeof content === "string" ? content : JSON.stringify(content, null, 2), contentType, createdMs: completedMs, origin: "restore", jobId: job.id });
+    blobs.put({ account: account.name, container, name, content: typeof content === "string" ? content : JSON.stringify(content, null, 2), encoding: variants.blobEncoding, contentType, createdMs: completedMs, origin: "restore", jobId: job.id });
     const url = blobUrl(baseUrl, account.name.toLowerCase(), container, name);
     created.push(url);
     return url;
@@ -107,7 +111,9 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
     ? (/\/blob\/([^/]+)\//.exec(vm.osDisk.vhdUri ?? "")?.[1] ?? account.name)
     : account.name;
   const restored: RestoredDisk[] = sourceDisks.map((src) => {
-    const baseName = src.lun < 0 ? `${diskPrefix}-osdisk-${stamp}` : `${diskPrefix}-datadisk-${src.lun}-${stamp}`;
+    const baseName = variants.restoredDiskNames === "other"
+      ? `${diskPrefix}-restored-${src.lun < 0 ? "os" : src.lun}-${guid.slice(0, 8)}`
+      : src.lun < 0 ? `${diskPrefix}-osdisk-${stamp}` : `${diskPrefix}-datadisk-${src.lun}-${stamp}`;
     if (!plan.managedDisks || !diskRg) {
       const vhdName = `${baseName}.vhd`;
       const content = JSON.stringify({ kind: "PageBlob", description: "VHD restored by the VmRestore emulator", sizeGB: src.sizeGB, sourceDisk: src.id }, null, 2);
@@ -148,6 +154,13 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
     });
     resources.put({ id: body.id, type: "Microsoft.Compute/disks", name, resourceGroup: diskRg, location: plan.region, body, origin: "restore", jobId: job.id });
     created.push(body.id);
+    if (!fromSnapshot) {
+      // A restore from the vault tier stages each disk as a VHD in the staging container, and
+      // leaves it there (the managed disk is imported from it).
+      const vhd = JSON.stringify({ kind: "PageBlob", description: "Staging VHD of a vault-tier restore (left by Azure Backup)", sizeGB: src.sizeGB, disk: body.id }, null, 2);
+      blobs.put({ account: account.name, container, name: `${name}.vhd`, content: vhd, contentType: "application/octet-stream", createdMs: completedMs, origin: "restore", jobId: job.id });
+      created.push(blobUrl(baseUrl, account.name.toLowerCase(), container, `${name}.vhd`));
+    }
     return {
       name,
       lun: src.lun,
@@ -184,8 +197,13 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
       virtualNetworkName: sourceVnet?.name ?? "",
       virtualNetworkResourceGroup: sourceVnet?.resourceGroup ?? vm.resourceGroup,
       subnetName: vm.subnetId.split("/").pop() ?? "default",
+      diskRefs: variants.templateDiskRefs,
     });
-    bag["Template Blob Uri"] = putBlob(`azuredeploy${guid}.json`, template);
+    if (variants.templateBlob !== "absent") {
+      const uri = putBlob(`azuredeploy${guid}.json`, template);
+      bag["Template Blob Uri"] = uri;
+      if (variants.templateBlob === "unreadable") blobs.delete(account.name, container, `azuredeploy${guid}.json`);
+    }
   }
 
   if (plan.recoveryType === "AlternateLocation" && plan.targetVm && plan.subnet) {

@@ -7,6 +7,7 @@
  * render() shows the last state, so one response is always self-consistent.
  */
 import { randomUUID } from "crypto";
+import { AzureVariants, DEFAULT_VARIANTS, EMULATOR_ONLY_BAG_KEYS } from "./azure-variants";
 import { VaultRecord, hasValidTier, shortContainerName } from "./backup-catalog";
 import { JOB_RESOURCE_TYPE, JobRecord, jobResourceId } from "./job-record";
 import { RestorePlan } from "./restore-request";
@@ -113,6 +114,11 @@ export class RestoreJob implements JobRecord {
     return this.realStartMs;
   }
 
+  /** Simulated time since the job started (as of the last tick). */
+  simulatedElapsedMs(): number {
+    return this.elapsedMs;
+  }
+
   isTerminal(): boolean {
     return this.state !== "InProgress" && this.state !== "Cancelling";
   }
@@ -195,7 +201,7 @@ export class RestoreJob implements JobRecord {
     return Math.min(99, Math.floor(total * 100));
   }
 
-  render(detailed: boolean, format: WireFormat = "spec"): Record<string, any> {
+  render(detailed: boolean, format: WireFormat = "spec", variants: Required<AzureVariants> = DEFAULT_VARIANTS): Record<string, any> {
     const properties: Record<string, any> = {
       jobType: "AzureIaaSVMJob",
       entityFriendlyName: this.entityFriendlyName,
@@ -206,7 +212,8 @@ export class RestoreJob implements JobRecord {
       ...(this.endAtMs !== undefined ? { endTime: armTimestamp(this.at(this.endAtMs)) } : {}),
       activityId: this.activityId,
       duration: jobDuration(format, (this.endAtMs ?? this.elapsedMs) / 1000),
-      actionsInfo: jobActions(format, this.state === "InProgress" ? ["Cancellable"] : this.state === "Failed" ? ["Retriable"] : []),
+      // Cross Region Restore jobs cannot be cancelled (Azure Backup docs, CRR support matrix).
+      actionsInfo: jobActions(format, this.state === "InProgress" && !this.plan.crossRegion ? ["Cancellable"] : this.state === "Failed" ? ["Retriable"] : []),
       errorDetails: this.errorDetails.map((e) => ({ ...e, recommendations: [...e.recommendations] })),
       virtualMachineVersion: "Compute",
       containerName: shortContainerName(this.plan.item.containerName),
@@ -214,13 +221,14 @@ export class RestoreJob implements JobRecord {
     };
     if (detailed) {
       const extendedInfo: Record<string, any> = {
-        tasksList: this.renderTasks(format),
-        propertyBag: { ...this.propertyBag },
-        progressPercentage: this.progressPercentage(),
+        tasksList: this.renderTasks(format, variants),
+        propertyBag: Object.fromEntries(Object.entries(this.propertyBag).filter(([k]) => variants.propertyBag !== "documented" || !EMULATOR_ONLY_BAG_KEYS.includes(k))),
       };
-      if (this.state === "InProgress" || this.state === "Cancelling") {
+      if (variants.jobProgress !== "absent") extendedInfo.progressPercentage = this.progressPercentage();
+      if ((this.state === "InProgress" || this.state === "Cancelling") && variants.jobEstimate !== "absent") {
         const remaining = this.stuckAtMs !== undefined ? Math.max(60_000, this.totalMs - this.progressPoint()) : this.totalMs - this.progressPoint();
-        extendedInfo.estimatedRemainingDuration = jobDuration(format, Math.round(Math.max(0, remaining) / 1000));
+        const factor = variants.jobEstimate === "half" ? 0.5 : variants.jobEstimate === "double" ? 2 : 1;
+        extendedInfo.estimatedRemainingDuration = jobDuration(format, Math.round(Math.max(0, remaining * factor) / 1000));
       }
       if (this.state === "Failed" && this.errorDetails[0]) extendedInfo.dynamicErrorMessage = this.errorDetails[0].errorString;
       properties.extendedInfo = extendedInfo;
@@ -248,7 +256,7 @@ export class RestoreJob implements JobRecord {
     }
   }
 
-  private renderTasks(format: WireFormat): Array<Record<string, any>> {
+  private renderTasks(format: WireFormat, variants: Required<AzureVariants>): Array<Record<string, any>> {
     const p = this.progressPoint();
     const done = this.state === "Completed" || this.state === "CompletedWithWarnings";
     return this.tasks.map((t) => {
@@ -265,9 +273,9 @@ export class RestoreJob implements JobRecord {
         task.endTime = armTimestamp(this.at(until));
       }
       if (status === "Completed") task.endTime = armTimestamp(this.at(t.endMs));
-      task.duration = taskDuration(format, status === "NotStarted" ? 0 : Math.max(0, until - t.startMs) / 1000);
+      task.duration = taskDuration(format, status === "NotStarted" || variants.taskDurations === "zero" ? 0 : Math.max(0, until - t.startMs) / 1000);
       task.status = status;
-      task.progressPercentage = status === "Completed" ? 100 : Math.floor(fraction(p, t) * 100);
+      if (variants.jobProgress !== "absent") task.progressPercentage = status === "Completed" ? 100 : Math.floor(fraction(p, t) * 100);
       return task;
     });
   }

@@ -159,7 +159,11 @@ export function checkRestoreRequest(
     }
   });
 
-  const storageAccount = soft(() => checkStagingAccount(requiredString(props, "storageAccountId"), vault, restoreRegion, crossRegion, resources));
+  // An identity-based staging restore may name the account only in identityBasedRestoreDetails (the official example's shape).
+  const identityStaging = isObject(props.identityBasedRestoreDetails) && typeof props.identityBasedRestoreDetails.targetStorageAccountId === "string"
+    ? props.identityBasedRestoreDetails.targetStorageAccountId : undefined;
+  const storageAccount = soft(() => checkStagingAccount(
+    props.storageAccountId === undefined && identityStaging ? identityStaging : requiredString(props, "storageAccountId"), vault, restoreRegion, crossRegion, resources));
 
   let region = restoreRegion;
   soft(() => {
@@ -363,7 +367,7 @@ export function checkRestoreRequest(
     if (typeof target !== "string" || target.trim() === "") {
       throw invalidInput("The field 'identityBasedRestoreDetails.targetStorageAccountId' is required.", at("identityBasedRestoreDetails.targetStorageAccountId"));
     }
-    if (!sameId(target, String(props.storageAccountId ?? ""))) {
+    if (props.storageAccountId !== undefined && !sameId(target, String(props.storageAccountId))) {
       throw invalidInput(`The field 'identityBasedRestoreDetails.targetStorageAccountId' ('${target}') must be the staging account given in 'storageAccountId' ('${String(props.storageAccountId)}').`, at("identityBasedRestoreDetails.targetStorageAccountId"));
     }
     if (props.identityInfo === undefined || props.identityInfo === null) {
@@ -572,13 +576,21 @@ function checkEncryptionDetails(props: Record<string, any>, rp: RecoveryPointRec
     if (enabled) throw invalidInput(`The field 'encryptionDetails.encryptionEnabled' is true, but the recovery point '${rp.name}' is of a VM without Azure Disk Encryption (isSourceVMEncrypted false).`, target("encryptionEnabled"));
     return undefined;
   }
+  const str = (f: string): string | undefined => (isObject(d) && typeof d[f] === "string" && d[f].trim() !== "" ? d[f] : undefined);
+  if (!["secretKeyUrl", "secretKeyVaultId", "kekUrl", "kekVaultId"].some((f) => str(f) !== undefined)) {
+    // No keys given (azure-cli sends none): the service restores with the keys the recovery point recorded.
+    const ks = rp.keyAndSecret;
+    if (!ks?.secretUrl || !ks.secretVaultId) {
+      throw invalidInput(`The recovery point '${rp.name}' is of a VM encrypted with Azure Disk Encryption and records no BEK secret: give 'encryptionDetails' with secretKeyUrl and secretKeyVaultId.`, target("secretKeyUrl"));
+    }
+    return { secretKeyUrl: ks.secretUrl, secretKeyVaultId: ks.secretVaultId, ...(ks.kekUrl && ks.kekVaultId ? { kekUrl: ks.kekUrl, kekVaultId: ks.kekVaultId } : {}) };
+  }
   if (!enabled) {
     throw invalidInput(
-      `The recovery point '${rp.name}' is of a VM encrypted with Azure Disk Encryption (isSourceVMEncrypted true): the restore needs 'encryptionDetails' with encryptionEnabled true, secretKeyUrl and secretKeyVaultId (and kekUrl, kekVaultId when a KEK was used) — the recovery point's keyAndSecret names them.`,
+      `The recovery point '${rp.name}' is of a VM encrypted with Azure Disk Encryption (isSourceVMEncrypted true): keys were given in 'encryptionDetails', so encryptionEnabled must be true.`,
       target("encryptionEnabled"),
     );
   }
-  const str = (f: string): string | undefined => (typeof d[f] === "string" && d[f].trim() !== "" ? d[f] : undefined);
   const secretKeyUrl = str("secretKeyUrl");
   const secretKeyVaultId = str("secretKeyVaultId");
   if (!secretKeyUrl || !secretKeyVaultId) {

@@ -26,6 +26,8 @@ export interface Reply {
   body?: unknown;
   /** Raw body (takes precedence over body). */
   text?: string;
+  /** Raw bytes (take precedence over text and body). */
+  raw?: Buffer;
   contentType?: string;
 }
 

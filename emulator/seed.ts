@@ -6,6 +6,8 @@
  * (see docs/emulator.md). `parseSeed` checks a document and fills in defaults.
  */
 import { createHash } from "crypto";
+import { AzureVariants, variantProblems } from "./azure-variants";
+import { RoleAssignment, roleAssignmentProblems } from "./role-assignments";
 import { readFileSync } from "fs";
 import { isWireFormat, WireFormat } from "./wire-format";
 
@@ -187,6 +189,8 @@ export interface SeedServicePrincipal {
   displayName?: string;
   /** The `oid`/`sub` of its tokens; default derived from the clientId. */
   objectId?: string;
+  /** Its role assignments (auth "entra"); default: Contributor and Storage Blob Data Contributor on the subscription. */
+  roleAssignments?: RoleAssignment[];
 }
 
 /** Simulated durations, in simulated seconds. */
@@ -236,6 +240,8 @@ export interface Seed {
   diskAccesses?: SeedDiskAccess[];
   keyVaults?: SeedKeyVault[];
   edgeZones?: SeedEdgeZone[];
+  /** Answers where Azure's behaviour varies or is undocumented (emulator/azure-variants.ts); POST /admin/variants changes them at run time. */
+  variants?: AzureVariants;
   /** Lifetime of Cross Region Restore access tokens, in REAL seconds; default 3600. */
   crrAccessTokenLifetimeSeconds?: number;
 }
@@ -709,6 +715,7 @@ export function parseSeed(input: unknown): Seed {
     p("crrAccessTokenLifetimeSeconds must be a number > 0");
   }
   if (seed.wireFormat !== undefined && !isWireFormat(seed.wireFormat)) p("wireFormat must be \"spec\" or \"live\"");
+  for (const problem of variantProblems(seed.variants)) p(problem);
   if (seed.rateLimits !== undefined) {
     if (!isObject(seed.rateLimits)) p("rateLimits must be an object {readsPerHour?, writesPerHour?, enforce?, timeScale?}");
     else {
@@ -727,6 +734,7 @@ export function parseSeed(input: unknown): Seed {
       const clientIds = new Set<string>();
       seed.servicePrincipals.forEach((sp, i) => {
         const at = `servicePrincipals[${i}]`;
+        for (const problem of roleAssignmentProblems((sp as { roleAssignments?: unknown }).roleAssignments, `${at}.roleAssignments`)) p(problem);
         if (!isObject(sp)) return p(`${at} must be an object {clientId, clientSecret, displayName?, objectId?}`);
         str(sp.clientId, `${at}.clientId`, p);
         str(sp.clientSecret, `${at}.clientSecret`, p);

@@ -19,6 +19,7 @@ import { ensureEmulatorCa, issueServerCertificate } from "./certificate-authorit
 import { AuthMode } from "./entra-id";
 import { JobClock, ScaledClock } from "./job-clock";
 import { defaultSeed, parseSeed, Seed } from "./seed";
+import { AzureVariants, STRICT_VARIANTS } from "./azure-variants";
 import { isWireFormat, WireFormat } from "./wire-format";
 
 export interface EmulatorOptions {
@@ -53,6 +54,8 @@ export interface EmulatorOptions {
   throttle?: ThrottleOptions;
   /** "spec" (default) or "live" wire formats (emulator/wire-format.ts); overrides the seed's wireFormat. */
   wireFormat?: WireFormat;
+  /** Where Azure varies (emulator/azure-variants.ts): "spec" (the defaults), "strict" (STRICT_VARIANTS) or a partial set; overrides the seed's variants. */
+  variants?: "spec" | "strict" | AzureVariants;
 }
 
 export interface RunningEmulator {
@@ -80,7 +83,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   if (!isLoopbackHost(host)) {
     throw new Error(`The VmRestore emulator only listens on a loopback address; refusing host '${host}'.`);
   }
-  const seed = opts.seed ? parseSeed(opts.seed) : defaultSeed();
+  const given = opts.seed ? parseSeed(opts.seed) : defaultSeed();
+  const seed = opts.variants === undefined ? given
+    : { ...given, variants: opts.variants === "strict" ? { ...STRICT_VARIANTS } : opts.variants === "spec" ? {} : parseSeed({ ...given, variants: opts.variants }).variants };
   const clock = opts.clock ?? new ScaledClock(opts.clockSpeed ?? 600);
   if (opts.auth !== undefined && opts.auth !== "anonymous" && opts.auth !== "entra") throw new Error(`auth must be "anonymous" or "entra", got '${String(opts.auth)}'`);
   if (opts.wireFormat !== undefined && !isWireFormat(opts.wireFormat)) throw new Error(`wireFormat must be "spec" or "live", got '${String(opts.wireFormat)}'`);

@@ -8,6 +8,13 @@ export const API_VERSIONS = {
     network: "2024-05-01",
     storage: "2023-05-01",
     resourceGroups: "2021-04-01",
+    /**
+     * Cross Region Restore's own API line ("passivestamp"): backupAadProperties, accessToken,
+     * backupCrossRegionRestore, backupCrrOperationsStatus, backupCrrJob(s), RecoveryPointsCrr and
+     * BackupProtectedItemsCrr are not in bms.json's line. 2023-01-15 is the newest passivestamp spec,
+     * the one azure-sdk-for-net's CrossRegionRestore client is generated from (docs/azure-behaviour.md).
+     */
+    crossRegion: "2023-01-15",
 } as const;
 
 /** `x-ms-version` for Blob service calls (reading and deleting the restore's config/template blobs). */

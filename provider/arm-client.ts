@@ -13,6 +13,8 @@ export interface ArmResponse<T = unknown> {
     status: number;
     headers: Record<string, string>;
     body: T;
+    /** The body's bytes (for blobs, which are not always UTF-8 JSON). */
+    bytes?: Buffer;
 }
 
 export interface ArmRequestOptions {
@@ -138,9 +140,13 @@ export class ArmClient {
             if (res) {
                 const parsed = parseJson(res.text);
                 if ((res.status >= 200 && res.status < 300) || opts.okStatuses?.includes(res.status)) {
-                    return { status: res.status, headers: res.headers, body: parsed as T };
+                    return { status: res.status, headers: res.headers, body: parsed as T, bytes: res.bytes ?? Buffer.from(res.text, "utf8") };
                 }
-                const { code, message, details } = readArmError(parsed);
+                const armError = readArmError(parsed);
+                // Blob storage answers XML, with its code in x-ms-error-code.
+                const code = armError.code ?? res.headers["x-ms-error-code"];
+                const message = armError.message ?? (typeof parsed === "string" ? /<Message>([^<]*)<\/Message>/.exec(parsed)?.[1]?.split("\n")[0] : undefined);
+                const details = armError.details;
                 hintMs = serverRetryHintMs(res.headers);
                 failure = `${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`;
                 if (res.status === 401 && !tokenRefreshed) {
@@ -183,7 +189,20 @@ function describeFailure(method: string, url: string, status: number, code: stri
     if (message) parts.push(`: ${redactUrls(message)}`);
     if (details.length) parts.push(` (details: ${details.map(redactUrls).join("; ")})`);
     if (requestId) parts.push(` [x-ms-request-id ${requestId}]`);
+    if (status === 403) parts.push(` ${missingRoleHint(code, message, url)}`);
     return parts.join("");
+}
+
+/** What a 403 means for the identity running Pulumi: which role it lacks, at which scope. */
+export function missingRoleHint(code: string | undefined, message: string | undefined, url: string): string {
+    const arm = /perform action '([^']+)' over scope '([^']+)'/.exec(message ?? "");
+    if (arm) {
+        return `The identity running Pulumi lacks a role that grants '${arm[1]}' at scope '${arm[2]}': assign it Contributor (or a narrower role with that action) on that scope or a parent, and run again.`;
+    }
+    if (/^Authorization(PermissionMismatch|Failure)$/i.test(code ?? "") || /\/blob\/|\.blob\./i.test(url)) {
+        return "The identity running Pulumi lacks blob data access on the storage account: assign it Storage Blob Data Contributor (Storage Blob Data Reader to read only) on the account, and run again.";
+    }
+    return "The identity running Pulumi lacks a role for this call: check its role assignments.";
 }
 
 function parseJson(text: string): unknown {

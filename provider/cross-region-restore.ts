@@ -51,16 +51,16 @@ export async function triggerCrossRegionRestore(
     restoreRequest: Record<string, unknown>,
 ): Promise<{ headers: Record<string, string> }> {
     const aad = await arm.get<{ properties?: Record<string, unknown> }>(locationPath(t, "backupAadProperties"), {
-        apiVersion: API_VERSIONS.backup,
+        apiVersion: API_VERSIONS.crossRegion,
     });
     const token = await arm.request<{ properties?: Record<string, unknown> }>("POST", `${recoveryPointPath}/accessToken`, {
-        apiVersion: API_VERSIONS.backup,
+        apiVersion: API_VERSIONS.crossRegion,
         body: { properties: aad.body?.properties ?? {} },
         idempotent: true,
     });
     if (!token.body?.properties) throw new Error("crossRegion: Azure returned no cross-region access token for the recovery point; check that Cross Region Restore is enabled on the vault");
     const res = await arm.request("POST", locationPath(t, "backupCrossRegionRestore"), {
-        apiVersion: API_VERSIONS.backup,
+        apiVersion: API_VERSIONS.crossRegion,
         body: { crossRegionRestoreAccessDetails: token.body.properties, restoreRequest },
         idempotent: false,
     });
@@ -70,7 +70,7 @@ export async function triggerCrossRegionRestore(
 /** Reads a CRR job (POST `backupCrrJob` with the vault and job name). */
 export async function readCrossRegionJob(arm: ArmClient, t: CrossRegionTarget, jobId: string): Promise<RestoreJobView> {
     const res = await arm.request("POST", locationPath(t, "backupCrrJob"), {
-        apiVersion: API_VERSIONS.backup,
+        apiVersion: API_VERSIONS.crossRegion,
         body: { resourceId: t.vaultId, jobName: jobId },
         idempotent: true,
     });
@@ -80,7 +80,7 @@ export async function readCrossRegionJob(arm: ArmClient, t: CrossRegionTarget, j
 /** The newest CRR job of a VM started since `sinceMs` (when the trigger named no operation to follow). */
 export async function findCrossRegionJob(arm: ArmClient, t: CrossRegionTarget, vmName: string, sinceMs: number): Promise<string | undefined> {
     const res = await arm.request<{ value?: { name?: string; properties?: { entityFriendlyName?: string; startTime?: string } }[] }>(
-        "POST", locationPath(t, "backupCrrJobs"), { apiVersion: API_VERSIONS.backup, body: { resourceId: t.vaultId }, idempotent: true },
+        "POST", locationPath(t, "backupCrrJobs"), { apiVersion: API_VERSIONS.crossRegion, body: { resourceId: t.vaultId }, idempotent: true },
     );
     return (res.body?.value ?? [])
         .filter((j) => (j.properties?.entityFriendlyName ?? "").toLowerCase() === vmName.toLowerCase() && Date.parse(j.properties?.startTime ?? "") >= sinceMs - 60_000)

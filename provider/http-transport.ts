@@ -19,6 +19,8 @@ export interface HttpResponse {
     headers: Record<string, string>;
     /** The raw body text ("" when there is none). */
     text: string;
+    /** The body's bytes, when the transport keeps them (blobs may be UTF-16 or carry a BOM). */
+    bytes?: Buffer;
 }
 
 export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
@@ -50,12 +52,13 @@ export const nodeFetchTransport: HttpTransport = async (req) => {
             signal: controller.signal as unknown as import("node-fetch").RequestInit["signal"],
             redirect: "manual",
         });
-        const text = await res.text();
+        const bytes = await res.buffer();
+        const text = bytes.toString("utf8");
         const headers: Record<string, string> = {};
         res.headers.forEach((value, name) => {
             headers[name.toLowerCase()] = value;
         });
-        return { status: res.status, headers, text };
+        return { status: res.status, headers, text, bytes };
     } catch (e) {
         const err = e as { name?: string; code?: string; message?: string };
         if (err.name === "AbortError") {

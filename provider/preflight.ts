@@ -103,13 +103,13 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
     const rp = inputs.recoveryPoint ?? "latest";
     if (itemPath && inputs.recoveryPointSelector) {
         try {
-            await selectRecoveryPoint(arm, itemPath, rp, inputs.recoveryPointSelector, !!inputs.rehydration);
+            await selectRecoveryPoint(arm, itemPath, rp, inputs.recoveryPointSelector, !!inputs.rehydration, !!inputs.crossRegion);
         } catch (e) {
             if (isAzureRequestError(e)) note(`pre-flight: could not list recovery points (${e.status}); skipped`);
             else fail("recoveryPointSelector", (e as Error).message.replace(/^recoveryPointSelector: /, ""));
         }
     } else if (itemPath && rp.toLowerCase() !== "latest") {
-        const point = await get<Parameters<typeof toRecoveryPoint>[0]>("recoveryPoint", "the recovery point", `${itemPath}/recoveryPoints/${encodeURIComponent(rp)}`, API_VERSIONS.backup);
+        const point = await get<Parameters<typeof toRecoveryPoint>[0]>("recoveryPoint", "the recovery point", `${itemPath}/recoveryPoints/${encodeURIComponent(rp)}`, inputs.crossRegion ? API_VERSIONS.crossRegion : API_VERSIONS.backup);
         if (point === "missing") fail("recoveryPoint", `recovery point "${rp}" does not exist for this VM; use "latest" or an ID from \`az backup recoverypoint list\``);
         else if (point !== "unknown") {
             const parsed = toRecoveryPoint(point);
@@ -165,10 +165,15 @@ function inputForMessage(text: string): string {
     return rules.find(([re]) => re.test(t))?.[1] ?? "restoreType";
 }
 
+/** Validation results that warn rather than block: quota and limit messages (ValidationResult carries no severity). */
+function isAdvisory(r: { code?: string; message?: string }): boolean {
+    return /quota|limit(s)? (has been |have been )?(reached|exceeded)/i.test(`${r.code ?? ""} ${r.message ?? ""}`);
+}
+
 async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultPath: string, itemPath: string, region: string, note: (line: string) => void): Promise<CheckFailure[]> {
     let rp;
     try {
-        rp = await selectRecoveryPoint(arm, itemPath, inputs.recoveryPoint ?? "latest", inputs.recoveryPointSelector, !!inputs.rehydration);
+        rp = await selectRecoveryPoint(arm, itemPath, inputs.recoveryPoint ?? "latest", inputs.recoveryPointSelector, !!inputs.rehydration, !!inputs.crossRegion);
     } catch (e) {
         if (!isAzureRequestError(e)) return [{ property: inputs.recoveryPointSelector ? "recoveryPointSelector" : "recoveryPoint", reason: (e as Error).message.replace(/^recoveryPoint(Selector)?: /, "") }];
         note(`pre-flight: could not resolve the recovery point (${e.status}); Azure's validation skipped`);
@@ -186,8 +191,14 @@ async function validateWithAzure(arm: ArmClient, inputs: VmRestoreInputs, vaultP
         });
         let results = sync.status === 404 || sync.status === 405 ? undefined : sync.body;
         if (results === undefined) results = await triggeredValidation(arm, vaultPath, body);
-        return (results?.validateOperationResponse?.validationResults ?? [])
-            .filter((r) => r.code || r.message)
+        const found = (results?.validateOperationResponse?.validationResults ?? []).filter((r) => r.code || r.message);
+        // Advisories (a subscription quota reached now, as in Azure's own example) are no reason to
+        // stop a preview: quotas change, and the restore itself reports one that still holds.
+        for (const r of found.filter(isAdvisory)) {
+            note(`pre-flight warning from Azure's validation: ${r.code ? `${r.code}: ` : ""}${r.message ?? ""}${r.recommendations?.length ? ` Recommended: ${r.recommendations.join(" ")}` : ""}`);
+        }
+        return found
+            .filter((r) => !isAdvisory(r))
             .map((r) => ({
                 property: inputForMessage(`${r.code ?? ""} ${r.message ?? ""}`),
                 reason: `Azure's validation of the restore: ${r.code ? `${r.code}: ` : ""}${r.message ?? ""}${r.recommendations?.length ? ` Recommended: ${r.recommendations.join(" ")}` : ""}`,

@@ -63,13 +63,21 @@ export function toRecoveryPoint(r: RecoveryPointResource): RecoveryPoint | undef
     };
 }
 
-export async function listRecoveryPoints(arm: ArmClient, itemPath: string): Promise<RecoveryPoint[]> {
+/**
+ * The item's recovery points, newest first. For a cross-region restore, those the secondary region
+ * holds (RecoveryPointsCrr: the same path on the CRR API line): points reach it hours after the backup.
+ */
+export async function listRecoveryPoints(arm: ArmClient, itemPath: string, crossRegion = false): Promise<RecoveryPoint[]> {
     const points: RecoveryPoint[] = [];
-    await arm.list<RecoveryPointResource>(`${itemPath}/recoveryPoints`, { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS }, (r) => {
+    await arm.list<RecoveryPointResource>(`${itemPath}/recoveryPoints`, { apiVersion: pointsApiVersion(crossRegion), shareMs: LOOKUP_SHARE_MS }, (r) => {
         const rp = toRecoveryPoint(r);
         if (rp) points.push(rp);
     });
     return points.sort((a, b) => b.time.localeCompare(a.time));
+}
+
+function pointsApiVersion(crossRegion: boolean): string {
+    return crossRegion ? API_VERSIONS.crossRegion : API_VERSIONS.backup;
 }
 
 /** True when the point can be restored without rehydrating it from the archive tier first. */
@@ -94,13 +102,14 @@ export function pickBySelector(points: RecoveryPoint[], s: RecoveryPointSelector
  * Resolves the requested point: "latest" (the newest point that can be restored directly, from the
  * snapshot or vault tier), an explicit ID, or a selector. An archive-only point needs rehydration.
  */
-export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requested: string, selector?: RecoveryPointSelector, rehydrationAllowed = false): Promise<RecoveryPoint> {
+export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requested: string, selector?: RecoveryPointSelector, rehydrationAllowed = false, crossRegion = false): Promise<RecoveryPoint> {
+    const where = crossRegion ? " in the vault's secondary region (cross-region restore: points reach it hours after the backup)" : "";
     if (selector) {
-        const points = await listRecoveryPoints(arm, itemPath);
+        const points = await listRecoveryPoints(arm, itemPath, crossRegion);
         const rp = pickBySelector(points, selector, rehydrationAllowed || selector.tier === "Archive");
         if (!rp) {
             throw new Error(
-                `recoveryPointSelector: no recovery point matches ${JSON.stringify(selector)} among ${points.length} points` +
+                `recoveryPointSelector: no recovery point matches ${JSON.stringify(selector)} among ${points.length} points${where}` +
                     `${points.length ? ` (newest ${points[0].id}: ${points[0].type}, ${points[0].time}, ${points[0].tiers.join("+")})` : ""}. Loosen the selector or take a new backup.`,
             );
         }
@@ -110,11 +119,11 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
         return rp;
     }
     if (requested.toLowerCase() === "latest") {
-        const points = await listRecoveryPoints(arm, itemPath);
+        const points = await listRecoveryPoints(arm, itemPath, crossRegion);
         const usable = points.filter(isRestorableWithoutRehydration);
         if (usable.length === 0) {
             throw new Error(
-                `recoveryPoint: "latest" found no recovery point in the snapshot or vault tier (${points.length} points listed` +
+                `recoveryPoint: "latest" found no recovery point in the snapshot or vault tier${where} (${points.length} points listed` +
                     `${points.length ? `, newest ${points[0].id} at ${points[0].time} in ${points[0].tiers.join("+") || "no valid tier"}` : ""}). ` +
                     "Run a backup of the VM, or name an archived point explicitly once rehydration is supported.",
             );
@@ -123,12 +132,12 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
     }
     let res;
     try {
-        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS });
+        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, { apiVersion: pointsApiVersion(crossRegion), shareMs: LOOKUP_SHARE_MS });
     } catch (e) {
         if (isAzureRequestError(e) && e.status === 404) {
-            const points = await listRecoveryPoints(arm, itemPath).catch(() => []);
+            const points = await listRecoveryPoints(arm, itemPath, crossRegion).catch(() => []);
             throw new Error(
-                `recoveryPoint: recovery point "${requested}" does not exist for this VM (${e.code ?? "404"}: ${e.azureMessage ?? "not found"}). ` +
+                `recoveryPoint: recovery point "${requested}" does not exist for this VM${where} (${e.code ?? "404"}: ${e.azureMessage ?? "not found"}). ` +
                     (points.length ? `The newest points are ${points.slice(0, 3).map((p) => `${p.id} (${p.time})`).join(", ")}; or use "latest".` : 'Use "latest" or list the points with `az backup recoverypoint list`.'),
             );
         }

@@ -47,9 +47,10 @@ function jobMatchesRestore(job: RestoreJobView, inputs: VmRestoreInputs, rp: Rec
     const targetRg = inputs.targetResourceGroupId ? parseResourceGroupId(inputs.targetResourceGroupId).resourceGroup : undefined;
     const bagRg = bagValue(bag, "Target resource group");
     if (bagRg !== undefined && targetRg !== undefined && !eq(bagRg, targetRg)) return false;
-    if (inputs.restoreType === "AlternateLocation") {
-        return eq(bagValue(bag, "Target VM Name"), inputs.targetVmName);
-    }
+    // "Target VM Name" is not a documented key: used when present, never required (the staging
+    // account, target group and point time still tell this restore from another).
+    const targetVm = bagValue(bag, "Target VM Name");
+    if (inputs.restoreType === "AlternateLocation" && targetVm !== undefined && !eq(targetVm, inputs.targetVmName)) return false;
     const sa = bagValue(bag, "Target Storage Account Name");
     return sa === undefined || eq(sa, parseResourceId(inputs.storageAccountId).name);
 }

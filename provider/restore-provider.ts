@@ -212,7 +212,8 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
             // whatever it created (which the outputs may not know yet).
             const vaultPath = vaultPathOf(inputs);
             let job = await readJob(rt, vaultPath, outs.jobId, props).catch(() => undefined);
-            if (job && !job.terminal) job = job.cancellable ? await cancelRestoreJob(rt, vaultPath, job.jobId, 30 * 60_000) : job;
+            if (job && !job.terminal && props.crossRegion === true) job = await waitOutCrossRegionJob(rt, vaultPath, job, props);
+            else if (job && !job.terminal) job = job.cancellable ? await cancelRestoreJob(rt, vaultPath, job.jobId, 30 * 60_000) : job;
             const left = await leftoversOf(rt, inputs, job);
             restored = mergeRestored(restored, left);
         }
@@ -221,8 +222,38 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
+/** How long destroy waits for an unfinished cross-region restore job to end before giving up (it cannot be cancelled). */
+const CRR_DESTROY_WAIT_MS = 60 * 60_000;
+
+/**
+ * Azure cannot cancel a Cross Region Restore job (docs: CRR jobs can't be cancelled), so destroy
+ * never POSTs a cancel for one: it waits for the job to end (up to CRR_DESTROY_WAIT_MS), then
+ * removes what it made. A job still running after that fails the destroy with nothing deleted and
+ * the resource kept in state, to be destroyed again once the job has ended.
+ */
+async function waitOutCrossRegionJob(rt: WorkflowDeps, vaultPath: string, first: RestoreJobView, props: Props): Promise<RestoreJobView> {
+    const deadline = rt.now() + CRR_DESTROY_WAIT_MS;
+    rt.progress.say(`cross-region restore job ${first.jobId} is ${first.status}; Azure cannot cancel cross-region jobs, so destroy waits for it to end (up to ${CRR_DESTROY_WAIT_MS / 60_000} minutes) and then removes what it made`);
+    let job = first;
+    for (let polls = 1; !job.terminal; polls++) {
+        const left = deadline - rt.now();
+        if (left <= 0) {
+            throw new Error(
+                `destroy: the cross-region restore job ${job.jobId} in ${String(props.restoreRegion)} is still ${job.status}` +
+                    `${job.progressPercentage !== undefined ? ` (${job.progressPercentage}%)` : ""} after ${CRR_DESTROY_WAIT_MS / 60_000} minutes, and Azure cannot cancel cross-region restore jobs. ` +
+                    "Nothing was deleted and the resource stays in the state: run `pulumi destroy` again once the job has ended (Backup center → Cross Region Restore jobs).",
+            );
+        }
+        const delay = rt.scheduler.nextDelayMs({ phase: "job", polls, serverHintMs: job.serverHintMs, localElapsedMs: 0, serverElapsedMs: job.durationMs, progressPercentage: job.progressPercentage, serverRemainingMs: job.estimatedRemainingMs });
+        await rt.sleep(Math.min(delay, left));
+        job = await readJob(rt, vaultPath, job.jobId, props);
+    }
+    rt.progress.say(`cross-region restore job ${job.jobId} ended ${job.status}`);
+    return job;
+}
+
 function deleteOptions(rt: WorkflowDeps, inputs: VmRestoreInputs) {
-    return { sleep: rt.sleep, timeoutMs: 30 * 60_000, deleteBlobs: inputs.deleteStagingBlobs ?? true, log: (line: string) => rt.progress.say(line) };
+    return { sleep: rt.sleep, timeoutMs: 30 * 60_000, deleteBlobs: inputs.deleteStagingBlobs ?? true, log: (line: string) => rt.progress.say(line), stagingAccountId: inputs.storageAccountId };
 }
 
 function mergeRestored(a: RestoredResources, b: RestoredResources): RestoredResources {
@@ -234,5 +265,6 @@ function mergeRestored(a: RestoredResources, b: RestoredResources): RestoredReso
         dataDisks: [...luns.values()],
         networkInterfaceIds: uniq([...a.networkInterfaceIds, ...b.networkInterfaceIds]),
         blobUris: uniq([...a.blobUris, ...b.blobUris]),
+        vhdUris: uniq([...(a.vhdUris ?? []), ...(b.vhdUris ?? [])]),
     };
 }

@@ -21,7 +21,7 @@ import { mergeListedJob, VaultJobBoard } from "./vault-job-board";
 import { bagValue, describeJobErrors, readRestoreJob, RestoreJobView } from "./restore-job";
 import { ProgressReporter } from "./progress-reporter";
 import { DEFAULT_RECOVERY_POINT, DEFAULT_TIMEOUT_MINUTES, VmRestoreInputs, VmRestoreOutputs } from "./restore-inputs";
-import { disksFromTemplate, existingBlobs, missingResources, resourcesOfVm, RestoredResources, allDiskIds } from "./restored-resources";
+import { existingBlobs, findRestoredDisks, missingResources, resourcesOfVm, RestoredResources, allDiskIds } from "./restored-resources";
 import { resourceExists } from "./arm-resource-deleter";
 import { parseResourceId, sameResourceId } from "./resource-id";
 import { formatIsoDuration } from "./duration";
@@ -89,7 +89,7 @@ export async function resolveRestoreSource(deps: WorkflowDeps, inputs: VmRestore
     const vaultLocation = vault.body?.location;
     if (!vaultLocation) throw new Error(`the vault ${vaultPath} has no location in its ARM response; cannot set the restore's region`);
     const item = await findProtectedItem(arm, vaultPath, inputs.sourceVmId);
-    const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT, inputs.recoveryPointSelector, !!inputs.rehydration);
+    const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT, inputs.recoveryPointSelector, !!inputs.rehydration, !!inputs.crossRegion);
     progress.say(`recovery point ${recoveryPoint.id} (${recoveryPoint.type}, ${recoveryPoint.time}, tiers ${recoveryPoint.tiers.join("+")})`);
     return { vaultPath, vaultLocation, item, recoveryPoint };
 }
@@ -257,6 +257,15 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
             const e = t.operation.error ?? {};
             throw new Error(`Azure did not accept the restore: ${e.code ?? t.operation.status}${e.message ? `: ${e.message}` : ""}`);
         }
+        if (t.operation.status === "succeeded" && !t.operation.jobId && t.crossRegion) {
+            // A finished CRR operation status may carry no `properties` (the official example has
+            // none): the job is found in the secondary region's list, which may not show it at once.
+            t.operation.jobId = await findCrossRegionJob(arm, t.crossRegion, parseResourceId(inputs.sourceVmId).name, t.triggeredAt);
+            if (!t.operation.jobId) {
+                progress.say("the cross-region restore was accepted; its job is not listed in the secondary region yet");
+                continue;
+            }
+        }
         if (t.operation.status === "succeeded" && !t.operation.jobId && t.operation.operationId && !t.crossRegion) {
             // Location mode ends in a body-less 204: the job ID lives on the vault-level operation.
             const op = await arm.get<{ properties?: { jobId?: string } }>(`${t.vaultPath}/backupOperations/${encodeURIComponent(t.operation.operationId)}`, { apiVersion: API_VERSIONS.backup });
@@ -276,7 +285,7 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
     const jobId = t.jobId;
     const board = t.crossRegion ? undefined : deps.jobBoard;
     try {
-        let lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+        let lastRead = await readJobWhenVisible(deps, t, jobId);
         let lastReadAt = deps.now();
         let job = lastRead;
         // A shared list must reach back to the job's start (an adopted job started before this run).
@@ -330,6 +339,23 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
     }
 }
 
+/**
+ * The first read of a job just started: Azure may answer 404 for a while after naming it (seen
+ * for cross-region jobs, which live in the secondary region). Looked at again until the operation
+ * cap; a job recorded by an earlier run that answers 404 is gone, and that is said at once.
+ */
+async function readJobWhenVisible(deps: WorkflowDeps, t: TriggeredRestore, jobId: string): Promise<RestoreJobView> {
+    for (let polls = 0; ; polls++) {
+        try {
+            return await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
+        } catch (e) {
+            if (!(isAzureRequestError(e) && e.status === 404) || t.origin !== "started" || deps.now() - t.triggeredAt > OPERATION_CAP_MS) throw e;
+            if (polls === 0) deps.progress.say(`restore job ${jobId} is not readable yet (404 right after Azure named it); looking again`);
+            await deps.sleep(deps.scheduler.nextDelayMs({ phase: "operation", polls, serverHintMs: undefined, localElapsedMs: deps.now() - t.triggeredAt }));
+        }
+    }
+}
+
 async function sleepUntilDeadline(deps: WorkflowDeps, delayMs: number, deadline: number, t: TriggeredRestore, job?: RestoreJobView): Promise<void> {
     // A wait that would cross the deadline is cut short, so the job gets one last look at the
     // deadline instead of the restore giving up early (adaptive waits can be long).
@@ -374,14 +400,19 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         const vm = await resourcesOfVm(arm, inputs.restoreType === "OriginalLocation" ? inputs.sourceVmId : targetVmIdOf(inputs));
         restored = { ...vm, blobUris };
     } else {
-        if (!templateBlobUri) {
-            throw new Error(`restore job ${job.jobId} completed but its propertyBag has no "Template Blob Uri", so the restored disks cannot be identified`);
-        }
-        const disks = await disksFromTemplate(arm, templateBlobUri, inputs.targetResourceGroupId);
+        const notes: string[] = [];
+        const disks = await findRestoredDisks(arm, restoredDisksQuery(inputs, job, templateBlobUri, t.triggeredAt), notes);
         restored = { ...disks, networkInterfaceIds: [], blobUris };
-    }
-    if (!inputs.targetResourceGroupId && inputs.restoreType === "RestoreDisks" && !(restored.vhdUris ?? []).length && allDiskIds(restored).length === 0) {
-        throw new Error(`restore job ${job.jobId} completed but its template names no restored disks; check the staging account ${inputs.storageAccountId}`);
+        if (allDiskIds(restored).length === 0 && !(restored.vhdUris ?? []).length) {
+            const where = inputs.targetResourceGroupId
+                ? `nor does resource group ${inputs.targetResourceGroupId} hold disks named as Azure names restored disks of ${vmNameOf(inputs)} ` +
+                    `(${vmNameOf(inputs)}-osdisk-yyyyMMdd-HHmmss) created since the job started`
+                : `and without targetResourceGroupId there is no other place to look (staging account ${inputs.storageAccountId})`;
+            throw new Error(
+                `restore job ${job.jobId} reported ${job.status}, but no restored disk can be found: ${notes.join("; ") || "the template names none"}, ${where}. ` +
+                    "Check the job in the portal (Backup jobs) and the staging account's template blob; the identity running Pulumi needs Storage Blob Data Reader on it.",
+            );
+        }
     }
     const missing = await missingResources(arm, restored);
     if (missing.length) {
@@ -423,13 +454,29 @@ export async function leftoversOf(deps: WorkflowDeps, inputs: VmRestoreInputs, j
         return found;
     }
     const template = bagValue(bag, "Template Blob Uri");
-    if (template && found.blobUris.includes(template)) {
-        const disks = await disksFromTemplate(arm, template, inputs.targetResourceGroupId);
+    if (job && inputs.restoreType === "RestoreDisks" && (template || inputs.targetResourceGroupId)) {
+        const notes: string[] = [];
+        const disks = await findRestoredDisks(arm, restoredDisksQuery(inputs, job, template && found.blobUris.includes(template) ? template : undefined, deps.now()), notes);
         const exists = async (id?: string) => !!id && (await resourceExists(arm, id, API_VERSIONS.disks));
         if (await exists(disks.osDiskId)) found.osDiskId = disks.osDiskId;
         for (const d of disks.dataDisks) if (await exists(d.diskId)) found.dataDisks.push(d);
     }
     return found;
+}
+
+function vmNameOf(inputs: VmRestoreInputs): string {
+    return inputs.sourceVmId.split("/").filter(Boolean).pop() ?? "";
+}
+
+/** Where to look for a RestoreDisks job's disks: its template, else the target group by name since the job's start. */
+function restoredDisksQuery(inputs: VmRestoreInputs, job: RestoreJobView, templateBlobUri: string | undefined, triggeredAt: number) {
+    const started = Date.parse(job.startTime ?? "");
+    return {
+        templateBlobUri,
+        targetResourceGroupId: inputs.targetResourceGroupId,
+        vmName: vmNameOf(inputs),
+        sinceMs: Number.isFinite(started) ? started : triggeredAt - 5 * 60_000,
+    };
 }
 
 export function isEmpty(r: RestoredResources): boolean {

@@ -10,6 +10,8 @@ import { API_VERSIONS, BLOB_SERVICE_VERSION } from "./api-versions";
 import { STORAGE_SCOPE } from "./credentials";
 import { deleteArmResource, resourceExists } from "./arm-resource-deleter";
 import { parseResourceGroupId } from "./resource-id";
+import { isAzureRequestError, redactUrls } from "./errors";
+import { decodeBlobText, disksOfTemplate, restoredDisksByName } from "./template-disks";
 
 export interface RestoredDataDisk {
     lun: number;
@@ -62,13 +64,51 @@ function disksOf(profile: StorageProfile | undefined, targetResourceGroupId?: st
 
 /** Reads the restore's ARM template (from the staging account) and returns the disks it attaches. */
 export async function disksFromTemplate(arm: ArmClient, templateBlobUri: string, targetResourceGroupId?: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
-    const res = await arm.get<{ resources?: { type?: string; properties?: { storageProfile?: StorageProfile } }[] }>(templateBlobUri, {
-        scope: STORAGE_SCOPE,
-        extraHeaders: BLOB_HEADERS,
-    });
-    const vm = (res.body?.resources ?? []).find((r) => (r.type ?? "").toLowerCase() === "microsoft.compute/virtualmachines");
-    if (!vm) throw new Error("the restore's template blob holds no virtual machine resource, so the restored disks cannot be identified");
-    return disksOf(vm.properties?.storageProfile, targetResourceGroupId);
+    const res = await arm.get<unknown>(templateBlobUri, { scope: STORAGE_SCOPE, extraHeaders: BLOB_HEADERS });
+    const text = decodeBlobText(res.bytes ?? Buffer.from(typeof res.body === "string" ? res.body : JSON.stringify(res.body ?? ""), "utf8"));
+    let template: unknown;
+    try {
+        template = JSON.parse(text);
+    } catch (e) {
+        throw new Error(`the restore's template blob is not JSON (${(e as Error).message})`);
+    }
+    const rg = targetResourceGroupId ? parseResourceGroupId(targetResourceGroupId) : undefined;
+    const disks = disksOfTemplate(template, { subscriptionId: rg?.subscriptionId ?? "", resourceGroup: rg?.resourceGroup ?? "" });
+    if (!disks) throw new Error("the restore's template blob holds no virtual machine resource");
+    return disks;
+}
+
+/** The disks in a resource group named as Azure names the disks of `vmName`'s restore started at `sinceMs`. */
+export async function restoredDisksInResourceGroup(arm: ArmClient, targetResourceGroupId: string, vmName: string, sinceMs: number): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
+    const disks: { id?: string; name?: string; properties?: { timeCreated?: string } }[] = [];
+    await arm.list<{ id?: string; name?: string; properties?: { timeCreated?: string } }>(
+        `${targetResourceGroupId}/providers/Microsoft.Compute/disks`, { apiVersion: API_VERSIONS.disks }, (d) => { disks.push(d); });
+    return restoredDisksByName(disks, vmName, sinceMs);
+}
+
+/**
+ * A RestoreDisks job's managed disks: from its template when it can be read and names them, else
+ * from the target resource group by Azure's naming of restored disks created since the trigger.
+ * `notes` receives why the template was not used.
+ */
+export async function findRestoredDisks(
+    arm: ArmClient,
+    o: { templateBlobUri?: string; targetResourceGroupId?: string; vmName: string; sinceMs: number },
+    notes: string[],
+): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
+    if (o.templateBlobUri) {
+        try {
+            const disks = await disksFromTemplate(arm, o.templateBlobUri, o.targetResourceGroupId);
+            if (disks.osDiskId || disks.dataDisks.length || (disks.vhdUris ?? []).length) return disks;
+            notes.push("the template names no restored disk");
+        } catch (e) {
+            notes.push(`the template could not be read (${(e as Error).message})`);
+        }
+    } else {
+        notes.push("the job names no template blob");
+    }
+    if (!o.targetResourceGroupId) return { dataDisks: [], vhdUris: [] };
+    return restoredDisksInResourceGroup(arm, o.targetResourceGroupId, o.vmName, o.sinceMs);
 }
 
 interface VmBody {
@@ -108,7 +148,7 @@ export async function existingBlobs(arm: ArmClient, r: RestoredResources): Promi
 export async function deleteRestoredResources(
     arm: ArmClient,
     r: RestoredResources,
-    opts: { sleep: (ms: number) => Promise<void>; timeoutMs: number; deleteBlobs: boolean; log: (line: string) => void },
+    opts: { sleep: (ms: number) => Promise<void>; timeoutMs: number; deleteBlobs: boolean; log: (line: string) => void; stagingAccountId?: string },
 ): Promise<string[]> {
     const deleted: string[] = [];
     const del = async (id: string, apiVersion: string, blob = false) => {
@@ -126,6 +166,40 @@ export async function deleteRestoredResources(
     for (const nic of r.networkInterfaceIds) await del(nic, API_VERSIONS.network);
     for (const disk of allDiskIds(r)) await del(disk, API_VERSIONS.disks);
     for (const vhd of r.vhdUris ?? []) await del(vhd, "", true);
-    if (opts.deleteBlobs) for (const blob of r.blobUris) await del(blob, "", true);
+    if (opts.deleteBlobs) {
+        try {
+            const vhds = new Set((r.vhdUris ?? []).map((u) => u.toLowerCase()));
+            for (const vhd of await stagingVhds(arm, r.blobUris)) if (!vhds.has(vhd.toLowerCase())) await del(vhd, "", true);
+            for (const blob of r.blobUris) await del(blob, "", true);
+        } catch (e) {
+            if (!(isAzureRequestError(e) && e.status === 403)) throw e;
+            const account = opts.stagingAccountId ?? "the staging storage account";
+            throw new Error(
+                `destroy: the identity running Pulumi may not delete the restore's staging blobs: Azure answered 403 ${e.code ?? ""} on ${redactUrls(e.url)}. ` +
+                    `Assign it the Storage Blob Data Contributor role on ${account} (the scope), then run \`pulumi destroy\` again: ` +
+                    "the resource stays in the state with the blobs still to remove (or set deleteStagingBlobs: false to keep them).",
+            );
+        }
+    }
     return deleted;
+}
+
+/**
+ * The VHDs in the restore's staging container(s) — the container of its config/template blobs,
+ * which is the restore's own. A restore of managed disks from the vault tier stages each disk there
+ * as a VHD and leaves it (Azure Backup docs); they cost storage until removed.
+ */
+export async function stagingVhds(arm: ArmClient, blobUris: string[]): Promise<string[]> {
+    const containers = [...new Set(blobUris.map((u) => u.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "")))];
+    const found: string[] = [];
+    for (const container of containers) {
+        const res = await arm.get<unknown>(`${container}?restype=container&comp=list`, { scope: STORAGE_SCOPE, extraHeaders: BLOB_HEADERS, okStatuses: [404] });
+        if (res.status === 404) continue;
+        const xml = res.bytes ? decodeBlobText(res.bytes) : String(res.body ?? "");
+        for (const m of xml.matchAll(/<Name>([^<]*)<\/Name>/g)) {
+            const name = m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+            if (/\.vhd$/i.test(name)) found.push(`${container}/${name.split("/").map(encodeURIComponent).join("/")}`);
+        }
+    }
+    return found;
 }

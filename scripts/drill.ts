@@ -82,7 +82,8 @@ async function main(): Promise<number> {
             // DefaultAzureCredential chain, as it would against Azure.
             const { startEmulator } = await import("../emulator/server");
             const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } = await import("../emulator/seed");
-            const started = await startEmulator({ port: 0, clockSpeed: args.speed, tls: true, auth: "entra" });
+            // The strict variants (docs/azure-behaviour.md): the drill meets Azure's less forgiving answers.
+            const started = await startEmulator({ port: 0, clockSpeed: args.speed, tls: true, auth: "entra", variants: "strict" });
             emulator = started;
             console.log(`emulator: ${started.url} (clock ×${args.speed}, TLS with CA ${started.caCertPath}, Entra ID tokens)`);
             config["vmrestore-drill:armEndpoint"] = started.url;

@@ -63,7 +63,7 @@ describe("through the real Pulumi engine", function () {
         // Serialize the provider afresh for every run (inline programs otherwise cache it per process),
         // so that the upgrade test below really runs changed provider code.
         process.env.PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS = "false";
-        await fx.start(36_000);
+        await fx.start(36_000, { variants: "strict" });
         scenario = { recoveryPoint: "latest", sourceVm: "vm-web01", retainOnDelete: false, extra: {} };
         engine = await createEngineStack({
             projectName: "vmrestore-e2e",

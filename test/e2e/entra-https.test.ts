@@ -27,7 +27,7 @@ describe("through the engine, over HTTPS, with Entra ID tokens", function () {
             throw new Error("NODE_EXTRA_CA_CERTS is not set: run the suite with `npm test`, which trusts the emulator's CA");
         }
         // Tokens live 8 s while the restore takes about 20 s: the credential must renew them.
-        await fx.start(180, { tls: true, auth: "entra", tokenLifetimeSeconds: 8 });
+        await fx.start(180, { tls: true, auth: "entra", tokenLifetimeSeconds: 8, variants: "strict" });
         assert.ok(fx.url.startsWith("https://"));
         engine = await createEngineStack({
             projectName: "vmrestore-entra",

@@ -74,11 +74,14 @@ describe("emulator: vault, protected items and recovery points", () => {
     }
   });
 
-  it("accepts any api-version but requires one", async () => {
+  it("accepts the api-versions the vault type registers, refuses others as ARM does, and requires one", async () => {
     const e = emu.get();
-    for (const v of ["2016-12-01", "2020-09-01", "2026-02-01", "1999-01-01-preview"]) {
+    for (const v of ["2016-12-01", "2020-09-01", "2026-02-01"]) {
       assert.equal((await call(`${e.url}${VAULT}?api-version=${v}`)).status, 200, v);
     }
+    const unknown = await call(`${e.url}${VAULT}?api-version=1999-01-01-preview`);
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.code, "NoRegisteredProviderFound");
     const missing = await call(`${e.url}${VAULT}`);
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error.code, "MissingApiVersionParameter");

@@ -1,8 +1,7 @@
 import { strict as assert } from "assert";
 import { manualClock } from "../../emulator/job-clock";
-import { RG_RESTORE, SUB, STG_RESTORE, VNET_RESTORE, advance, alternateLocationBody, call, RPS, runRestoreOnManualClock, useEmulator, vmId } from "./helpers";
+import { RG_RESTORE, SUB, STG_RESTORE, VNET_RESTORE, advance, alternateLocationBody, apiFor, call, RPS, runRestoreOnManualClock, useEmulator, vmId } from "./helpers";
 
-const COMPUTE = "api-version=2024-03-01";
 
 describe("emulator: compute, network, storage and resource group routes", () => {
   describe("reads", () => {
@@ -24,20 +23,20 @@ describe("emulator: compute, network, storage and resource group routes", () => 
 
     it("serves the source VMs with their disks and NICs", async () => {
       const e = emu.get();
-      const vm = await call(`${e.url}${vmId("vm-web01")}?${COMPUTE}`);
+      const vm = await call(`${e.url}${vmId("vm-web01")}?${apiFor(`${vmId("vm-web01")}`)}`);
       assert.equal(vm.status, 200);
       assert.equal(vm.body.properties.hardwareProfile.vmSize, "Standard_D4s_v5");
       assert.equal(vm.body.properties.storageProfile.osDisk.osType, "Linux");
       assert.deepEqual(vm.body.properties.storageProfile.dataDisks.map((d: any) => d.lun), [0, 1]);
-      const osDisk = await call(`${e.url}${vm.body.properties.storageProfile.osDisk.managedDisk.id}?${COMPUTE}`);
+      const osDisk = await call(`${e.url}${vm.body.properties.storageProfile.osDisk.managedDisk.id}?${apiFor(vm.body.properties.storageProfile.osDisk.managedDisk.id)}`);
       assert.equal(osDisk.body.managedBy, vmId("vm-web01"));
-      const nic = await call(`${e.url}${vm.body.properties.networkProfile.networkInterfaces[0].id}?${COMPUTE}`);
+      const nic = await call(`${e.url}${vm.body.properties.networkProfile.networkInterfaces[0].id}?${apiFor(`${vm.body.properties.networkProfile.networkInterfaces[0].id}`)}`);
       assert.match(nic.body.properties.ipConfigurations[0].properties.subnet.id, /virtualNetworks\/vnet-prod\/subnets\/default$/);
-      const app = await call(`${e.url}${vmId("vm-app01")}?${COMPUTE}`);
+      const app = await call(`${e.url}${vmId("vm-app01")}?${apiFor(`${vmId("vm-app01")}`)}`);
       assert.deepEqual(app.body.properties.storageProfile.dataDisks, []);
-      const db = await call(`${e.url}${vmId("vm-db01")}?${COMPUTE}`);
+      const db = await call(`${e.url}${vmId("vm-db01")}?${apiFor(`${vmId("vm-db01")}`)}`);
       assert.deepEqual(db.body.zones, ["2"]);
-      const casing = await call(`${e.url}${vmId("vm-web01").toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/")}?${COMPUTE}`);
+      const casing = await call(`${e.url}${vmId("vm-web01").toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/")}?${apiFor(`${vmId("vm-web01").toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/")}`)}`);
       assert.equal(casing.status, 200);
     });
 
@@ -74,9 +73,9 @@ describe("emulator: compute, network, storage and resource group routes", () => 
 
     it("lists resources per resource group", async () => {
       const e = emu.get();
-      const disks = await call(`${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${COMPUTE}`);
+      const disks = await call(`${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${apiFor(`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks`)}`);
       assert.equal(disks.body.value.length, 9, "web01 3 + db01 2 + app01 1 + ade01 2 + cvm01 1 (legacy01's disks are VHD blobs)");
-      const empty = await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/disks?${COMPUTE}`);
+      const empty = await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/disks?${apiFor(`${RG_RESTORE}/providers/Microsoft.Compute/disks`)}`);
       assert.deepEqual(empty.body.value, []);
     });
   });
@@ -89,22 +88,22 @@ describe("emulator: compute, network, storage and resource group routes", () => 
       const body = alternateLocationBody("vm-app01", RPS["vm-app01"][0], "vm-app01-drill");
       const job = await runRestoreOnManualClock(e, "vm-app01", RPS["vm-app01"][0], body, 5400);
       assert.equal(job.properties.status, "Completed");
-      const vm = (await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-app01-drill?${COMPUTE}`)).body;
+      const vm = (await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-app01-drill?${apiFor(`${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-app01-drill`)}`)).body;
       return { vm, diskIds: [vm.properties.storageProfile.osDisk.managedDisk.id], nicId: vm.properties.networkProfile.networkInterfaces[0].id };
     }
 
     it("refuses to delete an attached disk (409) and a NIC in use (400)", async () => {
       const e = emu.get();
       const { diskIds, nicId } = await restoredAlternateVm();
-      const disk = await call(`${e.url}${diskIds[0]}?${COMPUTE}`, { method: "DELETE" });
+      const disk = await call(`${e.url}${diskIds[0]}?${apiFor(`${diskIds[0]}`)}`, { method: "DELETE" });
       assert.equal(disk.status, 409);
       assert.equal(disk.body.error.code, "OperationNotAllowed");
       assert.match(disk.body.error.message, /is attached to VM/);
       const nic = await call(`${e.url}${nicId}?api-version=2023-09-01`, { method: "DELETE" });
       assert.equal(nic.status, 400);
       assert.equal(nic.body.error.code, "NicInUse");
-      const sourceDisk = (await call(`${e.url}${vmId("vm-web01")}?${COMPUTE}`)).body.properties.storageProfile.osDisk.managedDisk.id;
-      assert.equal((await call(`${e.url}${sourceDisk}?${COMPUTE}`, { method: "DELETE" })).status, 409);
+      const sourceDisk = (await call(`${e.url}${vmId("vm-web01")}?${apiFor(`${vmId("vm-web01")}`)}`)).body.properties.storageProfile.osDisk.managedDisk.id;
+      assert.equal((await call(`${e.url}${sourceDisk}?${apiFor(sourceDisk)}`, { method: "DELETE" })).status, 409);
       const vnet = await call(`${e.url}${VNET_RESTORE}?api-version=2023-09-01`, { method: "DELETE" });
       assert.equal(vnet.status, 400);
       assert.equal(vnet.body.error.code, "InUseSubnetCannotBeDeleted");
@@ -113,7 +112,7 @@ describe("emulator: compute, network, storage and resource group routes", () => 
     it("deletes asynchronously: 202 with Azure-AsyncOperation and Location, then gone; 204 when already gone", async () => {
       const e = emu.get();
       const { vm, diskIds, nicId } = await restoredAlternateVm();
-      const del = await call(`${e.url}${vm.id}?${COMPUTE}`, { method: "DELETE" });
+      const del = await call(`${e.url}${vm.id}?${apiFor(vm.id)}`, { method: "DELETE" });
       assert.equal(del.status, 202);
       const asyncUrl = del.headers.get("azure-asyncoperation")!;
       const location = del.headers.get("location")!;
@@ -122,32 +121,32 @@ describe("emulator: compute, network, storage and resource group routes", () => 
       assert.ok(Number(del.headers.get("retry-after")) >= 1);
       assert.equal((await call(asyncUrl)).body.status, "InProgress");
       assert.equal((await call(location)).status, 202);
-      const during = await call(`${e.url}${vm.id}?${COMPUTE}`);
+      const during = await call(`${e.url}${vm.id}?${apiFor(vm.id)}`);
       assert.equal(during.status, 200);
       assert.equal(during.body.properties.provisioningState, "Deleting");
-      assert.equal((await call(`${e.url}${vm.id}?${COMPUTE}`, { method: "DELETE" })).status, 202);
+      assert.equal((await call(`${e.url}${vm.id}?${apiFor(vm.id)}`, { method: "DELETE" })).status, 202);
 
       await advance(e, 30);
       const done = await call(asyncUrl);
       assert.equal(done.body.status, "Succeeded");
       assert.ok(done.body.endTime);
       assert.equal((await call(location)).status, 204);
-      const after = await call(`${e.url}${vm.id}?${COMPUTE}`);
+      const after = await call(`${e.url}${vm.id}?${apiFor(vm.id)}`);
       assert.equal(after.status, 404);
       assert.equal(after.body.error.code, "ResourceNotFound");
-      assert.equal((await call(`${e.url}${vm.id}?${COMPUTE}`, { method: "DELETE" })).status, 204);
+      assert.equal((await call(`${e.url}${vm.id}?${apiFor(vm.id)}`, { method: "DELETE" })).status, 204);
 
       // The VM is gone, so its disk and NIC can go now (network deletes poll operationResults).
-      const disk = await call(`${e.url}${diskIds[0]}?${COMPUTE}`, { method: "DELETE" });
+      const disk = await call(`${e.url}${diskIds[0]}?${apiFor(`${diskIds[0]}`)}`, { method: "DELETE" });
       assert.equal(disk.status, 202);
       const nic = await call(`${e.url}${nicId}?api-version=2023-09-01`, { method: "DELETE" });
       assert.equal(nic.status, 202);
       assert.match(nic.headers.get("location")!, /\/providers\/Microsoft\.Network\/locations\/westeurope\/operationResults\//);
       await advance(e, 30);
       assert.equal((await call(nic.headers.get("location")!)).status, 204);
-      assert.equal((await call(`${e.url}${diskIds[0]}?${COMPUTE}`)).status, 404);
-      assert.equal((await call(`${e.url}${nicId}?${COMPUTE}`)).status, 404);
-      assert.equal((await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/disks/never-existed?${COMPUTE}`, { method: "DELETE" })).status, 204);
+      assert.equal((await call(`${e.url}${diskIds[0]}?${apiFor(`${diskIds[0]}`)}`)).status, 404);
+      assert.equal((await call(`${e.url}${nicId}?${apiFor(nicId)}`)).status, 404);
+      assert.equal((await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/disks/never-existed?${apiFor(`${RG_RESTORE}/providers/Microsoft.Compute/disks/never-existed`)}`, { method: "DELETE" })).status, 204);
     });
 
     it("deletes storage accounts synchronously and refuses vaults and resource groups", async () => {

@@ -7,6 +7,18 @@ import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator/
 
 export const SUB = "00000000-0000-0000-0000-000000000001";
 export const API = "api-version=2026-02-01";
+
+/** `api-version=…` that the emulator registers for the resource type of an ARM path (it refuses others, as ARM does). */
+export function apiFor(path: string): string {
+  if (/\/providers\/Microsoft\.Compute\/(disks|snapshots|diskEncryptionSets|diskAccesses)\b/i.test(path)) return "api-version=2024-03-02";
+  if (/\/providers\/Microsoft\.Compute\//i.test(path)) return "api-version=2024-07-01";
+  if (/\/providers\/Microsoft\.Network\//i.test(path)) return "api-version=2024-05-01";
+  if (/\/providers\/Microsoft\.Storage\//i.test(path)) return "api-version=2023-05-01";
+  if (/\/providers\/Microsoft\.KeyVault\//i.test(path)) return "api-version=2023-07-01";
+  if (/\/providers\/Microsoft\.ManagedIdentity\//i.test(path)) return "api-version=2023-01-31";
+  if (/\/providers\//i.test(path)) return API;
+  return "api-version=2021-04-01";
+}
 export const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod`;
 export const RG_RESTORE = `/subscriptions/${SUB}/resourceGroups/rg-restore`;
 export const RG_DR = `/subscriptions/${SUB}/resourceGroups/rg-dr`;

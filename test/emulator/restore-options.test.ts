@@ -8,10 +8,10 @@ import { defaultSeed } from "../../emulator/seed";
 import {
   API, DA_RESTORE, DES_CVM, DES_RESTORE, ID_RESTORE, KV_RESTORE, RG_RESTORE, RPS, STG_RESTORE, SUB, VAULT,
   alternateLocationBody, call, itemPath, restoreDisksBody, runRestoreOnManualClock, triggerRestore, useEmulator, vmId,
+  apiFor,
 } from "./helpers";
 import { RunningEmulator } from "../../emulator/server";
 
-const COMPUTE = "api-version=2024-03-02";
 
 describe("emulator: restore options", () => {
   const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -28,7 +28,7 @@ describe("emulator: restore options", () => {
   }
 
   async function arm(id: string): Promise<any> {
-    const r = await call(`${emu.get().url}${id}?${COMPUTE}`);
+    const r = await call(`${emu.get().url}${id}?${apiFor(id)}`);
     assert.equal(r.status, 200, `${id}: ${r.text}`);
     return r.body;
   }
@@ -163,13 +163,11 @@ describe("emulator: restore options", () => {
       assert.ok(dataDisks(r.disks)[0].properties.encryptionSettingsCollection.enabled);
     });
 
-    it("refuses an ADE point without encryptionDetails, with a clear message", async () => {
+    it("accepts an ADE point without encryptionDetails keys (azure-cli sends none): the point's recorded keys are used", async () => {
       const rp = RPS["vm-ade01"][0];
-      for (const encryptionDetails of [undefined, { encryptionEnabled: false }]) {
-        const err = await refused("vm-ade01", rp, restoreDisksBody("vm-ade01", rp, { encryptionDetails }));
-        assert.equal(err.target, "properties.encryptionDetails.encryptionEnabled");
-        assert.match(err.message, /encrypted with Azure Disk Encryption/);
-        assert.match(err.message, /keyAndSecret/);
+      for (const encryptionDetails of [undefined, { encryptionEnabled: false }, { encryptionEnabled: true }]) {
+        const r = await triggerRestore(emu.get(), "vm-ade01", rp, restoreDisksBody("vm-ade01", rp, { encryptionDetails }));
+        assert.equal(r.status, 202, JSON.stringify(encryptionDetails));
       }
     });
 
@@ -406,7 +404,7 @@ describe("emulator: restore options", () => {
         assert.equal(disk.managedBy, undefined);
       }
       assert.equal((await arm(lun(before, 0))).managedBy, vmId("vm-web01"));
-      const prodDisks = (await call(`${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${COMPUTE}`)).body.value;
+      const prodDisks = (await call(`${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${apiFor(`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks`)}`)).body.value;
       assert.equal(prodDisks.filter((d: any) => d.name.startsWith("vm-web01")).length, 5, "3 original + 2 restored");
     });
 

@@ -51,7 +51,11 @@ describe("emulator: restore validation operations", () => {
 
     const archive = await results(validateBody("vm-web01", RPS["vm-web01"][4]));
     assert.deepEqual(archive.map((r) => r.code), ["UserErrorRecoveryPointNotInValidTier"]);
-    const ade = await results(validateBody("vm-ade01", RPS["vm-ade01"][0]));
+    // An ADE point restores without keys (the point's own); keys given with encryptionEnabled false are refused.
+    assert.deepEqual(await results(validateBody("vm-ade01", RPS["vm-ade01"][0])), []);
+    const ade = await results(validateBody("vm-ade01", RPS["vm-ade01"][0], {
+      encryptionDetails: { encryptionEnabled: false, secretKeyUrl: "https://kv-restore.vault.azure.net/secrets/vm-ade01-bek/0", secretKeyVaultId: "x" },
+    }));
     assert.match(ade[0].message, /Azure Disk Encryption/);
     const managedWithoutRg = await results(validateBody("vm-web01", RPS["vm-web01"][0], { targetResourceGroupId: undefined }));
     assert.match(managedWithoutRg[0].message, /'targetResourceGroupId' is required/);

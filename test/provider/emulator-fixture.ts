@@ -68,10 +68,20 @@ export class EmulatorFixture {
         await this.admin("DELETE", `resources?id=${encodeURIComponent(id)}`);
     }
 
-    /** Reads an ARM path on the emulator (any api-version). */
+    /** Reads an ARM path on the emulator (with an api-version its resource type registers). */
     async arm<T = unknown>(path: string): Promise<{ status: number; body: T }> {
-        const res = await fetch(`${this.url}${path}${path.includes("?") ? "&" : "?"}api-version=2026-02-01`, { headers: { authorization: "Bearer test" } });
+        const res = await fetch(`${this.url}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersionFor(path)}`, { headers: { authorization: "Bearer test" } });
         const text = await res.text();
         return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
     }
+}
+
+/** An api-version the emulator registers for the path's resource type (it refuses others, as ARM does). */
+export function apiVersionFor(path: string): string {
+    if (/\/providers\/Microsoft\.Compute\/(disks|snapshots|diskEncryptionSets|diskAccesses)\//i.test(path)) return "2024-03-02";
+    if (/\/providers\/Microsoft\.Compute\//i.test(path)) return "2024-07-01";
+    if (/\/providers\/Microsoft\.Network\//i.test(path)) return "2024-05-01";
+    if (/\/providers\/Microsoft\.Storage\//i.test(path)) return "2023-05-01";
+    if (/\/providers\//i.test(path)) return "2026-02-01";
+    return "2021-04-01";
 }

@@ -194,7 +194,7 @@ describe("faults: nothing lost, nothing restored twice", function () {
         const item = items.body.value.find((i) => i.id.toLowerCase().includes(";vm-web01"))!;
         const rps = await fx.arm<{ value: { name: string; properties: { recoveryPointTime: string } }[] }>(`${item.id}/recoveryPoints`);
         const latest = rps.body.value.sort((a, b) => b.properties.recoveryPointTime.localeCompare(a.properties.recoveryPointTime))[0];
-        await fx.admin("POST", "clock", { speed: 60 }); // slow enough to still be running
+        await fx.admin("POST", "clock", { speed: 0 }); // the clock stands still: the job is still running when the provider looks
         const res = await fetch(`${fx.url}${item.id}/recoveryPoints/${latest.name}/restore?api-version=2026-02-01`, {
             method: "POST", headers: { "content-type": "application/json", authorization: "Bearer x" },
             body: JSON.stringify({ properties: { objectType: "IaasVMRestoreRequest", recoveryPointId: latest.name, recoveryType: "RestoreDisks",
@@ -202,9 +202,15 @@ describe("faults: nothing lost, nothing restored twice", function () {
                 createNewCloudService: false, originalStorageAccountOption: false, encryptionDetails: { encryptionEnabled: false } } }),
         });
         assert.equal(res.status, 202);
-        await new Promise((r) => setTimeout(r, 1500)); // the operation is accepted: a job exists
+        await fx.admin("POST", "clock", { advanceSeconds: 60 }); // the operation is accepted: a job exists
+        const created = provider.create(inputs());
+        // Once the provider has read the running job (or started another restore), let the clock run.
+        for (let seen = false; !seen;) {
+            const log = await fx.requests();
+            seen = log.some((r) => r.method === "GET" && /\/backupJobs\/[0-9a-f-]{36}$/i.test(r.path)) || log.filter((r) => /\/restore$/i.test(r.path)).length > 1;
+        }
         await fx.admin("POST", "clock", { speed: 36_000 });
-        const { outs } = await provider.create(inputs());
+        const { outs } = await created;
         assert.equal(outs.jobStatus, "Completed");
         assert.equal((await fx.restorePosts()).length, 1, "only the earlier POST");
     });

@@ -84,8 +84,12 @@ describe("restore types and options against the emulator", function () {
         assert.ok((await disk(outs.osDiskId)).properties.encryptionSettingsCollection, "the OS disk carries the ADE settings");
     });
 
-    it("Azure's own validation in pre-flight names the input: an ADE VM without its keys", async () => {
-        const failures = (await provider.check!({}, disks("vm-ade01"))).failures ?? [];
+    // (An ADE VM without any keys is fine: Azure uses those the recovery point recorded. Without the
+    // KEK its point was encrypted with, only Azure's validation can tell.)
+    const bekOnly = () => disks("vm-ade01", { encryptionKeys: { secretKeyUrl: "https://kv-restore.vault.azure.net/secrets/vm-ade01-bek/0123456789abcdef0123456789abcdef", secretKeyVaultId: KV } });
+
+    it("Azure's own validation in pre-flight names the input: an ADE VM without the KEK its point needs", async () => {
+        const failures = (await provider.check!({}, bekOnly())).failures ?? [];
         assert.ok(failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)), JSON.stringify(failures));
         const log = await fx.requests();
         assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupValidateOperation")), "Azure's validation ran, in one round trip");
@@ -95,7 +99,7 @@ describe("restore types and options against the emulator", function () {
 
     it("where the synchronous validation is not offered (404), Azure's triggered validation is followed to its results", async () => {
         await fx.admin("POST", "faults", { kind: "http", status: 404, match: { method: "POST", pathRegex: "/backupValidateOperation$" } });
-        const failures = (await provider.check!({}, disks("vm-ade01"))).failures ?? [];
+        const failures = (await provider.check!({}, bekOnly())).failures ?? [];
         assert.ok(failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)), JSON.stringify(failures));
         const log = await fx.requests();
         assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupTriggerValidateOperation")), "the triggered form ran");
@@ -165,6 +169,9 @@ describe("restore types and options against the emulator", function () {
         const paths = log.filter((r) => r.method === "POST").map((r) => r.path.toLowerCase());
         assert.ok(paths.some((p) => p.endsWith("/accesstoken")), "asked for the CRR access token");
         assert.equal(paths.filter((p) => p.endsWith("/backupcrossregionrestore")).length, 1, "one CRR trigger");
+        const crrLine = log.filter((r) => /\/(backupaadproperties|accesstoken|backupcrossregionrestore|backupcrrjobs?|backupcrroperationsstatus\/[^/]+)$/i.test(r.path));
+        assert.ok(crrLine.length >= 3, "the CRR calls were made");
+        for (const r of crrLine) assert.equal(r.query["api-version"], "2023-01-15", `${r.method} ${r.path} on the CRR API line`);
         assert.ok(!JSON.stringify(outs).includes("accessToken"), "no access token in the outputs");
         await provider.delete!(id, outs);
         assert.equal((await fx.arm(outs.restoredVmId)).status, 404);

@@ -1,0 +1,99 @@
+/**
+ * Role assignments per principal (auth "entra"): which built-in roles a service principal holds at
+ * which scopes, and the 403 Azure answers for an action none of them grants:
+ *   ARM  403 AuthorizationFailed "The client '{appid}' with object id '{oid}' does not have authorization
+ *        to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently
+ *        granted, please refresh your credentials."
+ *   blob 403 AuthorizationPermissionMismatch "This request is not authorized to perform this operation using this permission."
+ * Control-plane roles (Owner, Contributor, Reader) grant no blob data access; data roles (Storage Blob
+ * Data Owner/Contributor/Reader) grant nothing on ARM — as in Azure.
+ */
+import { ArmError } from "./arm-errors";
+
+export interface RoleAssignment {
+  role: string;
+  /** An ARM scope: /subscriptions/{s}[/resourceGroups/{rg}[/providers/…]]. */
+  scope: string;
+}
+
+type Kind = "read" | "write" | "delete" | "action";
+
+const ARM_ROLES: Record<string, Kind[]> = {
+  owner: ["read", "write", "delete", "action"],
+  contributor: ["read", "write", "delete", "action"],
+  reader: ["read"],
+};
+const BLOB_ROLES: Record<string, Kind[]> = {
+  "storage blob data owner": ["read", "write", "delete", "action"],
+  "storage blob data contributor": ["read", "write", "delete", "action"],
+  "storage blob data reader": ["read"],
+};
+export const KNOWN_ROLES = ["Owner", "Contributor", "Reader", "Storage Blob Data Owner", "Storage Blob Data Contributor", "Storage Blob Data Reader"];
+
+/** What a principal holds when the seed says nothing: what a drill needs (ARM Contributor and blob data access on the subscription). */
+export function defaultRoleAssignments(subscriptionId: string): RoleAssignment[] {
+  return [
+    { role: "Contributor", scope: `/subscriptions/${subscriptionId}` },
+    { role: "Storage Blob Data Contributor", scope: `/subscriptions/${subscriptionId}` },
+  ];
+}
+
+function within(resource: string, scope: string): boolean {
+  const r = resource.toLowerCase().replace(/\/+$/, "");
+  const s = scope.toLowerCase().replace(/\/+$/, "");
+  return r === s || r.startsWith(`${s}/`);
+}
+
+function kindOf(method: string, last: string | undefined): Kind {
+  if (method === "GET" || method === "HEAD") return "read";
+  if (method === "DELETE") return "delete";
+  if (method === "POST") return "action";
+  return "write";
+}
+
+/** The ARM action string of a request (e.g. Microsoft.Compute/disks/delete). */
+export function armAction(method: string, segments: string[]): string {
+  const lower = segments.map((s) => s.toLowerCase());
+  const p = lower.indexOf("providers");
+  const kind = kindOf(method.toUpperCase(), lower[lower.length - 1]);
+  if (p < 0) return `Microsoft.Resources/${lower.length > 2 ? "subscriptions/resourceGroups" : "subscriptions"}/${kind}`;
+  const rest = segments.slice(p + 2);
+  const types = rest.filter((_, i) => i % 2 === 0);
+  if (kind === "action" && rest.length % 2 === 1) return `${segments[p + 1]}/${types.join("/")}/action`;
+  return `${segments[p + 1]}/${types.join("/")}/${kind}`;
+}
+
+/** Throws ARM's 403 when no assignment of the principal grants the request. */
+export function authorizeArm(assignments: RoleAssignment[], principal: { appId: string; objectId: string }, method: string, path: string, segments: string[]): void {
+  const kind = kindOf(method.toUpperCase(), undefined);
+  const ok = assignments.some((a) => ARM_ROLES[a.role.toLowerCase()]?.includes(kind) && within(path, a.scope));
+  if (ok) return;
+  const scope = path;
+  throw new ArmError(
+    403,
+    "AuthorizationFailed",
+    `The client '${principal.appId}' with object id '${principal.objectId}' does not have authorization to perform action '${armAction(method, segments)}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
+/** Whether the principal may do this to a blob of the storage account `accountId`. */
+export function blobAllowed(assignments: RoleAssignment[], method: string, accountId: string): boolean {
+  const kind = kindOf(method.toUpperCase(), undefined) === "action" ? "write" : kindOf(method.toUpperCase(), undefined);
+  return assignments.some((a) => BLOB_ROLES[a.role.toLowerCase()]?.includes(kind) && within(accountId, a.scope));
+}
+
+export function roleAssignmentProblems(list: unknown, where: string): string[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) return [`${where} must be an array of {role, scope}`];
+  const problems: string[] = [];
+  list.forEach((a, i) => {
+    const at = `${where}[${i}]`;
+    if (!a || typeof a !== "object") problems.push(`${at} must be {role, scope}`);
+    else {
+      const { role, scope } = a as Record<string, unknown>;
+      if (typeof role !== "string" || !KNOWN_ROLES.some((r) => r.toLowerCase() === role.toLowerCase())) problems.push(`${at}.role must be one of ${KNOWN_ROLES.join(", ")}`);
+      if (typeof scope !== "string" || !/^\/subscriptions\/[^/]+(\/.*)?$/i.test(scope)) problems.push(`${at}.scope must be an ARM scope (/subscriptions/{id}[/resourceGroups/{rg}[/providers/…]])`);
+    }
+  });
+  return problems;
+}

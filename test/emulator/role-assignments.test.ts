@@ -1,0 +1,43 @@
+/**
+ * With auth "entra", what a principal may do follows its role assignments: ARM answers 403
+ * AuthorizationFailed, blob storage 403 AuthorizationPermissionMismatch, as Azure does.
+ */
+import { strict as assert } from "assert";
+import { API, STG_RESTORE, SUB, VAULT, call, useEmulator } from "./helpers";
+
+describe("emulator: role assignments (auth entra)", () => {
+  const emu = useEmulator(() => ({ auth: "entra" }));
+
+  async function token(audience: string): Promise<string> {
+    return (await call(`${emu.get().url}/admin/tokens`, { method: "POST", body: { audience } })).body.access_token;
+  }
+
+  it("the default grants what a drill needs; without a role, ARM answers AuthorizationFailed naming action and scope", async () => {
+    const e = emu.get();
+    const arm = { Authorization: `Bearer ${await token(e.url)}` };
+    assert.equal((await call(`${e.url}${VAULT}?${API}`, { headers: arm })).status, 200);
+    const del = await call(`${e.url}/admin/role-assignments?role=Contributor&scope=/subscriptions/${SUB}`, { method: "DELETE" });
+    assert.deepEqual(del.body.roleAssignments.map((a: any) => a.role), ["Storage Blob Data Contributor"]);
+    await call(`${e.url}/admin/role-assignments`, { method: "POST", body: { role: "Reader", scope: `/subscriptions/${SUB}` } });
+    assert.equal((await call(`${e.url}${VAULT}?${API}`, { headers: arm })).status, 200, "Reader reads");
+    const disk = `/subscriptions/${SUB}/resourceGroups/rg-restore/providers/Microsoft.Compute/disks/some-disk`;
+    const r = await call(`${e.url}${disk}?api-version=2024-03-02`, { method: "DELETE", headers: arm });
+    assert.equal(r.status, 403);
+    assert.equal(r.body.error.code, "AuthorizationFailed");
+    assert.match(r.body.error.message, new RegExp(`does not have authorization to perform action 'Microsoft\\.Compute/disks/delete' over scope '${disk.replace(/\//g, "\\/")}'`));
+  });
+
+  it("blob data needs a data role: Contributor alone gets AuthorizationPermissionMismatch", async () => {
+    const e = emu.get();
+    const blob = { Authorization: `Bearer ${await token("https://storage.azure.com")}`, "x-ms-version": "2021-08-06" };
+    const url = `${e.url}/blob/stgrestore/some-container?restype=container&comp=list`;
+    assert.equal((await call(url, { headers: blob })).status, 200, "allowed");
+    await call(`${e.url}/admin/role-assignments?role=Storage Blob Data Contributor`, { method: "DELETE" });
+    await call(`${e.url}/admin/role-assignments`, { method: "POST", body: { role: "Storage Blob Data Reader", scope: STG_RESTORE } });
+    assert.equal((await call(url, { headers: blob })).status, 200, "a reader may list");
+    const del = await call(`${e.url}/blob/stgrestore/some-container/x.json`, { method: "DELETE", headers: blob });
+    assert.equal(del.status, 403);
+    assert.equal(del.headers.get("x-ms-error-code"), "AuthorizationPermissionMismatch");
+    assert.match(del.text, /This request is not authorized to perform this operation using this permission\./);
+  });
+});

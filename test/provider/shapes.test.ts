@@ -1,0 +1,35 @@
+/**
+ * Shapes Azure accepts that the emulator used to refuse, and validation results that warn.
+ */
+import { strict as assert } from "assert";
+import { RG_RESTORE, STAGING, VAULT, vmId } from "./emulator-fixture";
+import { useProviderAgainstEmulator } from "./provider-harness";
+
+describe("shapes as Azure takes them", function () {
+    this.timeout(120_000);
+    const { fx, provider } = useProviderAgainstEmulator();
+
+    const base = (vm = "vm-web01") => ({
+        resourceName: "shapes", vaultId: VAULT, sourceVmId: vmId(vm), restoreType: "RestoreDisks",
+        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
+    });
+
+    it("a quota warning from Azure's validation (the official example's) does not fail the preview", async () => {
+        await fx.admin("POST", "variants", { validationQuotaWarning: "present" });
+        const checked = await provider().check!({}, base());
+        assert.deepEqual(checked.failures, []);
+        const validations = (await fx.requests()).filter((r) => /\/backupValidateOperation$/i.test(r.path));
+        assert.equal(validations.length, 1, "Azure's validation ran");
+    });
+
+    it("an Azure Disk Encryption VM restores without encryptionKeys: Azure uses the keys the recovery point recorded", async () => {
+        const checked = await provider().check!({}, base("vm-ade01"));
+        assert.deepEqual(checked.failures, []);
+        const { id, outs } = await provider().create(checked.inputs);
+        assert.equal(outs.jobStatus, "Completed");
+        const disk = await fx.arm<{ properties: { encryptionSettingsCollection?: { enabled: boolean; encryptionSettings: { diskEncryptionKey: { secretUrl: string } }[] } } }>(outs.osDiskId);
+        assert.equal(disk.body.properties.encryptionSettingsCollection?.enabled, true);
+        assert.match(disk.body.properties.encryptionSettingsCollection!.encryptionSettings[0].diskEncryptionKey.secretUrl, /\/secrets\/vm-ade01-bek\//);
+        await provider().delete!(id, outs);
+    });
+});
