@@ -5,6 +5,9 @@
  */
 import { ArmClient, realSleep } from "./arm-client";
 import { armScope, createTokenSource } from "./credentials";
+import { currentAzureSettings } from "./azure-settings";
+import { discoverCloud } from "./cloud-metadata";
+import { proxySettings } from "./proxy";
 import { AdaptivePollScheduler, PollScheduler } from "./poll-scheduler";
 import { ProgressReporter } from "./progress-reporter";
 import { DEFAULT_ARM_ENDPOINT, VmRestoreInputs } from "./restore-inputs";
@@ -18,15 +21,24 @@ export interface RuntimeOverrides {
     write?: (line: string) => void;
 }
 
-export function createRuntime(inputs: Partial<VmRestoreInputs> & { resourceName?: string }, overrides: RuntimeOverrides = {}): WorkflowDeps {
+/**
+ * Settings are checked here, before any request: proxy variables, then the azure-native settings
+ * (stack config and ARM_*; see azure-settings.ts). The ARM endpoint is the `armEndpoint` input, else
+ * the cloud of `metadataHost` (its metadata document) or `environment`, else public Azure.
+ */
+export async function createRuntime(inputs: Partial<VmRestoreInputs> & { resourceName?: string }, overrides: RuntimeOverrides = {}): Promise<WorkflowDeps> {
     exitWhenEngineGone();
-    const endpoint = inputs.armEndpoint ?? DEFAULT_ARM_ENDPOINT;
+    proxySettings();
+    const settings = currentAzureSettings();
+    const cloud = settings.metadataHost ? await discoverCloud(settings.metadataHost) : settings.cloud;
+    const endpoint = inputs.armEndpoint ?? cloud?.armEndpoint ?? DEFAULT_ARM_ENDPOINT;
+    const sameCloud = cloud !== undefined && new URL(endpoint).origin === new URL(cloud.armEndpoint).origin;
     const progress = new ProgressReporter(`vmrestore ${inputs.resourceName ?? ""}`.trim(), overrides.write);
     const sleep = overrides.sleep ?? realSleep;
     const arm = new ArmClient({
         endpoint,
-        armScope: armScope(endpoint),
-        tokens: createTokenSource(endpoint),
+        armScope: sameCloud && cloud.armAudience ? `${cloud.armAudience}/.default` : armScope(endpoint),
+        tokens: createTokenSource(endpoint, process.env, { settings, authorityHost: cloud?.authorityHost }),
         sleep,
         log: (line) => progress.say(line),
     });
