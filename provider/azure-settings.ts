@@ -10,6 +10,7 @@
  * read at run time, and no value is ever put into an error message.
  */
 import { createHash } from "crypto";
+import { isKind, namedError } from "./errors";
 import { processSingleton } from "./process-singleton";
 
 /** One azure-native setting: its stack config key (under `azure-native:`) and its variable(s). */
@@ -87,12 +88,12 @@ export interface AzureSettings {
     origin: string;
 }
 
-export class SettingsError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "AzureSettingsError";
-    }
+/** A setting that is missing, malformed or contradicted (an Error made by a factory: see errors.ts). */
+export function settingsError(message: string): Error {
+    return namedError("AzureSettingsError", message, {});
 }
+
+export const isSettingsError = (e: unknown): boolean => isKind(e, "AzureSettingsError");
 
 /** The stack config the provider process was configured with (the `azure-native:*` keys only). */
 export interface ConfiguredStackSettings {
@@ -118,7 +119,7 @@ const describe = (spec: SettingSpec) => `azure-native:${spec.key} (or ${spec.env
 
 /**
  * Reads the azure-native settings from stack config (first) and the environment, checks them and
- * chooses the credential — before any request is sent. Throws a SettingsError that names the
+ * chooses the credential — before any request is sent. Throws an AzureSettingsError that names the
  * settings and the fix; it never contains a value.
  */
 export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.ProcessEnv = process.env): AzureSettings {
@@ -139,7 +140,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
         if (v === undefined) return false;
         if (/^(true|1)$/i.test(v)) return true;
         if (/^(false|0)$/i.test(v)) return false;
-        throw new SettingsError(`${describe(AZURE_NATIVE_SETTINGS[name])} must be true or false. Set it to "true" or "false", or remove it.`);
+        throw settingsError(`${describe(AZURE_NATIVE_SETTINGS[name])} must be true or false. Set it to "true" or "false", or remove it.`);
     };
 
     const s = Object.fromEntries((Object.keys(AZURE_NATIVE_SETTINGS) as SettingName[]).filter((n) => !["useOidc", "useMsi", "useDefaultAzureCredential", "useCli"].includes(n)).map((n) => [n, read(n)])) as Partial<Record<SettingName, string>>;
@@ -148,7 +149,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
     const useDefault = flag("useDefaultAzureCredential");
     flag("useCli");
     if (conflicts.length > 0) {
-        throw new SettingsError(
+        throw settingsError(
             `Conflicting Azure settings: ${conflicts.join("; ")}. azure-native would silently use the stack config; ` +
                 "VmRestore refuses to guess. Remove one of the two (`pulumi config rm azure-native:<key>`, or unset the variable), or make them equal.",
         );
@@ -158,7 +159,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
     if (s.environment) {
         const key = CLOUD_ALIASES[s.environment.toLowerCase().replace(/[\s_-]/g, "")];
         if (!key) {
-            throw new SettingsError(
+            throw settingsError(
                 `${describe(AZURE_NATIVE_SETTINGS.environment)} names an unknown Azure cloud. Use one of public, usgovernment or china ` +
                     "(or AzureCloud, AzureUSGovernment, AzureChinaCloud); for Azure Stack Hub or another custom cloud set azure-native:metadataHost instead.",
             );
@@ -172,7 +173,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
     const need = (what: string, fields: SettingName[]): void => {
         const missing = fields.filter((f) => !s[f]);
         if (missing.length > 0) {
-            throw new SettingsError(
+            throw settingsError(
                 `${what} is configured, but ${missing.map((m) => describe(AZURE_NATIVE_SETTINGS[m])).join(" and ")} ${missing.length > 1 ? "are" : "is"} not set. ` +
                     `Set ${missing.length > 1 ? "them" : "it"} (e.g. \`pulumi config set azure-native:${AZURE_NATIVE_SETTINGS[missing[0]].key} <value>\`), or remove the partial service principal settings to sign in another way.`,
             );
@@ -195,7 +196,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
             checkUrl(s.oidcRequestUrl, AZURE_NATIVE_SETTINGS.oidcRequestUrl);
             credential = { kind: "oidc-request", tenantId: s.tenantId!, clientId: s.clientId!, requestUrl: s.oidcRequestUrl, requestToken: s.oidcRequestToken, audience: s.oidcAudience ?? "api://AzureADTokenExchange" };
         } else {
-            throw new SettingsError(
+            throw settingsError(
                 `OIDC is turned on (${describe(AZURE_NATIVE_SETTINGS.useOidc)}) but no token is given: set ${describe(AZURE_NATIVE_SETTINGS.oidcToken)}, ` +
                     `${describe(AZURE_NATIVE_SETTINGS.oidcTokenFilePath)}, or both ${describe(AZURE_NATIVE_SETTINGS.oidcRequestUrl)} and ${describe(AZURE_NATIVE_SETTINGS.oidcRequestToken)} ` +
                     "(GitHub Actions sets the ACTIONS_ID_TOKEN_REQUEST_* pair when the job has `permissions: id-token: write`).",
@@ -204,7 +205,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
     } else if (useMsi) {
         credential = { kind: "managed-identity", clientId: s.clientId };
     } else if (s.clientId || s.clientCertificatePassword) {
-        throw new SettingsError(
+        throw settingsError(
             `${describe(AZURE_NATIVE_SETTINGS.clientId)} is set, but nothing says how to sign in as it. Set ${describe(AZURE_NATIVE_SETTINGS.clientSecret)}, ` +
                 `${describe(AZURE_NATIVE_SETTINGS.clientCertificatePath)}, ${describe(AZURE_NATIVE_SETTINGS.useOidc)}=true or ${describe(AZURE_NATIVE_SETTINGS.useMsi)}=true; ` +
                 "or remove it to sign in with the Azure CLI (`az login`).",
@@ -222,7 +223,7 @@ function checkUrl(value: string, spec: SettingSpec): URL {
         if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("scheme");
         return u;
     } catch {
-        throw new SettingsError(`${describe(spec)} is not a valid http(s) URL. Set it to a URL such as https://example.com/path.`);
+        throw settingsError(`${describe(spec)} is not a valid http(s) URL. Set it to a URL such as https://example.com/path.`);
     }
 }
 
@@ -231,7 +232,7 @@ function checkMetadataHost(value: string): string {
     const withScheme = /^https?:\/\//i.test(value) ? value : `https://${value}`;
     const u = checkUrl(withScheme, AZURE_NATIVE_SETTINGS.metadataHost);
     if (u.pathname !== "/" || u.search) {
-        throw new SettingsError(`${describe(AZURE_NATIVE_SETTINGS.metadataHost)} must be a host name (with an optional port), not a URL with a path. Set it to e.g. management.local.azurestack.external.`);
+        throw settingsError(`${describe(AZURE_NATIVE_SETTINGS.metadataHost)} must be a host name (with an optional port), not a URL with a path. Set it to e.g. management.local.azurestack.external.`);
     }
     return u.origin;
 }

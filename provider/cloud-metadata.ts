@@ -6,7 +6,7 @@
  * Azure Stack Hub's older form (api-version 2015-01-01 / 1.0) has no `resourceManager`: the metadata
  * host is then the ARM endpoint itself. Read once per process and host.
  */
-import { CloudEndpoints, SettingsError } from "./azure-settings";
+import { CloudEndpoints, settingsError } from "./azure-settings";
 import { HttpTransport, nodeFetchTransport } from "./http-transport";
 import { processSingleton } from "./process-singleton";
 
@@ -40,19 +40,19 @@ async function readDocument(origin: string, transport: HttpTransport): Promise<C
     try {
         ({ status, text } = await transport({ method: "GET", url, headers: { accept: "application/json" }, timeoutMs: 30_000 }));
     } catch (e) {
-        throw new SettingsError(`Could not read ${where}: ${(e as Error).message}. Check the host name, and that this machine can reach it (HTTPS_PROXY / NO_PROXY).`);
+        throw settingsError(`Could not read ${where}: ${(e as Error).message}. Check the host name, and that this machine can reach it (HTTPS_PROXY / NO_PROXY).`);
     }
-    if (status !== 200) throw new SettingsError(`Could not read ${where}: it answered ${status}. Check that the host is the cloud's ARM (management) host.`);
+    if (status !== 200) throw settingsError(`Could not read ${where}: it answered ${status}. Check that the host is the cloud's ARM (management) host.`);
     let doc: MetadataDocument;
     try {
         doc = JSON.parse(text) as MetadataDocument;
     } catch {
-        throw new SettingsError(`${where} is not JSON. Check that the host is the cloud's ARM (management) host.`);
+        throw settingsError(`${where} is not JSON. Check that the host is the cloud's ARM (management) host.`);
     }
     const login = doc.authentication?.loginEndpoint;
     const audiences = doc.authentication?.audiences;
     if (typeof login !== "string" || !Array.isArray(audiences) || typeof audiences[0] !== "string") {
-        throw new SettingsError(`${where} has no authentication.loginEndpoint or authentication.audiences. Check that the host is the cloud's ARM (management) host.`);
+        throw settingsError(`${where} has no authentication.loginEndpoint or authentication.audiences. Check that the host is the cloud's ARM (management) host.`);
     }
     const arm = typeof doc.resourceManager === "string" ? doc.resourceManager : origin;
     return {

@@ -6,13 +6,12 @@
  * for TLS): node-fetch v2 takes a Node.js agent per request. One agent per proxy and process.
  */
 import type { Agent } from "http";
+import { namedError } from "./errors";
 import { processSingleton } from "./process-singleton";
 
-export class ProxySettingsError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "ProxySettingsError";
-    }
+/** A proxy variable that does not parse (an Error made by a factory: see errors.ts). */
+function proxySettingsError(message: string): Error {
+    return namedError("ProxySettingsError", message, {});
 }
 
 export interface ProxySettings {
@@ -37,16 +36,16 @@ function parseProxy(v: { name: string; value: string }): URL {
     try {
         u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(v.value) ? v.value : `http://${v.value}`);
     } catch {
-        throw new ProxySettingsError(`The proxy URL in ${v.name} does not parse. Set it to a URL such as http://proxy.example.com:3128 (or unset ${v.name}).`);
+        throw proxySettingsError(`The proxy URL in ${v.name} does not parse. Set it to a URL such as http://proxy.example.com:3128 (or unset ${v.name}).`);
     }
     if (u.protocol !== "http:" && u.protocol !== "https:") {
-        throw new ProxySettingsError(`The proxy URL in ${v.name} uses the scheme '${u.protocol}'; only http:// and https:// proxies are supported. Set it to e.g. http://proxy.example.com:3128.`);
+        throw proxySettingsError(`The proxy URL in ${v.name} uses the scheme '${u.protocol}'; only http:// and https:// proxies are supported. Set it to e.g. http://proxy.example.com:3128.`);
     }
-    if (!u.hostname) throw new ProxySettingsError(`The proxy URL in ${v.name} has no host. Set it to e.g. http://proxy.example.com:3128.`);
+    if (!u.hostname) throw proxySettingsError(`The proxy URL in ${v.name} has no host. Set it to e.g. http://proxy.example.com:3128.`);
     return u;
 }
 
-/** Reads the proxy variables; throws a ProxySettingsError naming the variable when a URL does not parse. */
+/** Reads the proxy variables; throws a ProxySettingsError error naming the variable when a URL does not parse. */
 export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettings {
     const https = variable(env, ["HTTPS_PROXY", "https_proxy"]);
     const http = variable(env, ["HTTP_PROXY", "http_proxy"]);
