@@ -18,8 +18,23 @@ import { processJobBoard } from "./vault-job-board";
 export interface RuntimeOverrides {
     scheduler?: PollScheduler;
     sleep?: (ms: number) => Promise<void>;
+    now?: () => number;
     write?: (line: string) => void;
+    heartbeatMs?: number;
 }
+
+/** The heartbeat rhythm: VMRESTORE_HEARTBEAT_SECONDS (0 turns it off), default 60 s. */
+export function heartbeatMsFrom(env: NodeJS.ProcessEnv): number {
+    const raw = env.VMRESTORE_HEARTBEAT_SECONDS;
+    if (raw === undefined || raw.trim() === "") return DEFAULT_HEARTBEAT_MS;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds < 0) {
+        throw new Error(`VMRESTORE_HEARTBEAT_SECONDS must be a number of seconds >= 0 (0 turns the heartbeat off); unset it for the default of ${DEFAULT_HEARTBEAT_MS / 1000}`);
+    }
+    return seconds * 1000;
+}
+
+export const DEFAULT_HEARTBEAT_MS = 60_000;
 
 /**
  * Settings are checked here, before any request: proxy variables, then the azure-native settings
@@ -29,6 +44,7 @@ export interface RuntimeOverrides {
 export async function createRuntime(inputs: Partial<VmRestoreInputs> & { resourceName?: string }, overrides: RuntimeOverrides = {}): Promise<WorkflowDeps> {
     exitWhenEngineGone();
     proxySettings();
+    const heartbeatMs = overrides.heartbeatMs ?? heartbeatMsFrom(process.env);
     const settings = currentAzureSettings();
     const cloud = settings.metadataHost ? await discoverCloud(settings.metadataHost) : settings.cloud;
     const endpoint = inputs.armEndpoint ?? cloud?.armEndpoint ?? DEFAULT_ARM_ENDPOINT;
@@ -42,5 +58,8 @@ export async function createRuntime(inputs: Partial<VmRestoreInputs> & { resourc
         sleep,
         log: (line) => progress.say(line),
     });
-    return { arm, scheduler: overrides.scheduler ?? new AdaptivePollScheduler(), sleep, now: Date.now, progress, jobBoard: processJobBoard() };
+    return {
+        arm, scheduler: overrides.scheduler ?? new AdaptivePollScheduler(), sleep, now: overrides.now ?? Date.now, progress, jobBoard: processJobBoard(),
+        heartbeatMs,
+    };
 }
