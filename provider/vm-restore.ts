@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { restoreProvider } from "./restore-provider";
 import { packedProvider } from "./packed-provider";
 import { RestoreType, RestoredDataDiskOutput } from "./restore-inputs";
+import { DiskEncryptionKeysArgs, DiskNetworkAccessArgs, RecoveryPointSelectorArgs, RehydrationArgs, RestoreIdentityArgs } from "./input-types";
 
 export interface VmRestoreArgs {
     /** Recovery Services vault resource ID. Either this, or vaultResourceGroupName + vaultName (in the VM's subscription). */
@@ -37,19 +38,19 @@ export interface VmRestoreArgs {
     crossRegion?: pulumi.Input<boolean>;
     /** The secondary region for crossRegion (default: the Azure pair of the vault's region). */
     secondaryRegion?: pulumi.Input<string>;
-    recoveryPointSelector?: pulumi.Input<import("./restore-inputs").RecoveryPointSelector>;
+    recoveryPointSelector?: pulumi.Input<RecoveryPointSelectorArgs>;
     allowOriginalLocationOverwrite?: pulumi.Input<boolean>;
     diskLuns?: pulumi.Input<pulumi.Input<number>[]>;
     osDiskOnly?: pulumi.Input<boolean>;
     targetZone?: pulumi.Input<string>;
     diskEncryptionSetId?: pulumi.Input<string>;
-    encryptionKeys?: pulumi.Input<import("./restore-inputs").DiskEncryptionKeys>;
-    identity?: pulumi.Input<import("./restore-inputs").RestoreIdentity>;
-    diskNetworkAccess?: pulumi.Input<import("./restore-inputs").DiskNetworkAccess>;
+    encryptionKeys?: pulumi.Input<DiskEncryptionKeysArgs>;
+    identity?: pulumi.Input<RestoreIdentityArgs>;
+    diskNetworkAccess?: pulumi.Input<DiskNetworkAccessArgs>;
     securedVmOsDiskEncryptionSetId?: pulumi.Input<string>;
     edgeZone?: pulumi.Input<string>;
     resourceGuardOperationRequests?: pulumi.Input<pulumi.Input<string>[]>;
-    rehydration?: pulumi.Input<import("./restore-inputs").Rehydration>;
+    rehydration?: pulumi.Input<RehydrationArgs>;
     /** Ask Azure during preview whether the restore can work: vault, staging account region and SKU, targets, recovery point (default true). */
     preflight?: pulumi.Input<boolean>;
 }
