@@ -7,6 +7,7 @@ import { checkInputs, hasUnknowns } from "./input-validation";
 import { runPreflight } from "./preflight";
 import { createRuntime } from "./provider-runtime";
 import { rememberStackConfig } from "./azure-settings";
+import { importRestore, isImport } from "./restore-import";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
 import {
     readJobOf,
@@ -155,6 +156,12 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async read(id: string, props: Props) {
         const outs = props as Partial<VmRestoreOutputs> & Props;
         const rt = await createRuntime({ ...pickInputs(props), ...label(props) });
+        if (isImport(props)) {
+            // `import`: the engine knows only the ID and the program's inputs; read the real job.
+            const inputs = pickInputs(props);
+            const imported = await importRestore(rt, id, inputs);
+            return { id, props: wireSafe({ ...imported, ...label(props) }), inputs: wireSafe({ ...inputs, ...label(props) }) };
+        }
         if (outs.restoreIncomplete) {
             // Nothing verified to check yet: report the job's progress; the next up finishes it.
             const job = typeof outs.jobId === "string" ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined) : undefined;

@@ -98,6 +98,10 @@ export class VmRestore extends pulumi.dynamic.Resource {
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
         super(storedProvider(), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }), "vmrestore", "VmRestore");
+        if (opts?.customTimeouts) {
+            // The engine does not pass customTimeouts to dynamic providers; say so, on this resource.
+            void pulumi.log.warn("customTimeouts has no effect on VmRestore (Pulumi does not give it to dynamic providers): set the timeoutMinutes input instead (default 720, i.e. 12 h).", this);
+        }
     }
 }
 

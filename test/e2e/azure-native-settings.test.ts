@@ -9,7 +9,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { VmRestore } from "../../provider";
+import * as pulumi from "@pulumi/pulumi";
+import { EngineEvent } from "@pulumi/pulumi/automation";
+import { VmRestore, VmRestoreArgs } from "../../provider";
 import { readableProviderCode } from "../../provider/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, DRILL_OIDC_REQUEST_TOKEN } from "../../emulator/seed";
@@ -41,18 +43,18 @@ describe("through the engine with azure-native settings alone (custom cloud from
         await fx.stop();
     });
 
-    const program = (name: string) => async () => {
+    const program = (name: string, extra: Partial<VmRestoreArgs> = {}, opts: pulumi.CustomResourceOptions = {}) => async () => {
         // No armEndpoint: the endpoint comes from the cloud metadata document.
         const r = new VmRestore(name, {
             vaultId: VAULT, sourceVmId: vmId("vm-db01"), restoreType: "RestoreDisks",
-            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE,
-        });
+            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, ...extra,
+        }, opts);
         return { jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds };
     };
 
-    async function upAndDown(engine: EngineStack, secrets: string[]): Promise<Logged[]> {
+    async function upAndDown(engine: EngineStack, secrets: string[], events: EngineEvent[] = [], output: string[] = []): Promise<Logged[]> {
         await fx.reset();
-        const up = await engine.stack.up({ color: "never" });
+        const up = await engine.stack.up({ color: "never", onEvent: (e) => events.push(e), onOutput: (s) => output.push(s) });
         assert.equal(up.summary.result, "succeeded");
         assert.equal(up.outputs.jobStatus.value, "Completed");
         const log = (await fx.requests()) as Logged[];
@@ -64,11 +66,13 @@ describe("through the engine with azure-native settings alone (custom cloud from
         return log;
     }
 
-    it("stack config azure-native:* (service principal with a secret, metadataHost)", async () => {
+    it("stack config azure-native:* (service principal with a secret, metadataHost); nested Outputs; heartbeat; customTimeouts warned", async () => {
         const engine = await createEngineStack({
             projectName: "vmrestore-azure-native", stackName: "config",
-            program: program("config-restore"),
-            envVars: { ...NO_AZURE_VARIABLES, NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath! },
+            // A nested Output, resolved by the engine before the provider sees it.
+            program: program("config-restore", { recoveryPointSelector: { notAfter: pulumi.output("2099-01-01T00:00:00Z").apply((t) => t) } }, { customTimeouts: { create: "5m" } }),
+            // The restore takes about 20 s here: a heartbeat every 2 s shows in the engine's output.
+            envVars: { ...NO_AZURE_VARIABLES, NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath!, VMRESTORE_HEARTBEAT_SECONDS: "2" },
             config: {
                 "azure-native:clientId": DRILL_CLIENT_ID,
                 "azure-native:tenantId": TENANT,
@@ -78,7 +82,17 @@ describe("through the engine with azure-native settings alone (custom cloud from
         });
         engines.push(engine);
         await engine.stack.setConfig("azure-native:clientSecret", { value: DRILL_CLIENT_SECRET, secret: true });
-        const log = await upAndDown(engine, [DRILL_CLIENT_SECRET]);
+        const events: EngineEvent[] = [];
+        const output: string[] = [];
+        const log = await upAndDown(engine, [DRILL_CLIENT_SECRET], events, output);
+        const diagnostics = events.flatMap((e) => (e.diagnosticEvent ? [e.diagnosticEvent] : []));
+        const beats = diagnostics.filter((d) => /restoring: job \S+ InProgress.*elapsed .*next check/.test(d.message));
+        assert.ok(beats.length >= 2, `heartbeats in the engine output: ${beats.length}`);
+        assert.ok(output.join("").includes("restoring: job"), "and in the printed output");
+        const warning = diagnostics.find((d) => d.severity === "warning" && d.message.includes("customTimeouts has no effect on VmRestore"));
+        assert.ok(warning, "customTimeouts is warned about");
+        assert.match(warning!.urn ?? "", /config-restore$/, "on the resource");
+        assert.ok(!output.join("").includes(DRILL_CLIENT_SECRET) && !diagnostics.some((d) => d.message.includes(DRILL_CLIENT_SECRET)), "no secret in the engine output");
         assert.ok(log.some((r) => r.method === "GET" && r.path === "/metadata/endpoints" && r.status === 200), "the cloud was discovered");
         const tokens = log.filter((r) => r.kind === "identity" && r.method === "POST");
         assert.ok(tokens.length >= 1 && tokens.every((r) => r.status === 200 && r.requestBody?.client_secret === "[redacted]"), "tokens with the client secret");
