@@ -115,7 +115,7 @@ export function rememberStackConfig(get: (key: string) => string | undefined): v
     }
 }
 
-const describe = (spec: SettingSpec) => `azure-native:${spec.key} (or ${spec.env.join(" / ")})`;
+const nameOf = (spec: SettingSpec) => `azure-native:${spec.key} (or ${spec.env.join(" / ")})`;
 
 /**
  * Reads the azure-native settings from stack config (first) and the environment, checks them and
@@ -140,7 +140,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
         if (v === undefined) return false;
         if (/^(true|1)$/i.test(v)) return true;
         if (/^(false|0)$/i.test(v)) return false;
-        throw settingsError(`${describe(AZURE_NATIVE_SETTINGS[name])} must be true or false. Set it to "true" or "false", or remove it.`);
+        throw settingsError(`${nameOf(AZURE_NATIVE_SETTINGS[name])} must be true or false. Set it to "true" or "false", or remove it.`);
     };
 
     const s = Object.fromEntries((Object.keys(AZURE_NATIVE_SETTINGS) as SettingName[]).filter((n) => !["useOidc", "useMsi", "useDefaultAzureCredential", "useCli"].includes(n)).map((n) => [n, read(n)])) as Partial<Record<SettingName, string>>;
@@ -160,7 +160,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
         const key = CLOUD_ALIASES[s.environment.toLowerCase().replace(/[\s_-]/g, "")];
         if (!key) {
             throw settingsError(
-                `${describe(AZURE_NATIVE_SETTINGS.environment)} names an unknown Azure cloud. Use one of public, usgovernment or china ` +
+                `${nameOf(AZURE_NATIVE_SETTINGS.environment)} names an unknown Azure cloud. Use one of public, usgovernment or china ` +
                     "(or AzureCloud, AzureUSGovernment, AzureChinaCloud); for Azure Stack Hub or another custom cloud set azure-native:metadataHost instead.",
             );
         }
@@ -174,7 +174,7 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
         const missing = fields.filter((f) => !s[f]);
         if (missing.length > 0) {
             throw settingsError(
-                `${what} is configured, but ${missing.map((m) => describe(AZURE_NATIVE_SETTINGS[m])).join(" and ")} ${missing.length > 1 ? "are" : "is"} not set. ` +
+                `${what} is configured, but ${missing.map((m) => nameOf(AZURE_NATIVE_SETTINGS[m])).join(" and ")} ${missing.length > 1 ? "are" : "is"} not set. ` +
                     `Set ${missing.length > 1 ? "them" : "it"} (e.g. \`pulumi config set azure-native:${AZURE_NATIVE_SETTINGS[missing[0]].key} <value>\`), or remove the partial service principal settings to sign in another way.`,
             );
         }
@@ -197,8 +197,8 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
             credential = { kind: "oidc-request", tenantId: s.tenantId!, clientId: s.clientId!, requestUrl: s.oidcRequestUrl, requestToken: s.oidcRequestToken, audience: s.oidcAudience ?? "api://AzureADTokenExchange" };
         } else {
             throw settingsError(
-                `OIDC is turned on (${describe(AZURE_NATIVE_SETTINGS.useOidc)}) but no token is given: set ${describe(AZURE_NATIVE_SETTINGS.oidcToken)}, ` +
-                    `${describe(AZURE_NATIVE_SETTINGS.oidcTokenFilePath)}, or both ${describe(AZURE_NATIVE_SETTINGS.oidcRequestUrl)} and ${describe(AZURE_NATIVE_SETTINGS.oidcRequestToken)} ` +
+                `OIDC is turned on (${nameOf(AZURE_NATIVE_SETTINGS.useOidc)}) but no token is given: set ${nameOf(AZURE_NATIVE_SETTINGS.oidcToken)}, ` +
+                    `${nameOf(AZURE_NATIVE_SETTINGS.oidcTokenFilePath)}, or both ${nameOf(AZURE_NATIVE_SETTINGS.oidcRequestUrl)} and ${nameOf(AZURE_NATIVE_SETTINGS.oidcRequestToken)} ` +
                     "(GitHub Actions sets the ACTIONS_ID_TOKEN_REQUEST_* pair when the job has `permissions: id-token: write`).",
             );
         }
@@ -206,8 +206,8 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
         credential = { kind: "managed-identity", clientId: s.clientId };
     } else if (s.clientId || s.clientCertificatePassword) {
         throw settingsError(
-            `${describe(AZURE_NATIVE_SETTINGS.clientId)} is set, but nothing says how to sign in as it. Set ${describe(AZURE_NATIVE_SETTINGS.clientSecret)}, ` +
-                `${describe(AZURE_NATIVE_SETTINGS.clientCertificatePath)}, ${describe(AZURE_NATIVE_SETTINGS.useOidc)}=true or ${describe(AZURE_NATIVE_SETTINGS.useMsi)}=true; ` +
+            `${nameOf(AZURE_NATIVE_SETTINGS.clientId)} is set, but nothing says how to sign in as it. Set ${nameOf(AZURE_NATIVE_SETTINGS.clientSecret)}, ` +
+                `${nameOf(AZURE_NATIVE_SETTINGS.clientCertificatePath)}, ${nameOf(AZURE_NATIVE_SETTINGS.useOidc)}=true or ${nameOf(AZURE_NATIVE_SETTINGS.useMsi)}=true; ` +
                 "or remove it to sign in with the Azure CLI (`az login`).",
         );
     } else if (config.size > 0 && (s.tenantId || s.subscriptionId)) {
@@ -223,7 +223,7 @@ function checkUrl(value: string, spec: SettingSpec): URL {
         if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("scheme");
         return u;
     } catch {
-        throw settingsError(`${describe(spec)} is not a valid http(s) URL. Set it to a URL such as https://example.com/path.`);
+        throw settingsError(`${nameOf(spec)} is not a valid http(s) URL. Set it to a URL such as https://example.com/path.`);
     }
 }
 
@@ -232,7 +232,7 @@ function checkMetadataHost(value: string): string {
     const withScheme = /^https?:\/\//i.test(value) ? value : `https://${value}`;
     const u = checkUrl(withScheme, AZURE_NATIVE_SETTINGS.metadataHost);
     if (u.pathname !== "/" || u.search) {
-        throw settingsError(`${describe(AZURE_NATIVE_SETTINGS.metadataHost)} must be a host name (with an optional port), not a URL with a path. Set it to e.g. management.local.azurestack.external.`);
+        throw settingsError(`${nameOf(AZURE_NATIVE_SETTINGS.metadataHost)} must be a host name (with an optional port), not a URL with a path. Set it to e.g. management.local.azurestack.external.`);
     }
     return u.origin;
 }
