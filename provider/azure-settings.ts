@@ -36,9 +36,7 @@ export const AZURE_NATIVE_SETTINGS = {
     oidcRequestUrl: { key: "oidcRequestUrl", env: ["ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"] },
     oidcAudience: { key: "oidcAudience", env: ["ARM_OIDC_AUDIENCE"] },
     useMsi: { key: "useMsi", env: ["ARM_USE_MSI"] },
-    msiEndpoint: { key: "msiEndpoint", env: ["ARM_MSI_ENDPOINT"] },
     useDefaultAzureCredential: { key: "useDefaultAzureCredential", env: ["ARM_USE_DEFAULT_AZURE_CREDENTIAL"] },
-    useCli: { key: "useCli", env: ["ARM_USE_CLI"] },
 } satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof AZURE_NATIVE_SETTINGS;
@@ -143,11 +141,10 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
         throw settingsError(`${nameOf(AZURE_NATIVE_SETTINGS[name])} must be true or false. Set it to "true" or "false", or remove it.`);
     };
 
-    const s = Object.fromEntries((Object.keys(AZURE_NATIVE_SETTINGS) as SettingName[]).filter((n) => !["useOidc", "useMsi", "useDefaultAzureCredential", "useCli"].includes(n)).map((n) => [n, read(n)])) as Partial<Record<SettingName, string>>;
+    const s = Object.fromEntries((Object.keys(AZURE_NATIVE_SETTINGS) as SettingName[]).filter((n) => !["useOidc", "useMsi", "useDefaultAzureCredential"].includes(n)).map((n) => [n, read(n)])) as Partial<Record<SettingName, string>>;
     const useOidc = flag("useOidc");
     const useMsi = flag("useMsi");
     const useDefault = flag("useDefaultAzureCredential");
-    flag("useCli");
     if (conflicts.length > 0) {
         throw settingsError(
             `Conflicting Azure settings: ${conflicts.join("; ")}. azure-native would silently use the stack config; ` +
