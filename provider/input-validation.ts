@@ -15,7 +15,7 @@ export interface CheckFailure {
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Internal inputs the resource class adds; not user-facing. */
-export const INTERNAL_INPUTS = ["__provider", "resourceName"];
+export const INTERNAL_INPUTS = ["__provider", "resourceName", "importJobId"];
 
 const NAME_RULES = {
     vaultName: { re: /^[A-Za-z][A-Za-z0-9-]{1,49}$/, text: "2-50 letters, digits or hyphens, starting with a letter" },

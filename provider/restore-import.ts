@@ -82,7 +82,7 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
         triggeredAt: Number.isNaN(started) ? rt.now() : started, origin: "job-list",
     };
     rt.progress.say(`importing restore job ${jobId} (${job.status}, recovery point ${point.id})`);
-    const outs = await collectOutputs(rt, t, job, { ...inputs, recoveryPoint: inputs.recoveryPoint ?? "latest" });
+    const outs = await collectOutputs(rt, t, job, inputs);
     // Time to restore, as Azure measured the job (this run did not watch it).
     return { ...outs, recoveryPointId: point.id, timeToRestoreSeconds: outs.jobDurationSeconds ?? outs.timeToRestoreSeconds };
 }

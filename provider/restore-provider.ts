@@ -119,7 +119,8 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
 
     async check(_olds: Props, news: Props) {
         const result = checkInputs(news);
-        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false) return result;
+        // (An import adopts a restore that exists: nothing to ask Azure in advance.)
+        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false || news.importJobId !== undefined) return result;
         const inputs = pickInputs(result.inputs);
         const rt = await createRuntime({ ...inputs, ...label(news) });
         const failures = await runPreflight(rt.arm, inputs, (line) => rt.progress.say(line));
@@ -149,6 +150,11 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async create(props: Props) {
         const inputs = pickInputs(props);
         const rt = await createRuntime({ ...inputs, ...label(props) });
+        if (typeof props.importJobId === "string") {
+            // `import: <job ID>` (see vm-restore.ts): adopt the finished restore, never restore again.
+            const outs = await importRestore(rt, props.importJobId, inputs);
+            return { id: props.importJobId, outs: wireSafe({ ...outs, ...label(props), importJobId: props.importJobId }) };
+        }
         const { id, outs } = await runRestore(rt, inputs, props);
         return { id, outs: wireSafe({ ...outs, ...label(props) }) };
     },

@@ -97,6 +97,13 @@ export class VmRestore extends pulumi.dynamic.Resource {
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
+        // `import`: the engine reads an imported resource before it has a dynamic provider's code, which
+        // fails in Pulumi's dynamic provider host. So the job ID is handed to `create` instead, which
+        // adopts the finished restore (reads the job and what it restored) and never restores again.
+        if (opts?.import) {
+            props.importJobId = opts.import;
+            opts = { ...opts, import: undefined };
+        }
         super(storedProvider(), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }), "vmrestore", "VmRestore");
         if (opts?.customTimeouts) {
             // The engine does not pass customTimeouts to dynamic providers; say so, on this resource.
