@@ -4,7 +4,7 @@
  * the serialized provider.
  */
 import { ArmClient, realSleep } from "./arm-client";
-import { armScope, createTokenSource } from "./credentials";
+import { armScope, createTokenSource, isLoopbackUrl } from "./credentials";
 import { currentAzureSettings } from "./azure-settings";
 import { discoverCloud } from "./cloud-metadata";
 import { proxySettings } from "./proxy";
@@ -54,7 +54,12 @@ export async function createRuntime(inputs: Partial<VmRestoreInputs> & { resourc
     const arm = new ArmClient({
         endpoint,
         armScope: sameCloud && cloud.armAudience ? `${cloud.armAudience}/.default` : armScope(endpoint),
-        tokens: createTokenSource(endpoint, process.env, { settings, authorityHost: cloud?.authorityHost }),
+        // The azure-native settings sign in to the cloud they name. An `armEndpoint` on this machine
+        // that is not that cloud (the emulator of an offline drill, run where ARM_* is set for real
+        // Azure) keeps the provider's own chain: no credential unless AZURE_* names one.
+        tokens: isLoopbackUrl(endpoint) && !sameCloud
+            ? createTokenSource(endpoint, process.env, { settings: { ...settings, credential: undefined } })
+            : createTokenSource(endpoint, process.env, { settings, authorityHost: cloud?.authorityHost }),
         sleep,
         log: (line) => progress.say(line),
     });

@@ -5,6 +5,8 @@
  */
 import { strict as assert } from "assert";
 import { isSettingsError, resolveAzureSettings } from "../../provider/azure-settings";
+import { createRuntime } from "../../provider/provider-runtime";
+import { EmulatorFixture, VAULT } from "./emulator-fixture";
 
 const SECRET = "sp-secret-" + Math.random().toString(36).slice(2);
 const TENANT = "11111111-1111-1111-1111-111111111111";
@@ -93,5 +95,26 @@ describe("azure-native settings", () => {
         assert.match(e.message, /azure-native:metadataHost \(or ARM_METADATA_HOSTNAME\) must be a host name/);
         e = failure(() => resolveAzureSettings(config({}), { ARM_USE_OIDC: "true", ARM_CLIENT_ID: CLIENT, ARM_TENANT_ID: TENANT, ARM_OIDC_REQUEST_URL: "not a url", ARM_OIDC_REQUEST_TOKEN: SECRET }));
         assert.match(e.message, /azure-native:oidcRequestUrl .* is not a valid http\(s\) URL/);
+    });
+});
+
+describe("azure-native settings and an emulator armEndpoint", function () {
+    this.timeout(60_000);
+    const fx = new EmulatorFixture();
+    before(() => fx.start());
+    after(() => fx.stop());
+
+    it("ARM_* set for real Azure does not reach an armEndpoint on this machine (an offline drill)", async () => {
+        const saved = { ...process.env };
+        Object.assign(process.env, { ARM_CLIENT_ID: CLIENT, ARM_TENANT_ID: TENANT, ARM_CLIENT_SECRET: SECRET });
+        try {
+            const rt = await createRuntime({ armEndpoint: fx.url }, { write: () => undefined });
+            // With the service principal, this would ask login.microsoftonline.com for a token first.
+            const vault = await rt.arm.get(VAULT, { apiVersion: "2026-02-01" });
+            assert.equal(vault.status, 200);
+            assert.equal((await fx.requests()).filter((r) => (r as { kind?: string }).kind === "identity").length, 0);
+        } finally {
+            for (const k of ["ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_CLIENT_SECRET"]) if (saved[k] === undefined) delete process.env[k];
+        }
     });
 });
