@@ -8,7 +8,14 @@
  *   GET  /{tenant}/discovery/v2.0/keys                     JWKS with the signing key (also /discovery/keys)
  *   GET  /common/discovery/instance?authorization_endpoint=…   instance discovery (MSAL asks
  *        login.microsoftonline.com for this, not the emulator: clients disable it — see docs)
- *   POST /{tenant}/oauth2/v2.0/token                       client_credentials → access token
+ *   POST /{tenant}/oauth2/v2.0/token                       client_credentials → access token, with a
+ *        client secret or a client assertion (workload identity federation: a JWT of a federated
+ *        credential's issuer and subject, audience api://AzureADTokenExchange)
+ *   GET  /oidc/token?audience=…                            a GitHub Actions–like ID token service (the
+ *        ACTIONS_ID_TOKEN_REQUEST_URL flow): bearer request token → `{ value: <JWT> }`, issuer `{url}/oidc`
+ *   GET  /metadata/endpoints?api-version=2022-09-01        the cloud metadata document (custom clouds,
+ *        Azure Stack Hub; azure-native/Terraform `metadataHost`): resourceManager, authentication
+ *        {loginEndpoint, audiences}; api-version 2015-01-01 / 1.0 answer Azure Stack Hub's older form
  *
  * Tokens are RS256 JWTs signed by a key generated when the emulator starts (so tokens of an
  * earlier run no longer verify): iss `{url}/{tenant}/v2.0`, tid, appid/azp (client id), oid/sub,
@@ -19,7 +26,7 @@ import { createHash, generateKeyPairSync, KeyObject, randomUUID, sign, timingSaf
 import { ArmError } from "./arm-errors";
 import { storageError } from "./blob-routes";
 import { Reply, Router } from "./router";
-import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, Seed, SeedServicePrincipal } from "./seed";
+import { DRILL_OIDC_REQUEST_TOKEN, DRILL_SERVICE_PRINCIPAL, Seed, SeedServicePrincipal } from "./seed";
 import { usDateTime } from "./time-format";
 
 export type AuthMode = "anonymous" | "entra";
@@ -33,6 +40,10 @@ const NBF_SKEW_SECONDS = 300;
 const ARM_PUBLIC_AUDIENCES = ["https://management.azure.com", "https://management.core.windows.net"];
 const STORAGE_AUDIENCES = ["https://storage.azure.com"];
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
+const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+/** Lifetime of the ID tokens of the emulator's OIDC token service (GitHub's are about 5 minutes). */
+const OIDC_ID_TOKEN_SECONDS = 300;
 /** Form fields never shown in the request log. */
 export const SECRET_FORM_FIELDS = ["client_secret", "client_assertion", "assertion", "refresh_token", "password", "code", "code_verifier"];
 
@@ -214,7 +225,7 @@ export class EntraIdentity {
 
   /** The seed's applications; a seed that does not mention `servicePrincipals` gets the default drill application. */
   principals(): SeedServicePrincipal[] {
-    return this.seed().servicePrincipals ?? [{ clientId: DRILL_CLIENT_ID, clientSecret: DRILL_CLIENT_SECRET, displayName: "vmrestore-drill" }];
+    return this.seed().servicePrincipals ?? [DRILL_SERVICE_PRINCIPAL];
   }
 
   principal(clientId: string): SeedServicePrincipal | undefined {
@@ -298,6 +309,8 @@ export class EntraIdentity {
         },
       };
     });
+    router.add("GET", "/metadata/endpoints", (req) => this.metadata(req.query["api-version"]));
+    router.add("GET", "/oidc/token", (req) => this.oidcIdToken(req.headers.authorization, req.query.audience));
     router.add("POST", "/:tenant/oauth2/v2.0/token", (req) => this.token(req.params.tenant, req.body as Record<string, string> | undefined, req.headers.authorization));
     router.add("POST", "/:tenant/oauth2/token", (req) => this.token(req.params.tenant, req.body as Record<string, string> | undefined, req.headers.authorization));
   }
@@ -339,10 +352,13 @@ export class EntraIdentity {
       return aadError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${this.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`, this.baseUrl);
     }
     if (f.client_assertion !== undefined) {
-      return aadError(401, "invalid_client", 700027, "Client assertion failed signature validation: this emulator accepts client secrets only.", this.baseUrl);
-    }
-    if (!clientSecret) return aadError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", this.baseUrl);
-    if (!sameSecret(clientSecret, sp.clientSecret)) {
+      if (f.client_assertion_type !== JWT_BEARER) {
+        return aadError(400, "invalid_request", 90014, `The request body must contain the following parameter: 'client_assertion_type' with the value '${JWT_BEARER}'.`, this.baseUrl);
+      }
+      const failure = this.checkAssertion(f.client_assertion, sp);
+      if (failure) return failure;
+    } else if (!clientSecret) return aadError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", this.baseUrl);
+    else if (!sameSecret(clientSecret, sp.clientSecret)) {
       return aadError(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${sp.clientId}'.`, this.baseUrl);
     }
     const scope = (f.scope ?? "").split(/\s+/).filter((x) => x && !OIDC_SCOPES.has(x.toLowerCase()));
@@ -361,6 +377,96 @@ export class EntraIdentity {
       headers: { "Cache-Control": "no-store, no-cache", Pragma: "no-cache" },
       body: { token_type: "Bearer", expires_in: this.tokenLifetimeSeconds, ext_expires_in: this.tokenLifetimeSeconds, access_token: token },
     };
+  }
+
+  /** The cloud metadata document (see the header comment for the forms). */
+  metadata(apiVersion: string | undefined): Reply {
+    const base = `${this.baseUrl}/`;
+    if (!apiVersion) {
+      const e = new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+      return { status: 400, body: e.toBody() };
+    }
+    if (apiVersion === "2015-01-01" || apiVersion === "1.0") {
+      return { status: 200, body: { galleryEndpoint: base, graphEndpoint: base, portalEndpoint: base, authentication: { loginEndpoint: base, audiences: [base] } } };
+    }
+    if (apiVersion < "2022-09-01") {
+      const e = new ArmError(400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid. The supported versions are '2022-09-01,2015-01-01,1.0'.`);
+      return { status: 400, body: e.toBody() };
+    }
+    const host = new URL(this.baseUrl).host;
+    return {
+      status: 200,
+      body: {
+        name: "VmRestoreEmulator",
+        portal: base,
+        resourceManager: base,
+        authentication: { loginEndpoint: base, audiences: [base], tenant: "common", identityProvider: "AAD" },
+        microsoftGraphResourceId: base,
+        graph: base,
+        suffixes: { storage: host, keyVaultDns: `vault.${host}`, acrLoginServer: `azurecr.${host}` },
+      },
+    };
+  }
+
+  /** The OIDC issuer of the emulator's ID token service. */
+  oidcIssuer(): string {
+    return `${this.baseUrl}/oidc`;
+  }
+
+  /** A GitHub Actions–like ID token: the request token as bearer, `audience` as asked (default api://AzureADTokenExchange). */
+  private oidcIdToken(authorization: string | undefined, audience: string | undefined): Reply {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+    if (!m || !sameSecret(m[1], DRILL_OIDC_REQUEST_TOKEN)) {
+      return { status: 401, body: { message: "Bad credentials: the ID token request needs the request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN) as a bearer token." } };
+    }
+    const now = Math.floor(this.realNow() / 1000);
+    const sp = this.principals().find((p) => p.federatedCredentials?.some((fc) => fc.issuer === "emulator" || fc.issuer === this.oidcIssuer()));
+    const subject = sp?.federatedCredentials?.find((fc) => fc.issuer === "emulator" || fc.issuer === this.oidcIssuer())?.subject ?? "repo:unknown";
+    const claims = { iss: this.oidcIssuer(), sub: subject, aud: audience || TOKEN_EXCHANGE_AUDIENCE, iat: now, nbf: now, exp: now + OIDC_ID_TOKEN_SECONDS, jti: randomUUID() };
+    return { status: 200, body: { count: 1, value: this.signJwt(claims) } };
+  }
+
+  private signJwt(claims: Record<string, unknown>): string {
+    const key = this.signingKey();
+    const input = `${b64json({ typ: "JWT", alg: "RS256", kid: key.kid })}.${b64json(claims)}`;
+    return `${input}.${sign("sha256", Buffer.from(input), key.privateKey).toString("base64url")}`;
+  }
+
+  /** Workload identity federation: the assertion must be a current JWT of a federated credential of `sp`. Answers the error, or undefined. */
+  private checkAssertion(assertion: string, sp: SeedServicePrincipal): Reply | undefined {
+    const parts = assertion.split(".");
+    let header: { alg?: unknown; kid?: unknown } | undefined;
+    let claims: { iss?: unknown; sub?: unknown; aud?: unknown; exp?: unknown; nbf?: unknown } | undefined;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+      claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    } catch {
+      header = undefined;
+    }
+    if (parts.length !== 3 || !header || !claims || typeof claims !== "object") {
+      return aadError(400, "invalid_client", 50027, "JWT token is invalid or malformed.", this.baseUrl);
+    }
+    const federated = (sp.federatedCredentials ?? []).map((fc) => ({ ...fc, issuer: fc.issuer === "emulator" ? this.oidcIssuer() : fc.issuer }));
+    const byIssuer = federated.filter((fc) => fc.issuer === claims!.iss);
+    if (byIssuer.length === 0) {
+      return aadError(400, "invalid_client", 700211, `No matching federated identity record found for presented assertion issuer '${String(claims.iss)}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`, this.baseUrl);
+    }
+    const key = this.signingKey();
+    const signed = header.alg === "RS256" && header.kid === key.kid && verify("sha256", Buffer.from(`${parts[0]}.${parts[1]}`), key.publicKey, Buffer.from(parts[2], "base64url"));
+    if (!signed) return aadError(401, "invalid_client", 700027, "Client assertion failed signature validation.", this.baseUrl);
+    const bySubject = byIssuer.filter((fc) => fc.subject === claims!.sub);
+    if (bySubject.length === 0) {
+      return aadError(400, "invalid_client", 700213, `No matching federated identity record found for presented assertion subject '${String(claims.sub)}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`, this.baseUrl);
+    }
+    const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!bySubject.some((fc) => (fc.audiences ?? [TOKEN_EXCHANGE_AUDIENCE]).some((a) => auds.includes(a)))) {
+      return aadError(400, "invalid_client", 700212, `No matching federated identity record found for presented assertion audience '${auds.map(String).join(",")}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`, this.baseUrl);
+    }
+    const now = this.realNow() / 1000;
+    if (typeof claims.exp !== "number" || now >= claims.exp || (typeof claims.nbf === "number" && claims.nbf > now + NBF_SKEW_SECONDS)) {
+      return aadError(400, "invalid_client", 700024, "Client assertion is not within its valid time range.", this.baseUrl);
+    }
+    return undefined;
   }
 }
 

@@ -191,6 +191,19 @@ export interface SeedServicePrincipal {
   objectId?: string;
   /** Its role assignments (auth "entra"); default: Contributor and Storage Blob Data Contributor on the subscription. */
   roleAssignments?: RoleAssignment[];
+  /**
+   * Federated identity credentials (workload identity federation, OIDC): a client assertion whose
+   * `iss` and `sub` match one of these is accepted instead of the secret. `issuer: "emulator"`
+   * means the emulator's own OIDC issuer (`{url}/oidc`, a GitHub Actions–like token service).
+   */
+  federatedCredentials?: SeedFederatedCredential[];
+}
+
+export interface SeedFederatedCredential {
+  issuer: string;
+  subject: string;
+  /** Accepted `aud` values of the assertion; default ["api://AzureADTokenExchange"]. */
+  audiences?: string[];
 }
 
 /** Simulated durations, in simulated seconds. */
@@ -250,6 +263,20 @@ export interface Seed {
 export const DRILL_CLIENT_ID = "00000000-0000-0000-0000-00000000c1d0";
 /** Published on purpose (docs/emulator.md): it opens nothing but a local emulator. Never use it anywhere else. */
 export const DRILL_CLIENT_SECRET = "vmrestore-emulator-drill-secret~NOT-A-REAL-SECRET";
+/** The subject of the drill application's federated credential (the emulator's OIDC issuer issues it). */
+export const DRILL_OIDC_SUBJECT = "repo:vmrestore/drill:environment:dr-drill";
+/**
+ * The request token the emulator's GitHub Actions–like ID token service (`GET {url}/oidc/token`)
+ * accepts, as ACTIONS_ID_TOKEN_REQUEST_TOKEN would be. A well-known TEST value, like the secret above.
+ */
+export const DRILL_OIDC_REQUEST_TOKEN = "vmrestore-emulator-oidc-request-token~NOT-A-REAL-SECRET";
+/** The default seed's drill application: secret and federated (OIDC) credential. */
+export const DRILL_SERVICE_PRINCIPAL: SeedServicePrincipal = {
+  clientId: DRILL_CLIENT_ID,
+  clientSecret: DRILL_CLIENT_SECRET,
+  displayName: "vmrestore-drill",
+  federatedCredentials: [{ issuer: "emulator", subject: DRILL_OIDC_SUBJECT }],
+};
 
 export const DEFAULT_TIMING: SeedTiming = {
   operationAcceptSeconds: 30,
@@ -461,7 +488,7 @@ export function defaultSeed(): Seed {
     pageSize: 50,
     requireAuthorization: false,
     rateLimits: { readsPerHour: 12000, writesPerHour: 1200, enforce: false },
-    servicePrincipals: [{ clientId: DRILL_CLIENT_ID, clientSecret: DRILL_CLIENT_SECRET, displayName: "vmrestore-drill" }],
+    servicePrincipals: [DRILL_SERVICE_PRINCIPAL],
   };
 }
 
@@ -740,6 +767,15 @@ export function parseSeed(input: unknown): Seed {
         str(sp.clientSecret, `${at}.clientSecret`, p);
         if (sp.displayName !== undefined) str(sp.displayName, `${at}.displayName`, p);
         if (sp.objectId !== undefined) str(sp.objectId, `${at}.objectId`, p);
+        if (sp.federatedCredentials !== undefined) {
+          if (!Array.isArray(sp.federatedCredentials)) p(`${at}.federatedCredentials must be an array of {issuer, subject, audiences?}`);
+          else sp.federatedCredentials.forEach((fc, j) => {
+            if (!isObject(fc)) return p(`${at}.federatedCredentials[${j}] must be an object {issuer, subject, audiences?}`);
+            str(fc.issuer, `${at}.federatedCredentials[${j}].issuer`, p);
+            str(fc.subject, `${at}.federatedCredentials[${j}].subject`, p);
+            if (fc.audiences !== undefined && !(Array.isArray(fc.audiences) && fc.audiences.every((a) => typeof a === "string"))) p(`${at}.federatedCredentials[${j}].audiences must be an array of strings`);
+          });
+        }
         if (typeof sp.clientId === "string") {
           if (clientIds.has(sp.clientId.toLowerCase())) p(`${at}.clientId ${sp.clientId} appears twice`);
           clientIds.add(sp.clientId.toLowerCase());

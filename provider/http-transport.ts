@@ -3,6 +3,7 @@
  * request/response records, so a test or a benchmark can count, delay or replace calls here.
  */
 import { isKind, namedError } from "./errors";
+import { proxyAgentFor } from "./proxy";
 
 export interface HttpRequest {
     method: string;
@@ -37,10 +38,15 @@ export function transportError(message: string, code: string | undefined): Trans
 
 export const isTransportError = (e: unknown): e is TransportError => isKind(e, "TransportError");
 
-/** The default transport: node-fetch, loaded when first used (not captured into the provider's closure). */
+/**
+ * The default transport: node-fetch, loaded when first used (not captured into the provider's closure),
+ * through the proxy HTTPS_PROXY / HTTP_PROXY name unless NO_PROXY exempts the host (see proxy.ts).
+ */
 export const nodeFetchTransport: HttpTransport = async (req) => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const fetch: typeof import("node-fetch").default = require("node-fetch");
+    // A proxy variable that does not parse is a settings error, not a network failure: never retried.
+    const agent = proxyAgentFor(req.url);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), req.timeoutMs);
     try {
@@ -51,6 +57,7 @@ export const nodeFetchTransport: HttpTransport = async (req) => {
             // node-fetch's types predate the global AbortSignal; the runtime object is compatible.
             signal: controller.signal as unknown as import("node-fetch").RequestInit["signal"],
             redirect: "manual",
+            agent,
         });
         const bytes = await res.buffer();
         const text = bytes.toString("utf8");

@@ -7,3 +7,4 @@ export {
     VmRestoreInputs, VmRestoreOutputs, RestoreType, RecoveryPointSelector, DiskEncryptionKeys, RestoreIdentity,
     DiskNetworkAccess, Rehydration, RestoredDataDiskOutput,
 } from "./restore-inputs";
+export { DiskEncryptionKeysArgs, DiskNetworkAccessArgs, RecoveryPointSelectorArgs, RehydrationArgs, RestoreIdentityArgs } from "./input-types";

@@ -15,7 +15,7 @@ export interface CheckFailure {
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Internal inputs the resource class adds; not user-facing. */
-export const INTERNAL_INPUTS = ["__provider", "resourceName"];
+export const INTERNAL_INPUTS = ["__provider", "resourceName", "importJobId"];
 
 const NAME_RULES = {
     vaultName: { re: /^[A-Za-z][A-Za-z0-9-]{1,49}$/, text: "2-50 letters, digits or hyphens, starting with a letter" },
@@ -25,9 +25,16 @@ const NAME_RULES = {
     storageAccount: { re: /^[a-z0-9]{3,24}$/, text: "3-24 lower-case letters or digits" },
 };
 
-/** True when any input is still unknown (preview before its dependencies exist). */
+/** True when any input, or any part of one (nested objects and arrays), is still unknown (preview before its dependencies exist). */
 export function hasUnknowns(inputs: Record<string, unknown>): boolean {
-    return Object.values(inputs).some((v) => v === UNKNOWN);
+    return Object.values(inputs).some(containsUnknown);
+}
+
+function containsUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
 }
 
 function isUnknown(v: unknown): boolean {
@@ -78,6 +85,15 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         }
         if (v === undefined || v === null) continue;
         inputs[k] = typeof v === "string" && !isUnknown(v) ? v.trim() : v;
+    }
+    // An object or array with an unknown part (a nested Output not known yet in preview) is checked
+    // at `up`, like an unknown value; what is known passes through unchanged.
+    const partlyKnown = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(inputs)) {
+        if (!INTERNAL_INPUTS.includes(k) && !isUnknown(v) && containsUnknown(v)) {
+            partlyKnown.set(k, v);
+            inputs[k] = UNKNOWN;
+        }
     }
 
     const str = (k: keyof VmRestoreInputs, required: boolean): string | undefined => {
@@ -218,6 +234,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         const v = inputs[k];
         if (v !== undefined && !isUnknown(v) && typeof v !== "boolean") fail(k, `${k} must be true or false, got ${JSON.stringify(v)}`);
     }
+    for (const [k, v] of partlyKnown) inputs[k] = v;
     return { inputs, failures };
 }
 

@@ -24,6 +24,10 @@ export function packedProvider(provider: pulumi.dynamic.ResourceProvider): pulum
     const packed = packProvider(provider);
     const load = () => loadPackedProvider(packed);
     return {
+        configure: async (req) => {
+            const inner = await load();
+            if (inner.configure) await inner.configure(req);
+        },
         check: async (olds, news) => (await load()).check!(olds, news),
         diff: async (id, olds, news) => (await load()).diff!(id, olds, news),
         create: async (inputs) => (await load()).create(inputs),

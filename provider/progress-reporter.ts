@@ -2,6 +2,7 @@
  * One line per meaningful change while a restore runs: operation accepted, job progress in steps,
  * task changes, done. A dynamic provider's stdout reaches the `pulumi up` output.
  */
+import { formatHuman } from "./duration";
 import { RestoreJobView } from "./restore-job";
 
 export class ProgressReporter {
@@ -17,6 +18,23 @@ export class ProgressReporter {
 
     say(message: string): void {
         this.write(`[${this.label}] ${message}`);
+    }
+
+    /**
+     * The heartbeat: where the restore stands, from the last look at the job (no request): phase
+     * (status and the running task), percentage, time since the trigger, Azure's estimate of the
+     * time left, and when the provider looks at the job next.
+     */
+    heartbeat(job: RestoreJobView, at: { elapsedMs: number; nextCheckAt: number; now: number }): void {
+        const task = job.tasks.find((x) => x.status === "InProgress") ?? job.tasks.find((x) => x.status !== "Completed" && x.status !== "NotStarted");
+        const parts = [
+            `restoring: job ${job.jobId} ${job.status}${task ? ` (${task.taskId})` : ""}`,
+            job.progressPercentage !== undefined ? `${Math.round(job.progressPercentage)}%` : "progress not reported",
+            `elapsed ${formatHuman(at.elapsedMs)}`,
+            job.estimatedRemainingMs !== undefined ? `Azure estimates ${formatHuman(job.estimatedRemainingMs)} left` : "no estimate from Azure",
+            `next check ${new Date(at.nextCheckAt).toISOString().replace(/\.\d+Z$/, "Z")} (in ${formatHuman(Math.max(0, at.nextCheckAt - at.now))})`,
+        ];
+        this.say(parts.join(", "));
     }
 
     /** Reports what changed since the last poll of the job. */

@@ -9,13 +9,16 @@
  * first occurrence of the package's name in the path, so a project folder named `vmrestore-…` defeats
  * it). Both names are exported. States written by every version of the package name one of them, and
  * the provider process loads whatever version is installed then, so this module's two names and its
- * six methods are a contract: they never move or change shape, whatever is reorganized behind them.
+ * methods are a contract: they never move or change shape, whatever is reorganized behind them.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { restoreProvider } from "./restore-provider";
 
 type Props = Record<string, unknown>;
 
+export function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    return restoreProvider.configure ? restoreProvider.configure(req) : Promise.resolve();
+}
 export function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     return restoreProvider.check!(olds, news);
 }

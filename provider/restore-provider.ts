@@ -6,6 +6,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, hasUnknowns } from "./input-validation";
 import { runPreflight } from "./preflight";
 import { createRuntime } from "./provider-runtime";
+import { rememberStackConfig } from "./azure-settings";
+import { importRestore, isImport } from "./restore-import";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "./restore-inputs";
 import {
     readJobOf,
@@ -107,14 +109,23 @@ function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partia
 }
 
 export const restoreProvider: pulumi.dynamic.ResourceProvider = {
+    /**
+     * The stack config, once per provider process: the `azure-native:*` keys are kept in process
+     * memory (never in this object, which is serialized into state), and read at each call.
+     */
+    async configure(req: pulumi.dynamic.ConfigureRequest) {
+        rememberStackConfig((key) => req.config.get(key));
+    },
+
     async check(olds: Props, news: Props) {
         const result = checkInputs(news);
-        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false) return result;
+        // (An import adopts a restore that exists: nothing to ask Azure in advance.)
+        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false || news.importJobId !== undefined) return result;
         // An existing restore whose restore-defining inputs are unchanged starts nothing new, and Azure's
         // validation would only report what it restored itself ("a VM named … already exists").
         if (Object.keys(olds).length > 0 && REPLACING_INPUTS.every((k) => same(olds[k], result.inputs[k]))) return result;
         const inputs = pickInputs(result.inputs);
-        const rt = createRuntime({ ...inputs, ...label(news) });
+        const rt = await createRuntime({ ...inputs, ...label(news) });
         const failures = await runPreflight(rt.arm, inputs, (line) => rt.progress.say(line));
         return { inputs: result.inputs, failures };
     },
@@ -141,14 +152,25 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
 
     async create(props: Props) {
         const inputs = pickInputs(props);
-        const rt = createRuntime({ ...inputs, ...label(props) });
+        const rt = await createRuntime({ ...inputs, ...label(props) });
+        if (typeof props.importJobId === "string") {
+            // `import: <job ID>` (see vm-restore.ts): adopt the finished restore, never restore again.
+            const outs = await importRestore(rt, props.importJobId, inputs);
+            return { id: props.importJobId, outs: wireSafe({ ...outs, ...label(props), importJobId: props.importJobId }) };
+        }
         const { id, outs } = await runRestore(rt, inputs, props);
         return { id, outs: wireSafe({ ...outs, ...label(props) }) };
     },
 
     async read(id: string, props: Props) {
         const outs = props as Partial<VmRestoreOutputs> & Props;
-        const rt = createRuntime({ ...pickInputs(props), ...label(props) });
+        const rt = await createRuntime({ ...pickInputs(props), ...label(props) });
+        if (isImport(props)) {
+            // `import`: the engine knows only the ID and the program's inputs; read the real job.
+            const inputs = pickInputs(props);
+            const imported = await importRestore(rt, id, inputs);
+            return { id, props: wireSafe({ ...imported, ...label(props) }), inputs: wireSafe({ ...inputs, ...label(props) }) };
+        }
         if (outs.restoreIncomplete) {
             // Nothing verified to check yet: report the job's progress; the next up finishes it.
             const job = typeof outs.jobId === "string" ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined) : undefined;
@@ -188,7 +210,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         // Finish what an earlier run started: follow the same job if it still runs or has completed;
         // if it failed, remove what it left and restore again.
         const inputs = pickInputs(news);
-        const rt = createRuntime({ ...inputs, ...label(news) });
+        const rt = await createRuntime({ ...inputs, ...label(news) });
         const recorded = recordedRestore(rt, inputs, prev);
         const job = recorded.jobId ? await readJobOf(rt, recorded.vaultPath, recorded.jobId, recorded.crossRegion).catch(() => undefined) : undefined;
         if (job && (!job.terminal || job.succeeded)) {
@@ -206,7 +228,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         const outs = props as Partial<VmRestoreOutputs> & Props;
         const inputs = pickInputs(props) as VmRestoreInputs;
         let restored: RestoredResources = restoredFromOutputs(outs);
-        const rt = createRuntime({ ...inputs, ...label(props) });
+        const rt = await createRuntime({ ...inputs, ...label(props) });
         if (outs.restoreIncomplete === true && typeof outs.jobId === "string") {
             // A restore still running in Azure would go on creating things: stop it first, then remove
             // whatever it created (which the outputs may not know yet).

@@ -34,6 +34,8 @@ export interface WorkflowDeps {
     progress: ProgressReporter;
     /** Job polls shared by this process's restores of one vault; absent: each reads its own job. */
     jobBoard?: VaultJobBoard;
+    /** A heartbeat line per restore at this rhythm while it waits on its job (0 or absent: none). Costs no request. */
+    heartbeatMs?: number;
 }
 
 /** Where a restore comes from: resolved once, before anything is started. */
@@ -55,6 +57,8 @@ export interface TriggeredRestore extends RestoreSource {
     origin: "started" | "checkpoint" | "job-list" | "state";
     /** Set for a cross-region restore: the secondary region it runs in. */
     crossRegion?: CrossRegionTarget;
+    /** When the next heartbeat line is due (local epoch ms). */
+    nextHeartbeatAt?: number;
 }
 
 /** The region a restore lands in: the vault's, or for crossRegion the secondary region. */
@@ -371,7 +375,32 @@ async function sleepUntilDeadline(deps: WorkflowDeps, delayMs: number, deadline:
             t.jobId,
         );
     }
-    await deps.sleep(Math.min(delayMs, left));
+    await waitWithHeartbeat(deps, Math.min(delayMs, left), t, job);
+}
+
+/**
+ * Sleeps `ms`, saying how the restore stands at a steady rhythm (deps.heartbeatMs, from the trigger)
+ * whatever the wait between polls: from what the last look at the job showed, so a heartbeat costs
+ * no request. The rhythm is kept on the planned timeline (start + slept), not re-read from the
+ * clock, so an injected sleep drives it exactly.
+ */
+async function waitWithHeartbeat(deps: WorkflowDeps, ms: number, t: TriggeredRestore, job: RestoreJobView | undefined): Promise<void> {
+    const every = deps.heartbeatMs ?? 0;
+    if (!(every > 0) || !job) return deps.sleep(ms);
+    const start = deps.now();
+    const nextCheckAt = start + ms;
+    let slept = 0;
+    t.nextHeartbeatAt ??= t.triggeredAt + every;
+    while (slept < ms) {
+        const at = start + slept;
+        if (t.nextHeartbeatAt <= at) {
+            deps.progress.heartbeat(job, { elapsedMs: at - t.triggeredAt, nextCheckAt, now: at });
+            while (t.nextHeartbeatAt <= at) t.nextHeartbeatAt += every;
+        }
+        const chunk = Math.min(ms - slept, t.nextHeartbeatAt - at);
+        await deps.sleep(chunk);
+        slept += chunk;
+    }
 }
 
 /** The outputs that say where the restore came from and when it started (known once it is triggered). */

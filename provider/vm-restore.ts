@@ -6,6 +6,7 @@ import { restoreProvider } from "./restore-provider";
 import { packedProvider } from "./packed-provider";
 import * as providerHost from "./provider-host";
 import { RestoreType, RestoredDataDiskOutput } from "./restore-inputs";
+import { DiskEncryptionKeysArgs, DiskNetworkAccessArgs, RecoveryPointSelectorArgs, RehydrationArgs, RestoreIdentityArgs } from "./input-types";
 
 export interface VmRestoreArgs {
     /** Recovery Services vault resource ID. Either this, or vaultResourceGroupName + vaultName (in the VM's subscription). */
@@ -38,20 +39,20 @@ export interface VmRestoreArgs {
     crossRegion?: pulumi.Input<boolean>;
     /** The secondary region for crossRegion (default: the Azure pair of the vault's region). */
     secondaryRegion?: pulumi.Input<string>;
-    recoveryPointSelector?: pulumi.Input<import("./restore-inputs").RecoveryPointSelector>;
+    recoveryPointSelector?: pulumi.Input<RecoveryPointSelectorArgs>;
     allowOriginalLocationOverwrite?: pulumi.Input<boolean>;
     diskLuns?: pulumi.Input<pulumi.Input<number>[]>;
     osDiskOnly?: pulumi.Input<boolean>;
     /** Availability zone of what is restored; an Output that resolves to undefined means none. */
     targetZone?: pulumi.Input<string | undefined>;
     diskEncryptionSetId?: pulumi.Input<string>;
-    encryptionKeys?: pulumi.Input<import("./restore-inputs").DiskEncryptionKeys>;
-    identity?: pulumi.Input<import("./restore-inputs").RestoreIdentity>;
-    diskNetworkAccess?: pulumi.Input<import("./restore-inputs").DiskNetworkAccess>;
+    encryptionKeys?: pulumi.Input<DiskEncryptionKeysArgs>;
+    identity?: pulumi.Input<RestoreIdentityArgs>;
+    diskNetworkAccess?: pulumi.Input<DiskNetworkAccessArgs>;
     securedVmOsDiskEncryptionSetId?: pulumi.Input<string>;
     edgeZone?: pulumi.Input<string>;
     resourceGuardOperationRequests?: pulumi.Input<pulumi.Input<string>[]>;
-    rehydration?: pulumi.Input<import("./restore-inputs").Rehydration>;
+    rehydration?: pulumi.Input<RehydrationArgs>;
     /** Ask Azure during preview whether the restore can work: vault, staging account region and SKU, targets, recovery point (default true). */
     preflight?: pulumi.Input<boolean>;
 }
@@ -98,7 +99,18 @@ export class VmRestore extends pulumi.dynamic.Resource {
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
+        // `import`: the engine reads an imported resource before it has a dynamic provider's code, which
+        // fails in Pulumi's dynamic provider host. So the job ID is handed to `create` instead, which
+        // adopts the finished restore (reads the job and what it restored) and never restores again.
+        if (opts?.import) {
+            props.importJobId = opts.import;
+            opts = { ...opts, import: undefined };
+        }
         super(storedProvider(), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }), "vmrestore", "VmRestore");
+        if (opts?.customTimeouts) {
+            // The engine does not pass customTimeouts to dynamic providers; say so, on this resource.
+            void pulumi.log.warn("customTimeouts has no effect on VmRestore (Pulumi does not give it to dynamic providers): set the timeoutMinutes input instead (default 720, i.e. 12 h).", this);
+        }
     }
 }
 
@@ -124,6 +136,7 @@ function storedProvider(): pulumi.dynamic.ResourceProvider {
 function makeStoredProvider(): pulumi.dynamic.ResourceProvider {
     if (!isInstalledPackage()) return packedProvider(restoreProvider);
     return {
+        configure: (req) => providerHost.configure(req),
         check: (olds, news) => providerHost.check(olds, news),
         diff: (id, olds, news) => providerHost.diff(id, olds, news),
         create: (inputs) => providerHost.create(inputs),

@@ -73,8 +73,20 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 });
                 // The killed run left the stack locked; `pulumi cancel` releases it, as the error says.
                 await engine.stack.cancel();
+                // Hold the job where it is until the second run has looked for it: on a busy machine the
+                // engine and provider start-up could otherwise outlast the job, and there would be
+                // nothing running left to adopt. The clock moves on once the run reads a job or posts.
+                const before = Math.max(0, ...(await fx.requests()).map((r) => r.seq));
+                await fx.admin("POST", "clock", { speed: 0 });
                 let second = "";
-                const up = await engine.stack.up({ color: "never", onOutput: (s) => (second += s) });
+                const secondUp = engine.stack.up({ color: "never", onOutput: (s) => (second += s) });
+                try {
+                    await waitFor("the second run to look at a restore job", async () => (await fx.requests()).some((r) => r.seq > before &&
+                        ((r.method === "GET" && /\/backupJobs\/[^/]+$/.test(r.path)) || (r.method === "POST" && r.path.endsWith("/restore")))), 180_000);
+                } finally {
+                    await fx.admin("POST", "clock", { speed: 300 });
+                }
+                const up = await secondUp;
                 assert.equal(up.summary.result, "succeeded");
                 assert.match(second, machine.startsWith("another") ? /adopting restore job/ : /resuming the restore started at/);
                 assert.equal((await fx.restorePosts()).length, 1, "no second restore POST");

@@ -86,7 +86,7 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
         assert.deepEqual(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), [], "no TypeScript sources");
         assert.deepEqual(files.filter((f) => /(^|\/)(test|bench|emulator|examples|scripts)\//.test(f)), [], "no tests, bench, emulator, examples or scripts");
         const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
-        assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@azure/identity", "node-fetch"]);
+        assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@azure/identity", "http-proxy-agent", "https-proxy-agent", "node-fetch"]);
         assert.ok(pkg.peerDependencies["@pulumi/pulumi"], "@pulumi/pulumi is a peer dependency");
         // node-forge comes with the emulator package (a devDependency here), never with vmrestore.
         const lock = JSON.parse(fs.readFileSync(path.join(project, "package-lock.json"), "utf8"));
@@ -104,9 +104,9 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
             "const v = require('vmrestore');",
             "const host = require('vmrestore/provider-host');",
             "const sameHost = require('vmrestore/dist/provider-host.js') === host;",
-            "console.log(JSON.stringify({ resource: typeof v.VmRestore, sameHost, host: ['check','diff','create','read','update','delete'].map((m) => typeof host[m]) }));",
+            "console.log(JSON.stringify({ resource: typeof v.VmRestore, sameHost, host: ['configure','check','diff','create','read','update','delete'].map((m) => typeof host[m]) }));",
         ].join("\n")], project);
-        assert.deepEqual(JSON.parse(out), { resource: "function", sameHost: true, host: Array(6).fill("function") });
+        assert.deepEqual(JSON.parse(out), { resource: "function", sameHost: true, host: Array(7).fill("function") });
     });
 
     it("runs with plain `pulumi up` against the installed emulator, stores ~1 KB of provider per restore, survives an upgrade, and destroys everything", async function () {
