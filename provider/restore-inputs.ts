@@ -142,10 +142,15 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
     configBlobUri?: string;
     /** A Pulumi secret: it can carry a SAS. */
     templateBlobUri?: string;
-    /** When the restore was triggered (local clock, ISO 8601). */
+    /**
+     * When the restore was first triggered (ISO 8601): kept across resumed and adopted runs (an
+     * adopted job's own start time in Azure) and later `pulumi up` runs.
+     */
     restoreTriggeredAt: string;
-    /** Local wall time from trigger to verified outputs, seconds (the drill's time to restore). */
+    /** Wall time from the first trigger to verified outputs, seconds: the achieved RTO. */
     timeToRestoreSeconds: number;
+    /** Age of the recovery point at the first trigger, seconds: the achieved RPO. */
+    recoveryPointAgeSeconds?: number;
     /** Set by refresh when some restored resources were deleted outside Pulumi; the next up replaces. */
     missingResourceIds?: string[];
     /**

@@ -50,14 +50,16 @@ function label(props: Props): { resourceName?: string } {
  * what exists, so Pulumi records it and the next `up` resumes (or `destroy` cleans up) — nothing
  * restored is lost track of, and nothing is restored twice.
  */
-async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Props, resume?: TriggeredRestore): Promise<{ id: string; outs: VmRestoreOutputs }> {
+async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Props, resume?: TriggeredRestore, firstTriggeredAt?: number): Promise<{ id: string; outs: VmRestoreOutputs }> {
     const key = checkpointKey(inputs, label(props).resourceName);
     const checkpoints = fileCheckpointStore(undefined, (l) => rt.progress.say(l));
     const t = resume ?? (await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), { checkpoints, checkpointKey: key }));
+    // A restore redone after an earlier attempt failed: the recovery began with that attempt.
+    if (firstTriggeredAt !== undefined && firstTriggeredAt < t.firstTriggeredAt) t.firstTriggeredAt = firstTriggeredAt;
     let job: RestoreJobView | undefined;
     try {
         job = await waitForRestore(rt, t, inputs, (jobId) =>
-            checkpoints.save(key, { vaultPath: t.vaultPath, recoveryPointId: t.recoveryPoint.id, triggeredAt: t.triggeredAt, jobId }));
+            checkpoints.save(key, { vaultPath: t.vaultPath, recoveryPointId: t.recoveryPoint.id, triggeredAt: t.triggeredAt, firstTriggeredAt: t.firstTriggeredAt, jobId }));
         const outs = await collectOutputs(rt, t, job, inputs);
         checkpoints.remove(key);
         return { id: `${t.vaultPath}/backupJobs/${job.jobId}`, outs };
@@ -91,16 +93,24 @@ async function readJob(rt: WorkflowDeps, vaultPath: string, jobId: string, props
     return readJobOf(rt, vaultPath, jobId, cross);
 }
 
+/** The first trigger an earlier run recorded (epoch ms), if any. */
+function recordedTrigger(olds: Partial<VmRestoreOutputs>): number | undefined {
+    const at = Date.parse(olds.restoreTriggeredAt ?? "");
+    return Number.isNaN(at) ? undefined : at;
+}
+
 /** The restore recorded by an incomplete run, ready to be followed again. */
 function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partial<VmRestoreOutputs>): TriggeredRestore {
     const itemId = String(olds.protectedItemId ?? "");
+    const now = rt.now();
     return {
         vaultPath: vaultPathOf(inputs),
         vaultLocation: String(olds.vaultLocation ?? ""),
         item: { id: itemId, path: itemId, containerName: "", protectedItemName: "" },
         recoveryPoint: { id: String(olds.recoveryPointId), time: String(olds.recoveryPointTime), type: String(olds.recoveryPointType), tiers: (olds.recoveryPointTiers ?? []) as never[], raw: undefined },
         jobId: olds.jobId,
-        triggeredAt: rt.now(),
+        triggeredAt: now,
+        firstTriggeredAt: recordedTrigger(olds) ?? now,
         origin: "state",
         crossRegion: inputs.crossRegion && olds.restoreRegion ? crossRegionTargetOf(vaultPathOf(inputs), olds.restoreRegion) : undefined,
     };
@@ -195,7 +205,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         }
         await deleteRestoredResources(rt.arm, restoredFromOutputs(prev), deleteOptions(rt, inputs));
         rt.progress.say(`the earlier restore ${job ? `ended ${job.status}` : "cannot be found"}; restoring again`);
-        const { outs } = await runRestore(rt, inputs, news);
+        const { outs } = await runRestore(rt, inputs, news, undefined, recorded.firstTriggeredAt);
         return { outs: wireSafe({ ...outs, ...label(news), restoreIncomplete: undefined }) };
     },
 

@@ -78,6 +78,8 @@ export class VmRestore extends pulumi.dynamic.Resource {
     declare public readonly templateBlobUri: pulumi.Output<string | undefined>;
     declare public readonly restoreTriggeredAt: pulumi.Output<string>;
     declare public readonly timeToRestoreSeconds: pulumi.Output<number>;
+    /** Age of the recovery point at the first trigger, seconds (the achieved RPO). */
+    declare public readonly recoveryPointAgeSeconds: pulumi.Output<number | undefined>;
     /** Restored resources a refresh found deleted outside Pulumi (the next up restores again). */
     declare public readonly missingResourceIds: pulumi.Output<string[] | undefined>;
     /** True while a restore started in Azure has not finished: the next up resumes it. */
@@ -93,6 +95,7 @@ export class VmRestore extends pulumi.dynamic.Resource {
             "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
             "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
             "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete", "restoreRegion", "restoredVhdUris",
+            "recoveryPointAgeSeconds",
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;

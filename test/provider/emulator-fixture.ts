@@ -1,6 +1,9 @@
 /**
  * Test fixture: a private emulator on a free port, and helpers to read what it received.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import fetch from "node-fetch";
 import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator/server";
 
@@ -74,4 +77,19 @@ export class EmulatorFixture {
         const text = await res.text();
         return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
     }
+}
+
+/** Mocha hooks: PULUMI_HOME in a temp folder for the suite (restore checkpoints go there, not into ~/.pulumi). */
+export function usePrivatePulumiHome(): void {
+    const saved = process.env.PULUMI_HOME;
+    let home = "";
+    before(() => {
+        home = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-home-"));
+        process.env.PULUMI_HOME = home;
+    });
+    after(() => {
+        if (saved === undefined) delete process.env.PULUMI_HOME;
+        else process.env.PULUMI_HOME = saved;
+        fs.rmSync(home, { recursive: true, force: true });
+    });
 }
