@@ -18,7 +18,8 @@ import { API_VERSIONS } from "./api-versions";
 import { readRestoreJob, RestoreJobView } from "./restore-job";
 import { checkpointKey, fileCheckpointStore } from "./restore-checkpoint";
 import { crossRegionTargetOf } from "./cross-region-restore";
-import { isRestoreJobError, namedError } from "./errors";
+import { isKind, isRestoreJobError, namedError } from "./errors";
+import { evaluateObjectives, verificationWanted, verifyRestore, violationsOf } from "./restore-verification";
 
 type Props = Record<string, unknown>;
 
@@ -60,12 +61,23 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
     try {
         job = await waitForRestore(rt, t, inputs, (jobId) =>
             checkpoints.save(key, { vaultPath: t.vaultPath, recoveryPointId: t.recoveryPoint.id, triggeredAt: t.triggeredAt, firstTriggeredAt: t.firstTriggeredAt, jobId }));
-        const outs = await collectOutputs(rt, t, job, inputs);
+        const outs = await verified(rt, inputs, await collectOutputs(rt, t, job, inputs), t.firstTriggeredAt);
         checkpoints.remove(key);
-        return { id: `${t.vaultPath}/backupJobs/${job.jobId}`, outs };
+        const id = `${t.vaultPath}/backupJobs/${job.jobId}`;
+        const violations = outs.violations ?? [];
+        if (violations.length > 0 && inputs.verify?.failOnViolation !== false) {
+            // Restored and tracked (so nothing is orphaned), but not the drill it had to be: the
+            // next `up` checks again (same job, no new restore); `destroy` removes it.
+            throw namedError("RestoreVerificationFailed",
+                `the restore completed (job ${job.jobId}) but did not pass its drill: ${violations.join("; ")}. ` +
+                "What was restored is kept in state: the next `pulumi up` checks it again (no new restore), `pulumi destroy` removes it; " +
+                "set verify.failOnViolation: false to record violations without failing.",
+                { id, properties: wireSafe({ ...outs, ...label(props), __provider: props.__provider, restoreIncomplete: true }) });
+        }
+        return { id, outs };
     } catch (e) {
         checkpoints.remove(key);
-        if (!t.jobId) throw e;
+        if (!t.jobId || isKind(e, "RestoreVerificationFailed")) throw e;
         const jobNow = job ?? (await readJobOf(rt, t.vaultPath, t.jobId, t.crossRegion).catch(() => undefined));
         const left = await leftoversOf(rt, inputs, jobNow).catch(() => undefined);
         if (isRestoreJobError(e) && left && isEmpty(left)) throw e; // failed cleanly: nothing to track
@@ -85,6 +97,22 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
             : "The next `pulumi up` resumes this restore job; `pulumi destroy` cancels it and removes what it left.";
         throw namedError("RestoreIncomplete", `${(e as Error).message} ${next}`, { id: `${t.vaultPath}/backupJobs/${t.jobId}`, properties });
     }
+}
+
+/**
+ * The outputs with the drill's evidence: the `verify` checks, then the time to restore up to now
+ * (from the first trigger) and the objectives against it.
+ */
+async function verified(rt: WorkflowDeps, inputs: VmRestoreInputs, outs: VmRestoreOutputs, firstTriggeredAt: number): Promise<VmRestoreOutputs> {
+    const checks = verificationWanted(inputs)
+        ? await verifyRestore({ arm: rt.arm, sleep: rt.sleep, now: rt.now, say: (l) => rt.progress.say(l) }, inputs, outs)
+        : [];
+    for (const c of checks) rt.progress.say(`check ${c.name}: ${c.passed ? "passed" : "FAILED"}: ${c.detail}`);
+    const end = rt.now();
+    const timed = { ...outs, timeToRestoreSeconds: Math.round((end - firstTriggeredAt) / 100) / 10, restoreVerifiedAt: new Date(end).toISOString() };
+    const objectives = evaluateObjectives(inputs, timed);
+    for (const o of [objectives.rto, objectives.rpo]) if (o) rt.progress.say(o.detail);
+    return { ...timed, checks, objectives, violations: violationsOf(checks, objectives) };
 }
 
 /** Reads the recorded restore's job, wherever it runs (the vault, or the secondary region). */
