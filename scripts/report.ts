@@ -68,8 +68,8 @@ function readState(a: ReportArgs): { state: StackExport; stack: string } {
 
 function main(): number {
     const a = parseArgs(process.argv.slice(2));
-    ensureWritableReportDir(a.out!);
     const { state, stack } = readState(a);
+    ensureWritableReportDir(a.out!);
     const report = reportFromStackExport(state, { stack });
     if (report.restores.length === 0) console.error(`warning: ${stack} holds no VmRestore resources; the report is empty`);
     for (const r of report.restores) console.log(summaryLine(r));

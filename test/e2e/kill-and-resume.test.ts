@@ -36,7 +36,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 describe("pulumi up killed mid-restore, then run again", function () {
     this.timeout(5 * 60_000);
     const fx = new EmulatorFixture();
-    before(() => fx.start(300)); // an hour-long job takes 12 s: long enough to kill the run mid-restore
+    before(() => fx.start(120)); // an hour-long job takes 30 s: long enough to kill the run mid-restore and start the next on a busy machine
     after(() => fx.stop());
     beforeEach(() => fx.reset());
 
