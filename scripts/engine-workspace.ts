@@ -67,7 +67,8 @@ export async function createEngineStack(o: EngineStackOptions): Promise<EngineSt
     const backendUrl = o.backendUrl ?? `file://${stateDir}`;
     const envVars: Record<string, string> = {
         PULUMI_BACKEND_URL: backendUrl,
-        PULUMI_CONFIG_PASSPHRASE: DRILL_PASSPHRASE,
+        // A team backend's own passphrase when one is set; the throwaway one otherwise.
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DRILL_PASSPHRASE,
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi"),
