@@ -56,9 +56,12 @@ export function renderTimelineSvg(report: DrillReport): string {
     const width = 760, label = 170, right = 20, rowH = 26, top = 34, axisH = 30;
     const height = top + Math.max(1, rows.length) * rowH + axisH;
     const starts = rows.map((r) => t(r.triggeredAt));
-    const ends = rows.flatMap((r) => [t(r.verifiedAt), t(r.jobEndTime), t(r.triggeredAt) + (r.objectives.rto ? r.objectives.rto.targetMinutes * 60_000 : 0)]).filter((x) => !Number.isNaN(x));
     const t0 = Math.min(...starts);
-    const t1 = Math.max(t0 + 1000, ...ends);
+    // The axis spans the restores; an RTO objective far beyond them is named at the edge instead.
+    const ends = rows.map((r) => (Number.isNaN(t(r.verifiedAt)) ? t(r.jobEndTime) : t(r.verifiedAt))).filter((x) => !Number.isNaN(x));
+    const span = Math.max(1000, ...ends.map((e) => e - t0));
+    const rtoEnds = rows.filter((r) => r.objectives.rto).map((r) => t(r.triggeredAt) + r.objectives.rto!.targetMinutes * 60_000 - t0).filter((e) => e <= 3 * span);
+    const t1 = t0 + Math.max(span, ...rtoEnds) * 1.04;
     const x = (ms: number) => label + ((ms - t0) / (t1 - t0)) * (width - label - right);
     const parts: string[] = [
         `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
@@ -78,11 +81,18 @@ export function renderTimelineSvg(report: DrillReport): string {
         const bar = (a: number, b: number, fill: string) => `<rect x="${x(a).toFixed(1)}" y="${y + 4}" width="${Math.max(1, x(b) - x(a)).toFixed(1)}" height="${rowH - 10}" fill="${fill}"/>`;
         parts.push(`<text x="4" y="${y + rowH / 2 + 4}" fill="${r.result === "passed" ? "#1b5e20" : "#b71c1c"}">${xml(r.result === "passed" ? "✔" : "✘")} ${xml(r.name.slice(0, 24))}</text>`);
         parts.push(bar(trig, jobStart, "#b0bec5"), bar(jobStart, Math.max(jobStart, Math.min(jobEnd, verified)), "#1e88e5"), bar(Math.min(jobEnd, verified), verified, "#43a047"));
+        let note = "";
         if (r.objectives.rto) {
-            const xr = x(trig + r.objectives.rto.targetMinutes * 60_000).toFixed(1);
-            parts.push(`<line x1="${xr}" y1="${y + 1}" x2="${xr}" y2="${y + rowH - 3}" stroke="#e53935" stroke-width="2"/>`);
+            const due = trig + r.objectives.rto.targetMinutes * 60_000;
+            if (due <= t1) {
+                const xr = x(due).toFixed(1);
+                parts.push(`<line x1="${xr}" y1="${y + 1}" x2="${xr}" y2="${y + rowH - 3}" stroke="#e53935" stroke-width="2"/>`);
+            } else note = ` · RTO ${r.objectives.rto.targetMinutes} min ▸`;
         }
-        parts.push(`<text x="${Math.min(width - 60, x(verified) + 4).toFixed(1)}" y="${y + rowH / 2 + 4}" fill="#333">${xml(minutes(r.timeToRestoreSeconds))}</text>`);
+        const text = `${minutes(r.timeToRestoreSeconds)}${note}`;
+        // Right of the bar, or inside the chart's right edge when the bar reaches it.
+        const tx = Math.min(width - right - text.length * 6.5, x(verified) + 4);
+        parts.push(`<text x="${tx.toFixed(1)}" y="${y + rowH / 2 + 4}" fill="#333">${xml(text)}</text>`);
     });
     const axisY = top + Math.max(1, rows.length) * rowH + 6;
     parts.push(`<line x1="${label}" y1="${axisY}" x2="${width - right}" y2="${axisY}" stroke="#666"/>`);
