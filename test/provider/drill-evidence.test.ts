@@ -10,6 +10,7 @@ import { strict as assert } from "assert";
 import fetch from "node-fetch";
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "./serialized-provider";
+import { verifyCleanup } from "../../provider/report";
 import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, VNET, usePrivatePulumiHome, vmId } from "./emulator-fixture";
 
 type Props = Record<string, any>;
@@ -212,5 +213,23 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         assert.equal(err.properties.restoredDiskIds.length, 3, "the restored disks stay tracked");
         assert.equal(err.properties.objectives.rpo.passed, false);
         assert.deepEqual(err.properties.checks, [], "no verify: no checks, objectives only");
+    });
+
+    it("cleanup is verified through ARM and the Blob service: what is left is named, and nothing once destroyed", async () => {
+        const { id, outs } = await provider.create(newVm());
+        const since = (await fx.requests()).length;
+        const before = await verifyCleanup(outs);
+        assert.equal(before.verified, false);
+        assert.ok(before.remaining.includes(outs.restoredVmId));
+        assert.ok(before.remaining.some((x) => x.endsWith(".json")), "the staging blobs");
+        assert.match(before.detail, /still exist/);
+        const looked = (await fx.requests()).slice(since).filter((r) => r.method === "GET");
+        assert.ok(looked.some((r) => /\/virtualMachines\/vm-web01-drill$/i.test(r.path)), "ARM GET of the VM");
+        assert.ok(looked.some((r) => /^\/blob\//.test(r.path)), "Blob service GET of a staging blob");
+        await provider.delete!(id, outs);
+        const after = await verifyCleanup(outs);
+        assert.deepEqual(after.remaining, []);
+        assert.equal(after.verified, true);
+        assert.match(after.detail, /^none of the \d+ restored resource\(s\) and staging blob\(s\) exist any more/);
     });
 });
