@@ -192,8 +192,8 @@ async function runStack(a: DrillArgs, emulator: Emulator | undefined): Promise<D
         if (!destroyed && !a.keep && upError) {
             await engine.stack.destroy({ color: "never" }).catch((err: Error) => console.error(`cleanup destroy failed: ${firstLines(err.message)}`));
         }
-        if (!a.keep && !a.backend) engine.cleanup();
-        else if (!a.keep) fs.rmSync(path.join(engine.baseDir, "work"), { recursive: true, force: true });
+        // The temp workspace (and, without --backend, the temp file backend) goes; a named backend keeps its state.
+        if (!a.keep) engine.cleanup();
     }
 }
 

@@ -122,4 +122,21 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
         assert.match(unreachable.output, /--backend azblob:\/\/nowhere\S*: cannot open stack drill there: .*Nothing was restored/);
         assert.deepEqual(await fx.restorePosts(), []);
     });
+
+    it("a drill whose checks fail still writes its report, names the failure, and cleans up", async () => {
+        await fx.admin("POST", "faults", { kind: "vmBoot", outcome: "neverBoots" });
+        const settings = path.join(dir, "drill.json");
+        fs.writeFileSync(settings, JSON.stringify({ diskRestoreVms: [], newVmRestoreVms: ["vm-app01"], verifyWindowMinutes: 0.02 }));
+        const report = path.join(dir, "report");
+        const run = await drill(["--settings", settings, "--emulator-url", fx.url, "--report", report], env()).done;
+        assert.equal(run.code, 1, run.output.slice(-3000));
+        const r = readReport(report);
+        assert.equal(r.summary.failed, 1);
+        const vm = r.restores[0];
+        assert.equal(vm.vm, "vm-app01");
+        assert.match(vm.failures.join("\n"), /vm-running \(vm-app01-drill\): not running within the 0\.0 min window/);
+        assert.equal(vm.cleanup.verified, true, "torn down although it failed");
+        assert.match(fs.readFileSync(path.join(report, "drill-report.xml"), "utf8"), /<failure message="vm-running/);
+        assert.deepEqual(await fx.restoredLeftovers(), []);
+    });
 });
