@@ -217,8 +217,11 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async update(_id: string, olds: Props, news: Props) {
         const prev = olds as Partial<VmRestoreOutputs> & Props;
         if (prev.restoreIncomplete !== true) {
-            // Only in-place inputs can differ here (anything else replaces): keep every output.
-            return { outs: wireSafe({ ...olds, ...pickInputs(news), ...label(news) }) };
+            // Only in-place inputs can differ here (anything else replaces): keep every output. Changed
+            // objectives are weighed against the recorded times (recorded, nothing is restored again).
+            const kept = { ...olds, ...pickInputs(news), ...label(news) } as VmRestoreOutputs & Props;
+            const objectives = evaluateObjectives(pickInputs(news), kept);
+            return { outs: wireSafe({ ...kept, objectives, violations: violationsOf(kept.checks ?? [], objectives) }) };
         }
         // Finish what an earlier run started: follow the same job if it still runs or has completed;
         // if it failed, remove what it left and restore again.

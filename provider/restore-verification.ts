@@ -242,9 +242,9 @@ function objective(kind: "RTO" | "RPO", targetMinutes: number, actualSeconds: nu
 }
 
 /** The objectives the inputs declare, against what the restore achieved. */
-export function evaluateObjectives(inputs: VmRestoreInputs, outs: Pick<VmRestoreOutputs, "timeToRestoreSeconds" | "recoveryPointAgeSeconds">): DrillObjectives {
+export function evaluateObjectives(inputs: VmRestoreInputs, outs: Partial<Pick<VmRestoreOutputs, "timeToRestoreSeconds" | "recoveryPointAgeSeconds">>): DrillObjectives {
     const out: DrillObjectives = {};
-    if (inputs.rtoMinutes !== undefined) out.rto = objective("RTO", inputs.rtoMinutes, outs.timeToRestoreSeconds);
+    if (inputs.rtoMinutes !== undefined && typeof outs.timeToRestoreSeconds === "number") out.rto = objective("RTO", inputs.rtoMinutes, outs.timeToRestoreSeconds);
     if (inputs.rpoMinutes !== undefined && outs.recoveryPointAgeSeconds !== undefined) out.rpo = objective("RPO", inputs.rpoMinutes, outs.recoveryPointAgeSeconds);
     return out;
 }

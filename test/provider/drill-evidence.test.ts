@@ -11,7 +11,7 @@ import fetch from "node-fetch";
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "./serialized-provider";
 import { verifyCleanup } from "../../provider/report";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, VNET, usePrivatePulumiHome, vmId } from "./emulator-fixture";
+import { EmulatorFixture, forgetProviderProcessState, RG_RESTORE, STAGING, VAULT, VNET, usePrivatePulumiHome, vmId } from "./emulator-fixture";
 
 type Props = Record<string, any>;
 
@@ -23,7 +23,10 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
     before(async () => {
         provider = (await serializedProvider()).provider;
     });
-    beforeEach(() => fx.start());
+    beforeEach(async () => {
+        forgetProviderProcessState();
+        await fx.start();
+    });
     afterEach(() => fx.stop());
 
     const disks = (extra: Props = {}): Props => ({
@@ -213,6 +216,19 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         assert.equal(err.properties.restoredDiskIds.length, 3, "the restored disks stay tracked");
         assert.equal(err.properties.objectives.rpo.passed, false);
         assert.deepEqual(err.properties.checks, [], "no verify: no checks, objectives only");
+    });
+
+    it("objectives changed later are weighed against the recorded times, without restoring again", async () => {
+        const { id, outs } = await provider.create(disks({ rpoMinutes: 600 }));
+        assert.equal(outs.objectives.rpo.passed, true);
+        const d = await provider.diff!(id, outs, disks({ rpoMinutes: 60 }));
+        assert.deepEqual(d.replaces, [], "an objective never restores again");
+        const { outs: later } = await provider.update!(id, outs, disks({ rpoMinutes: 60 }));
+        assert.equal(later.objectives.rpo.passed, false);
+        assert.equal(later.objectives.rpo.targetMinutes, 60);
+        assert.match(later.violations[0], /RPO missed/);
+        assert.equal(later.timeToRestoreSeconds, outs.timeToRestoreSeconds);
+        assert.equal((await fx.restorePosts()).length, 1);
     });
 
     it("cleanup is verified through ARM and the Blob service: what is left is named, and nothing once destroyed", async () => {

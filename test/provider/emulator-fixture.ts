@@ -93,3 +93,13 @@ export function usePrivatePulumiHome(): void {
         fs.rmSync(home, { recursive: true, force: true });
     });
 }
+
+/**
+ * Forgets the provider's per-process shared reads and job lists, as a new provider process would:
+ * for tests that give each case a fresh emulator, which may come back on a port an earlier one used
+ * (whose answers would otherwise still be shared under the same URLs).
+ */
+export function forgetProviderProcessState(): void {
+    const store = globalThis as unknown as Record<symbol, unknown>;
+    for (const name of ["vmrestore.sharedReads", "vmrestore.jobBoard"]) delete store[Symbol.for(name)];
+}
