@@ -244,6 +244,7 @@ export function startRestoreWithFaults(s: EmulatorState, faults: FaultRegistry, 
   const opFault = faults.take("restore", ctx, ["operationFailed"]);
   const outcomeFault = faults.take("restore", ctx, ["jobOutcome"]);
   const neverFault = faults.take("restore", ctx, ["jobNeverFinishes"]);
+  const bootFault = plan.recoveryType === "AlternateLocation" ? faults.take("restore", ctx, ["vmBoot"]) : undefined;
   const { operation } = s.startRestore(
     plan,
     {
@@ -258,6 +259,7 @@ export function startRestoreWithFaults(s: EmulatorState, faults: FaultRegistry, 
           }
         : undefined,
       neverFinishes: neverFault !== undefined,
+      vmBoot: bootFault?.spec.outcome as "neverBoots" | "agentNotReady" | undefined,
     },
     req.simNow,
   );

@@ -80,6 +80,14 @@ export function registerComputeRoutes(router: Router, state: () => EmulatorState
     return listReply(s, req, s.resources.ofType(type, req.params.rg).map((r) => render(s, r)));
   });
 
+  router.add("GET", `${RG}/providers/Microsoft.Compute/virtualMachines/:name/instanceView`, (req) => {
+    const s = state();
+    checkResourceGroup(s, req);
+    const vm = s.resources.get(resourceId(req.params.sub, req.params.rg, "Microsoft.Compute/virtualMachines", req.params.name));
+    if (!vm) throw resourceNotFound("Microsoft.Compute/virtualMachines", req.params.name, req.params.rg);
+    return { status: 200, body: instanceView(s, vm, req.simNow) };
+  });
+
   router.add("GET", `${RG}/providers/:ns/:type/:name`, (req) => {
     const s = state();
     return { status: 200, body: render(s, findResource(s, req)) };
@@ -135,6 +143,38 @@ function findResource(s: EmulatorState, req: ApiRequest): ArmResource {
   const res = s.resources.get(resourceId(req.params.sub, req.params.rg, type, req.params.name));
   if (!res) throw resourceNotFound(type, req.params.name, req.params.rg);
   return res;
+}
+
+/**
+ * A VM's instance view (VirtualMachineInstanceView): a seeded VM runs with a Ready agent; a VM a
+ * restore created is "starting" with no agent status until timing.vmBootSeconds (simulated) after
+ * its job ended, then running with a Ready agent — unless a vmBoot fault keeps it from that.
+ */
+function instanceView(s: EmulatorState, vm: ArmResource, simNow: number): Record<string, any> {
+  const job = vm.origin === "restore" ? s.restoreJobs.find((j) => j.id === vm.jobId) : undefined;
+  const bootedAtSim = job ? job.simStartMs + job.totalSeconds * 1000 + s.timing.vmBootSeconds * 1000 : undefined;
+  const createdReal = job ? job.at(job.totalSeconds * 1000) : Date.now();
+  const booted = job?.vmBoot !== "neverBoots" && (bootedAtSim === undefined || simNow >= bootedAtSim);
+  const agentReady = booted && job?.vmBoot !== "agentNotReady";
+  const bootTime = armTimestamp(job && bootedAtSim !== undefined ? job.at(bootedAtSim - job.simStartMs) : createdReal);
+  const body: Record<string, any> = {
+    computerName: vm.name,
+    osName: vm.body.properties?.storageProfile?.osDisk?.osType === "Windows" ? "Windows Server 2022 Datacenter" : "ubuntu",
+    disks: [],
+    statuses: [
+      { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: armTimestamp(createdReal) },
+      booted ? { code: "PowerState/running", level: "Info", displayStatus: "VM running" } : { code: "PowerState/starting", level: "Info", displayStatus: "VM starting" },
+    ],
+  };
+  if (booted) {
+    body.vmAgent = {
+      vmAgentVersion: agentReady ? "2.10.0.8" : "Unknown",
+      statuses: [agentReady
+        ? { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready", message: "GuestAgent is running and processing the extensions.", time: bootTime }
+        : { code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: bootTime }],
+    };
+  }
+  return body;
 }
 
 /** The stored JSON plus what is derived at read time (subnet ipConfigurations, provisioningState while deleting). */

@@ -19,10 +19,13 @@ import { BlobStore } from "./blob-store";
 import { BackupCatalog, RecoveryPointRecord, VaultRecord } from "./backup-catalog";
 import { ResourceStore } from "./resource-store";
 import { WireFormat } from "./wire-format";
+import { VmBootFault } from "./restore-job";
 
 export interface RestoreFaults {
   outcome?: JobOutcome;
   neverFinishes?: boolean;
+  /** How the VM a restore creates boots (default: it boots after timing.vmBootSeconds). */
+  vmBoot?: VmBootFault;
   operationFailure?: { code: string; message: string };
 }
 
@@ -165,6 +168,7 @@ export class EmulatorState {
         : this.timing.restoreDisksSeconds;
       const rehydration = !plan.rehydration ? 0 : plan.rehydration.priority === "High" ? this.timing.rehydrationHighSeconds : this.timing.rehydrationStandardSeconds;
       job = new RestoreJob(plan, realNow, nowSim, { durationSeconds: duration, rehydrationSeconds: rehydration, cancelSeconds: this.timing.cancelSeconds }, faults.outcome, faults.neverFinishes);
+      job.vmBoot = faults.vmBoot;
       this.restoreJobs.push(job);
     }
     const operation = this.operations.add<RestoreOperation>({

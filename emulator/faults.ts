@@ -89,6 +89,11 @@ export const FAULT_KINDS: Record<string, FaultKindDefinition> = {
     ],
   },
   jobNeverFinishes: { stage: "restore", validate: () => [] },
+  // The VM a restore creates does not come up: it never leaves "starting", or it runs without a Ready agent.
+  vmBoot: {
+    stage: "restore",
+    validate: (s) => (s.outcome === "neverBoots" || s.outcome === "agentNotReady" ? [] : ['outcome must be "neverBoots" or "agentNotReady"']),
+  },
 };
 
 export class FaultSpecError extends Error {

@@ -62,6 +62,9 @@ export const DEFAULT_WARNING: JobErrorInfo = {
   recommendations: ["Check the restored disks before using them."],
 };
 
+/** A restored VM that never leaves "starting", or runs without a Ready VM agent. */
+export type VmBootFault = "neverBoots" | "agentNotReady";
+
 export class RestoreJob implements JobRecord {
   readonly id = randomUUID();
   readonly activityId = randomUUID();
@@ -84,6 +87,8 @@ export class RestoreJob implements JobRecord {
   private readonly propertyBag: Record<string, string>;
   /** IDs (ARM IDs and blob URLs) of what the job created when it completed. */
   createdResources: string[] = [];
+  /** How the VM this restore creates boots (a vmBoot fault); undefined: normally. */
+  vmBoot?: VmBootFault;
   /** Set once the recovery point was marked Rehydrated (after the rehydration task). */
   rehydrationMarked = false;
 

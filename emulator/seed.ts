@@ -222,6 +222,8 @@ export interface SeedTiming {
   deleteSeconds: number;
   /** Until a backupTriggerValidateOperation reports its results. */
   validateOperationSeconds: number;
+  /** From a restored VM's creation (its job's end) until it runs with a Ready VM agent (instanceView). */
+  vmBootSeconds: number;
 }
 
 export interface Seed {
@@ -288,6 +290,7 @@ export const DEFAULT_TIMING: SeedTiming = {
   cancelSeconds: 120,
   deleteSeconds: 30,
   validateOperationSeconds: 10,
+  vmBootSeconds: 180,
 };
 
 export function timingOf(seed: Seed): SeedTiming {

@@ -5,6 +5,7 @@
 import { ALL_INPUTS, CONSISTENCY_TYPES, DEFAULT_RECOVERY_POINT, DISK_NETWORK_ACCESS_OPTIONS, RESTORE_TYPES, TIERS, VmRestoreInputs } from "./restore-inputs";
 import { eq, parseResourceGroupId, parseResourceId, unsafeSegmentReason } from "./resource-id";
 import { isLoopbackUrl } from "./credentials";
+import { checkVerifyInputs } from "./restore-verification";
 
 export interface CheckFailure {
     property: string;
@@ -217,6 +218,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
             } else inputs.armEndpoint = u.origin;
         }
     }
+    checkVerifyInputs(inputs, isUnknown, fail);
     const timeout = inputs.timeoutMinutes;
     if (timeout !== undefined && !isUnknown(timeout)) {
         if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);

@@ -15,8 +15,10 @@ import { VmRestoreInputs } from "./restore-inputs";
 export interface RestoreCheckpoint {
     vaultPath: string;
     recoveryPointId: string;
-    /** Epoch ms of the trigger. */
+    /** Epoch ms of the trigger (of this run's adoption, for an adopted job). */
     triggeredAt: number;
+    /** Epoch ms of the restore's first trigger (an adopted job's start in Azure); absent: triggeredAt. */
+    firstTriggeredAt?: number;
     operationUrl?: string;
     jobId?: string;
 }

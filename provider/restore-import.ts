@@ -77,9 +77,10 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
         throw refuse(`cannot tell which recovery point of ${inputs.sourceVmId} job ${jobId} restored (it is not among the item's points${explicit ? ` as recoveryPoint names it` : ""}). Set recoveryPoint to that point's ID.`);
     }
     const started = Date.parse(job.startTime ?? "");
+    const triggeredAt = Number.isNaN(started) ? rt.now() : started;
     const t: TriggeredRestore = {
         vaultPath, vaultLocation: vault.body?.location ?? "", item, recoveryPoint: point, jobId,
-        triggeredAt: Number.isNaN(started) ? rt.now() : started, origin: "job-list",
+        triggeredAt, firstTriggeredAt: triggeredAt, origin: "job-list",
     };
     rt.progress.say(`importing restore job ${jobId} (${job.status}, recovery point ${point.id})`);
     const outs = await collectOutputs(rt, t, job, inputs);

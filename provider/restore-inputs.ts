@@ -1,6 +1,7 @@
 /**
  * The resolved (plain) inputs and the outputs of a VmRestore, as the provider sees them.
  */
+import type { DrillCheck, DrillObjectives, VerifySettings } from "./restore-verification";
 
 export const RESTORE_TYPES = ["RestoreDisks", "AlternateLocation", "OriginalLocation"] as const;
 export type RestoreType = (typeof RESTORE_TYPES)[number];
@@ -106,6 +107,12 @@ export interface VmRestoreInputs {
     cancelOnTimeout?: boolean;
     /** Ask Azure in `check` (so in preview) whether the restore can work (default true). */
     preflight?: boolean;
+    /** Recovery time objective, minutes: the longest the restore may take from its first trigger to verified outputs. */
+    rtoMinutes?: number;
+    /** Recovery point objective, minutes: the oldest the recovery point may be when the restore is triggered. */
+    rpoMinutes?: number;
+    /** Checks after the restore (restored VM running with a Ready agent; restored disks attachable). */
+    verify?: VerifySettings;
 }
 
 export interface RestoredDataDiskOutput {
@@ -142,10 +149,15 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
     configBlobUri?: string;
     /** A Pulumi secret: it can carry a SAS. */
     templateBlobUri?: string;
-    /** When the restore was triggered (local clock, ISO 8601). */
+    /**
+     * When the restore was first triggered (ISO 8601): kept across resumed and adopted runs (an
+     * adopted job's own start time in Azure) and later `pulumi up` runs.
+     */
     restoreTriggeredAt: string;
-    /** Local wall time from trigger to verified outputs, seconds (the drill's time to restore). */
+    /** Wall time from the first trigger to verified outputs, seconds: the achieved RTO. */
     timeToRestoreSeconds: number;
+    /** Age of the recovery point at the first trigger, seconds: the achieved RPO. */
+    recoveryPointAgeSeconds?: number;
     /** Set by refresh when some restored resources were deleted outside Pulumi; the next up replaces. */
     missingResourceIds?: string[];
     /**
@@ -156,6 +168,14 @@ export interface VmRestoreOutputs extends VmRestoreInputs {
     restoreIncomplete?: boolean;
     /** Where the restore landed: the vault's region, or the secondary region of a cross-region restore. */
     restoreRegion?: string;
+    /** When the restore's outputs were verified (ISO 8601): the end of timeToRestoreSeconds. */
+    restoreVerifiedAt?: string;
+    /** The `verify` checks with their results (empty without `verify`). */
+    checks?: DrillCheck[];
+    /** rtoMinutes / rpoMinutes against what the restore achieved. */
+    objectives?: DrillObjectives;
+    /** Every failed check and objective, one line each (empty: the drill of this restore passed). */
+    violations?: string[];
 }
 
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
@@ -163,7 +183,7 @@ export const DEFAULT_TIMEOUT_MINUTES = 720;
 export const DEFAULT_RECOVERY_POINT = "latest";
 
 /** Inputs that do not change what is restored: a change to them updates in place. */
-export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint", "timeoutMinutes", "deleteStagingBlobs", "cancelOnTimeout", "preflight"];
+export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint", "timeoutMinutes", "deleteStagingBlobs", "cancelOnTimeout", "preflight", "rtoMinutes", "rpoMinutes", "verify"];
 
 /** Inputs that decide what is restored, and where: a change to them replaces (restores again). */
 export const REPLACING_INPUTS: readonly (keyof VmRestoreInputs)[] = [

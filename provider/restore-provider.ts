@@ -20,7 +20,8 @@ import { API_VERSIONS } from "./api-versions";
 import { readRestoreJob, RestoreJobView } from "./restore-job";
 import { checkpointKey, fileCheckpointStore } from "./restore-checkpoint";
 import { crossRegionTargetOf } from "./cross-region-restore";
-import { isRestoreJobError, namedError } from "./errors";
+import { isKind, isRestoreJobError, namedError } from "./errors";
+import { evaluateObjectives, verificationWanted, verifyRestore, violationsOf } from "./restore-verification";
 
 type Props = Record<string, unknown>;
 
@@ -52,20 +53,33 @@ function label(props: Props): { resourceName?: string } {
  * what exists, so Pulumi records it and the next `up` resumes (or `destroy` cleans up) — nothing
  * restored is lost track of, and nothing is restored twice.
  */
-async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Props, resume?: TriggeredRestore): Promise<{ id: string; outs: VmRestoreOutputs }> {
+async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Props, resume?: TriggeredRestore, firstTriggeredAt?: number): Promise<{ id: string; outs: VmRestoreOutputs }> {
     const key = checkpointKey(inputs, label(props).resourceName);
     const checkpoints = fileCheckpointStore(undefined, (l) => rt.progress.say(l));
     const t = resume ?? (await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), { checkpoints, checkpointKey: key }));
+    // A restore redone after an earlier attempt failed: the recovery began with that attempt.
+    if (firstTriggeredAt !== undefined && firstTriggeredAt < t.firstTriggeredAt) t.firstTriggeredAt = firstTriggeredAt;
     let job: RestoreJobView | undefined;
     try {
         job = await waitForRestore(rt, t, inputs, (jobId) =>
-            checkpoints.save(key, { vaultPath: t.vaultPath, recoveryPointId: t.recoveryPoint.id, triggeredAt: t.triggeredAt, jobId }));
-        const outs = await collectOutputs(rt, t, job, inputs);
+            checkpoints.save(key, { vaultPath: t.vaultPath, recoveryPointId: t.recoveryPoint.id, triggeredAt: t.triggeredAt, firstTriggeredAt: t.firstTriggeredAt, jobId }));
+        const outs = await verified(rt, inputs, await collectOutputs(rt, t, job, inputs), t.firstTriggeredAt);
         checkpoints.remove(key);
-        return { id: `${t.vaultPath}/backupJobs/${job.jobId}`, outs };
+        const id = `${t.vaultPath}/backupJobs/${job.jobId}`;
+        const violations = outs.violations ?? [];
+        if (violations.length > 0 && inputs.verify?.failOnViolation !== false) {
+            // Restored and tracked (so nothing is orphaned), but not the drill it had to be: the
+            // next `up` checks again (same job, no new restore); `destroy` removes it.
+            throw namedError("RestoreVerificationFailed",
+                `the restore completed (job ${job.jobId}) but did not pass its drill: ${violations.join("; ")}. ` +
+                "What was restored is kept in state: the next `pulumi up` checks it again (no new restore), `pulumi destroy` removes it; " +
+                "set verify.failOnViolation: false to record violations without failing.",
+                { id, properties: wireSafe({ ...outs, ...label(props), __provider: props.__provider, restoreIncomplete: true }) });
+        }
+        return { id, outs };
     } catch (e) {
         checkpoints.remove(key);
-        if (!t.jobId) throw e;
+        if (!t.jobId || isKind(e, "RestoreVerificationFailed")) throw e;
         const jobNow = job ?? (await readJobOf(rt, t.vaultPath, t.jobId, t.crossRegion).catch(() => undefined));
         const left = await leftoversOf(rt, inputs, jobNow).catch(() => undefined);
         if (isRestoreJobError(e) && left && isEmpty(left)) throw e; // failed cleanly: nothing to track
@@ -87,22 +101,46 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
     }
 }
 
+/**
+ * The outputs with the drill's evidence: the `verify` checks, then the time to restore up to now
+ * (from the first trigger) and the objectives against it.
+ */
+async function verified(rt: WorkflowDeps, inputs: VmRestoreInputs, outs: VmRestoreOutputs, firstTriggeredAt: number): Promise<VmRestoreOutputs> {
+    const checks = verificationWanted(inputs)
+        ? await verifyRestore({ arm: rt.arm, sleep: rt.sleep, now: rt.now, say: (l) => rt.progress.say(l) }, inputs, outs)
+        : [];
+    for (const c of checks) rt.progress.say(`check ${c.name}: ${c.passed ? "passed" : "FAILED"}: ${c.detail}`);
+    const end = rt.now();
+    const timed = { ...outs, timeToRestoreSeconds: Math.round((end - firstTriggeredAt) / 100) / 10, restoreVerifiedAt: new Date(end).toISOString() };
+    const objectives = evaluateObjectives(inputs, timed);
+    for (const o of [objectives.rto, objectives.rpo]) if (o) rt.progress.say(o.detail);
+    return { ...timed, checks, objectives, violations: violationsOf(checks, objectives) };
+}
+
 /** Reads the recorded restore's job, wherever it runs (the vault, or the secondary region). */
 async function readJob(rt: WorkflowDeps, vaultPath: string, jobId: string, props: Props): Promise<RestoreJobView> {
     const cross = props.crossRegion === true && typeof props.restoreRegion === "string" ? crossRegionTargetOf(vaultPath, props.restoreRegion) : undefined;
     return readJobOf(rt, vaultPath, jobId, cross);
 }
 
+/** The first trigger an earlier run recorded (epoch ms), if any. */
+function recordedTrigger(olds: Partial<VmRestoreOutputs>): number | undefined {
+    const at = Date.parse(olds.restoreTriggeredAt ?? "");
+    return Number.isNaN(at) ? undefined : at;
+}
+
 /** The restore recorded by an incomplete run, ready to be followed again. */
 function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partial<VmRestoreOutputs>): TriggeredRestore {
     const itemId = String(olds.protectedItemId ?? "");
+    const now = rt.now();
     return {
         vaultPath: vaultPathOf(inputs),
         vaultLocation: String(olds.vaultLocation ?? ""),
         item: { id: itemId, path: itemId, containerName: "", protectedItemName: "" },
         recoveryPoint: { id: String(olds.recoveryPointId), time: String(olds.recoveryPointTime), type: String(olds.recoveryPointType), tiers: (olds.recoveryPointTiers ?? []) as never[], raw: undefined },
         jobId: olds.jobId,
-        triggeredAt: rt.now(),
+        triggeredAt: now,
+        firstTriggeredAt: recordedTrigger(olds) ?? now,
         origin: "state",
         crossRegion: inputs.crossRegion && olds.restoreRegion ? crossRegionTargetOf(vaultPathOf(inputs), olds.restoreRegion) : undefined,
     };
@@ -204,8 +242,11 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async update(_id: string, olds: Props, news: Props) {
         const prev = olds as Partial<VmRestoreOutputs> & Props;
         if (prev.restoreIncomplete !== true) {
-            // Only in-place inputs can differ here (anything else replaces): keep every output.
-            return { outs: wireSafe({ ...olds, ...pickInputs(news), ...label(news) }) };
+            // Only in-place inputs can differ here (anything else replaces): keep every output. Changed
+            // objectives are weighed against the recorded times (recorded, nothing is restored again).
+            const kept = { ...olds, ...pickInputs(news), ...label(news) } as VmRestoreOutputs & Props;
+            const objectives = evaluateObjectives(pickInputs(news), kept);
+            return { outs: wireSafe({ ...kept, objectives, violations: violationsOf(kept.checks ?? [], objectives) }) };
         }
         // Finish what an earlier run started: follow the same job if it still runs or has completed;
         // if it failed, remove what it left and restore again.
@@ -220,7 +261,7 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         }
         await deleteRestoredResources(rt.arm, restoredFromOutputs(prev), deleteOptions(rt, inputs));
         rt.progress.say(`the earlier restore ${job ? `ended ${job.status}` : "cannot be found"}; restoring again`);
-        const { outs } = await runRestore(rt, inputs, news);
+        const { outs } = await runRestore(rt, inputs, news, undefined, recorded.firstTriggeredAt);
         return { outs: wireSafe({ ...outs, ...label(news), restoreIncomplete: undefined }) };
     },
 

@@ -50,8 +50,13 @@ export interface RestoreSource {
 export interface TriggeredRestore extends RestoreSource {
     /** The trigger's operation; absent when an existing job was adopted. */
     operation?: OperationState;
-    /** Local epoch ms of the trigger (or of the adoption). */
+    /** Local epoch ms of this run's trigger (or adoption): the start of its timeout and polling. */
     triggeredAt: number;
+    /**
+     * Epoch ms of the restore's FIRST trigger, kept across resume, adoption and later runs: the
+     * start of `timeToRestoreSeconds` (RTO) and the moment `recoveryPointAgeSeconds` (RPO) is taken at.
+     */
+    firstTriggeredAt: number;
     jobId?: string;
     /** How the job was found: started now, or adopted from a checkpoint or Azure's job list. */
     origin: "started" | "checkpoint" | "job-list" | "state";
@@ -117,6 +122,7 @@ export async function startRestore(deps: WorkflowDeps, inputs: VmRestoreInputs, 
         return {
             ...src,
             triggeredAt: saved.triggeredAt,
+            firstTriggeredAt: saved.firstTriggeredAt ?? saved.triggeredAt,
             jobId: saved.jobId,
             operation: saved.jobId ? undefined : { mode: "AsyncOperation", pollUrl: saved.operationUrl!, operationId: lastSegment(saved.operationUrl!), status: "running" },
             origin: "checkpoint",
@@ -146,7 +152,7 @@ export async function startRestore(deps: WorkflowDeps, inputs: VmRestoreInputs, 
     const operation = initOperationState(res.headers, serverRetryHintMs(res.headers));
     o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, operationUrl: operation.pollUrl });
     progress.say(`restore requested (${inputs.restoreType}); following the operation ${operation.operationId ?? ""}`.trim());
-    return { ...src, operation, triggeredAt, origin: "started" };
+    return { ...src, operation, triggeredAt, firstTriggeredAt: triggeredAt, origin: "started" };
 }
 
 /** A checkpoint is only worth resuming if Azure still knows its job (or operation). */
@@ -165,7 +171,7 @@ async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src
         const job = await readCrossRegionJob(deps.arm, crossRegion, saved.jobId).catch(() => undefined);
         if (job) {
             deps.progress.say(`resuming the cross-region restore job ${saved.jobId} instead of starting another`);
-            return { ...src, triggeredAt: saved.triggeredAt, jobId: saved.jobId, origin: "checkpoint", crossRegion };
+            return { ...src, triggeredAt: saved.triggeredAt, firstTriggeredAt: saved.firstTriggeredAt ?? saved.triggeredAt, jobId: saved.jobId, origin: "checkpoint", crossRegion };
         }
     }
     const request = buildRestoreRequest({ inputs, recoveryPointId: src.recoveryPoint.id, region });
@@ -176,7 +182,7 @@ async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src
     if (headers["azure-asyncoperation"] || headers["location"]) {
         const operation = initOperationState(headers, serverRetryHintMs(headers));
         o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, operationUrl: operation.pollUrl });
-        return { ...src, operation, triggeredAt, origin: "started", crossRegion };
+        return { ...src, operation, triggeredAt, firstTriggeredAt: triggeredAt, origin: "started", crossRegion };
     }
     // A body-less 200 with nothing to follow: the job shows up in the secondary region's job list.
     const vmName = parseResourceId(inputs.sourceVmId).name;
@@ -184,7 +190,7 @@ async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src
         const jobId = await findCrossRegionJob(deps.arm, crossRegion, vmName, triggeredAt);
         if (jobId) {
             o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, jobId });
-            return { ...src, triggeredAt, jobId, origin: "started", crossRegion };
+            return { ...src, triggeredAt, firstTriggeredAt: triggeredAt, jobId, origin: "started", crossRegion };
         }
         await deps.sleep(10_000);
     }
@@ -209,9 +215,12 @@ async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: Res
 
 function adopt(deps: WorkflowDeps, src: RestoreSource, job: RestoreJobView, origin: TriggeredRestore["origin"], o: StartOptions): TriggeredRestore {
     const triggeredAt = deps.now();
+    // The restore began when Azure started the job (an earlier run triggered it), not now.
+    const jobStart = Date.parse(job.startTime ?? "");
+    const firstTriggeredAt = Number.isNaN(jobStart) ? triggeredAt : Math.min(jobStart, triggeredAt);
     deps.progress.say(`adopting restore job ${job.jobId} (${job.status}, started ${job.startTime ?? "earlier"}) for the same VM, target and recovery point, instead of starting another`);
-    o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, jobId: job.jobId });
-    return { ...src, triggeredAt, jobId: job.jobId, origin };
+    o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, firstTriggeredAt, jobId: job.jobId });
+    return { ...src, triggeredAt, firstTriggeredAt, jobId: job.jobId, origin };
 }
 
 /** Cancels a running job and follows the cancellation until the job has stopped. */
@@ -404,7 +413,8 @@ async function waitWithHeartbeat(deps: WorkflowDeps, ms: number, t: TriggeredRes
 }
 
 /** The outputs that say where the restore came from and when it started (known once it is triggered). */
-export function sourceOutputs(t: TriggeredRestore): Pick<VmRestoreOutputs, "vaultLocation" | "protectedItemId" | "recoveryPointId" | "recoveryPointTime" | "recoveryPointType" | "recoveryPointTiers" | "restoreTriggeredAt" | "restoreRegion"> {
+export function sourceOutputs(t: TriggeredRestore): Pick<VmRestoreOutputs, "vaultLocation" | "protectedItemId" | "recoveryPointId" | "recoveryPointTime" | "recoveryPointType" | "recoveryPointTiers" | "restoreTriggeredAt" | "recoveryPointAgeSeconds" | "restoreRegion"> {
+    const pointTime = Date.parse(t.recoveryPoint.time);
     return {
         vaultLocation: t.vaultLocation,
         protectedItemId: t.item.id,
@@ -412,7 +422,9 @@ export function sourceOutputs(t: TriggeredRestore): Pick<VmRestoreOutputs, "vaul
         recoveryPointTime: t.recoveryPoint.time,
         recoveryPointType: t.recoveryPoint.type,
         recoveryPointTiers: t.recoveryPoint.tiers,
-        restoreTriggeredAt: new Date(t.triggeredAt).toISOString(),
+        restoreTriggeredAt: new Date(t.firstTriggeredAt).toISOString(),
+        // The achieved RPO: how much data the restore gives up (trigger time − recovery point time).
+        recoveryPointAgeSeconds: Number.isNaN(pointTime) ? undefined : Math.round((t.firstTriggeredAt - pointTime) / 100) / 10,
         restoreRegion: t.crossRegion?.region ?? t.vaultLocation,
     };
 }
@@ -449,7 +461,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
     }
     const warnings = job.status === "CompletedWithWarnings" ? [describeJobErrors(job)] : [];
     for (const w of warnings) deps.progress.say(`warning: restore job ${job.jobId} completed with warnings: ${w}`);
-    const elapsedMs = deps.now() - t.triggeredAt;
+    const elapsedMs = deps.now() - t.firstTriggeredAt;
     deps.progress.say(`restored ${allDiskIds(restored).length + (restored.vhdUris?.length ?? 0)} disk(s)${restored.vmId ? ` and VM ${restored.vmId.split("/").pop()}` : ""} in ${Math.round(elapsedMs / 1000)} s`);
     return {
         ...inputs,

@@ -55,6 +55,12 @@ export interface VmRestoreArgs {
     rehydration?: pulumi.Input<RehydrationArgs>;
     /** Ask Azure during preview whether the restore can work: vault, staging account region and SKU, targets, recovery point (default true). */
     preflight?: pulumi.Input<boolean>;
+    /** Recovery time objective, minutes (first trigger → verified outputs); a miss fails the resource (see verify). */
+    rtoMinutes?: pulumi.Input<number>;
+    /** Recovery point objective, minutes (the recovery point's age at the trigger). */
+    rpoMinutes?: pulumi.Input<number>;
+    /** Checks after the restore: a restored VM runs with a Ready agent; restored disks are attachable. */
+    verify?: pulumi.Input<import("./restore-verification").VerifySettings>;
 }
 
 export class VmRestore extends pulumi.dynamic.Resource {
@@ -81,6 +87,16 @@ export class VmRestore extends pulumi.dynamic.Resource {
     declare public readonly templateBlobUri: pulumi.Output<string | undefined>;
     declare public readonly restoreTriggeredAt: pulumi.Output<string>;
     declare public readonly timeToRestoreSeconds: pulumi.Output<number>;
+    /** Age of the recovery point at the first trigger, seconds (the achieved RPO). */
+    declare public readonly recoveryPointAgeSeconds: pulumi.Output<number | undefined>;
+    /** When the outputs were verified: the end of timeToRestoreSeconds. */
+    declare public readonly restoreVerifiedAt: pulumi.Output<string | undefined>;
+    /** The verify checks with their results. */
+    declare public readonly checks: pulumi.Output<import("./restore-verification").DrillCheck[] | undefined>;
+    /** rtoMinutes / rpoMinutes against what was achieved. */
+    declare public readonly objectives: pulumi.Output<import("./restore-verification").DrillObjectives | undefined>;
+    /** Failed checks and objectives (empty: passed). */
+    declare public readonly violations: pulumi.Output<string[] | undefined>;
     /** Restored resources a refresh found deleted outside Pulumi (the next up restores again). */
     declare public readonly missingResourceIds: pulumi.Output<string[] | undefined>;
     /** True while a restore started in Azure has not finished: the next up resumes it. */
@@ -96,6 +112,7 @@ export class VmRestore extends pulumi.dynamic.Resource {
             "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
             "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
             "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete", "restoreRegion", "restoredVhdUris",
+            "recoveryPointAgeSeconds", "restoreVerifiedAt", "checks", "objectives", "violations",
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;

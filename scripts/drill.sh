@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The offline DR drill (README's first command). Options: --keep, --azure --settings FILE, --speed N.
+# The offline DR drill (README's first command). Options: --report DIR, --backend URL, --shards N, --stack NAME, --keep, --azure --settings FILE, --speed N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

@@ -31,6 +31,8 @@ export interface EngineStackOptions {
     config?: Record<string, string>;
     /** Reuse an existing backend/work folder (to run the same stack again). */
     baseDir?: string;
+    /** Any Pulumi backend URL (file://, azblob://, s3://, https://api.pulumi.com); default a file backend in baseDir/state. */
+    backendUrl?: string;
 }
 
 export interface EngineStack {
@@ -39,6 +41,8 @@ export interface EngineStack {
     /** Holds the file backend (`state/`) and the workspace (`work/`). */
     baseDir: string;
     stateDir: string;
+    /** The backend the stack's state lives in. */
+    backendUrl: string;
     /** Removes the temporary folders. */
     cleanup(): void;
 }
@@ -60,9 +64,11 @@ export async function createEngineStack(o: EngineStackOptions): Promise<EngineSt
     if (!fs.existsSync(modules)) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), modules, "dir");
 
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(binDir), skipVersionCheck: true });
+    const backendUrl = o.backendUrl ?? `file://${stateDir}`;
     const envVars: Record<string, string> = {
-        PULUMI_BACKEND_URL: `file://${stateDir}`,
-        PULUMI_CONFIG_PASSPHRASE: DRILL_PASSPHRASE,
+        PULUMI_BACKEND_URL: backendUrl,
+        // A team backend's own passphrase when one is set; the throwaway one otherwise.
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DRILL_PASSPHRASE,
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi"),
@@ -75,7 +81,7 @@ export async function createEngineStack(o: EngineStackOptions): Promise<EngineSt
             workDir,
             pulumiCommand,
             envVars,
-            projectSettings: { name: o.projectName, runtime: "nodejs", backend: { url: `file://${stateDir}` } },
+            projectSettings: { name: o.projectName, runtime: "nodejs", backend: { url: backendUrl } },
         },
     );
     for (const [k, v] of Object.entries(o.config ?? {})) await stack.setConfig(k, { value: v });
@@ -84,6 +90,7 @@ export async function createEngineStack(o: EngineStackOptions): Promise<EngineSt
         workspace: stack.workspace as LocalWorkspaceType,
         baseDir,
         stateDir,
+        backendUrl,
         cleanup: () => fs.rmSync(baseDir, { recursive: true, force: true }),
     };
 }

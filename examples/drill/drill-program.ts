@@ -15,6 +15,9 @@ export function drillProgram(s: DrillSettings) {
         targetResourceGroupId: rg(s.restoreResourceGroup),
         armEndpoint: s.armEndpoint,
         timeoutMinutes: s.timeoutMinutes,
+        rtoMinutes: s.rtoMinutes,
+        rpoMinutes: s.rpoMinutes,
+        verify: { windowMinutes: s.verifyWindowMinutes, failOnViolation: s.failOnViolation },
     };
     const vnet = `${rg(s.restoreResourceGroup)}/providers/Microsoft.Network/virtualNetworks/${s.virtualNetwork}`;
     const restores: VmRestore[] = [
@@ -41,6 +44,8 @@ export function drillProgram(s: DrillSettings) {
             jobStatus: r.jobStatus,
             jobDurationSeconds: r.jobDurationSeconds,
             timeToRestoreSeconds: r.timeToRestoreSeconds,
+            recoveryPointAgeSeconds: r.recoveryPointAgeSeconds,
+            violations: r.violations,
             restoredDiskIds: r.restoredDiskIds,
             restoredVmId: r.restoredVmId,
             warnings: r.warnings,

@@ -20,6 +20,14 @@ export interface DrillSettings {
     subnet: string;
     recoveryPoint: string;
     timeoutMinutes: number;
+    /** Recovery time objective of each restore, minutes (first trigger → verified). */
+    rtoMinutes: number;
+    /** Recovery point objective, minutes (the point's age at the trigger). */
+    rpoMinutes: number;
+    /** How long a restored VM may take to run with a Ready agent, minutes. */
+    verifyWindowMinutes: number;
+    /** false: record failed checks and objectives in the report without failing `up`. */
+    failOnViolation: boolean;
 }
 
 export const EMULATOR_DEFAULTS: Omit<DrillSettings, "armEndpoint"> = {
@@ -35,6 +43,10 @@ export const EMULATOR_DEFAULTS: Omit<DrillSettings, "armEndpoint"> = {
     subnet: "isolated",
     recoveryPoint: "latest",
     timeoutMinutes: 360,
+    rtoMinutes: 60,
+    rpoMinutes: 1440,
+    verifyWindowMinutes: 15,
+    failOnViolation: true,
 };
 
 /** Reads the drill's settings from stack config, falling back to the emulator's seed. */
@@ -56,5 +68,9 @@ export function readDrillSettings(): DrillSettings {
         subnet: c.get("subnet") ?? d.subnet,
         recoveryPoint: c.get("recoveryPoint") ?? d.recoveryPoint,
         timeoutMinutes: c.getNumber("timeoutMinutes") ?? d.timeoutMinutes,
+        rtoMinutes: c.getNumber("rtoMinutes") ?? d.rtoMinutes,
+        rpoMinutes: c.getNumber("rpoMinutes") ?? d.rpoMinutes,
+        verifyWindowMinutes: c.getNumber("verifyWindowMinutes") ?? d.verifyWindowMinutes,
+        failOnViolation: c.getBoolean("failOnViolation") ?? d.failOnViolation,
     };
 }

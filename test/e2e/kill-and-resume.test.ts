@@ -57,6 +57,7 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 // Kill once Azure has accepted the restore and the job is running.
                 await waitFor("the restore job to start", async () => /restore accepted: job|job InProgress/.test(output), 120_000, () => `; the run printed:\n${output.slice(-3000)}`);
                 process.kill(-child.pid!, "SIGKILL");
+                const killedAt = Date.now();
                 await exited;
                 // The provider process the engine started is not in the killed group; with its engine
                 // gone it must exit by itself rather than poll on as an orphan.
@@ -79,6 +80,7 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 const before = Math.max(0, ...(await fx.requests()).map((r) => r.seq));
                 await fx.admin("POST", "clock", { speed: 0 });
                 let second = "";
+                const secondUpAt = Date.now();
                 const secondUp = engine.stack.up({ color: "never", onOutput: (s) => (second += s) });
                 try {
                     await waitFor("the second run to look at a restore job", async () => (await fx.requests()).some((r) => r.seq > before &&
@@ -91,6 +93,18 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 assert.match(second, machine.startsWith("another") ? /adopting restore job/ : /resuming the restore started at/);
                 assert.equal((await fx.restorePosts()).length, 1, "no second restore POST");
                 assert.equal(up.outputs.restoredDiskIds.value.length, 2);
+                // The restore's clock started with the killed run's trigger, not with this resume.
+                const triggered = Date.parse(up.outputs.restoreTriggeredAt.value);
+                assert.ok(triggered < killedAt, `restoreTriggeredAt ${up.outputs.restoreTriggeredAt.value} is before the kill`);
+                const jobs = (await fx.admin<{ jobs: { jobId: string; startTime: string }[] }>("GET", "jobs")).jobs;
+                const job = jobs.find((j) => j.jobId === up.outputs.jobId.value);
+                assert.ok(job, "the adopted job is in the vault");
+                if (machine.startsWith("another")) assert.equal(triggered, Date.parse(job.startTime), "adopted from the job list: the job's own start time in Azure");
+                // Verified during the second up: from the first trigger, that is longer than until the second up began.
+                const ttr = up.outputs.timeToRestoreSeconds.value * 1000;
+                assert.ok(ttr >= secondUpAt - triggered && ttr <= Date.now() - triggered,
+                    `timeToRestoreSeconds ${up.outputs.timeToRestoreSeconds.value} counts from the first trigger (${(secondUpAt - triggered) / 1000} s before the second up)`);
+                assert.ok(up.outputs.recoveryPointAgeSeconds.value > 0);
                 await engine.stack.destroy({ color: "never" });
                 assert.deepEqual(await fx.restoredLeftovers(), []);
             } finally {

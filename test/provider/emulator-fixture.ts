@@ -1,6 +1,9 @@
 /**
  * Test fixture: a private emulator on a free port, and helpers to read what it received.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import fetch from "node-fetch";
 import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator/server";
 
@@ -84,4 +87,29 @@ export function apiVersionFor(path: string): string {
     if (/\/providers\/Microsoft\.Storage\//i.test(path)) return "2023-05-01";
     if (/\/providers\//i.test(path)) return "2026-02-01";
     return "2021-04-01";
+}
+
+/** Mocha hooks: PULUMI_HOME in a temp folder for the suite (restore checkpoints go there, not into ~/.pulumi). */
+export function usePrivatePulumiHome(): void {
+    const saved = process.env.PULUMI_HOME;
+    let home = "";
+    before(() => {
+        home = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-home-"));
+        process.env.PULUMI_HOME = home;
+    });
+    after(() => {
+        if (saved === undefined) delete process.env.PULUMI_HOME;
+        else process.env.PULUMI_HOME = saved;
+        fs.rmSync(home, { recursive: true, force: true });
+    });
+}
+
+/**
+ * Forgets the provider's per-process shared reads and job lists, as a new provider process would:
+ * for tests that give each case a fresh emulator, which may come back on a port an earlier one used
+ * (whose answers would otherwise still be shared under the same URLs).
+ */
+export function forgetProviderProcessState(): void {
+    const store = globalThis as unknown as Record<symbol, unknown>;
+    for (const name of ["vmrestore.sharedReads", "vmrestore.jobBoard"]) delete store[Symbol.for(name)];
 }

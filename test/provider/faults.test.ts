@@ -10,7 +10,7 @@ import * as path from "path";
 import fetch from "node-fetch";
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "./serialized-provider";
-import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "./emulator-fixture";
+import { EmulatorFixture, forgetProviderProcessState, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "./emulator-fixture";
 import { ArmClient } from "../../provider/arm-client";
 import { DEFAULT_RETRY } from "../../provider/retry-policy";
 
@@ -35,7 +35,10 @@ describe("faults: nothing lost, nothing restored twice", function () {
     });
     // A fresh emulator (a fresh Azure, at a new address) for each test: the provider process shares
     // lookups between resources for a minute, and these tests need each fault to meet a first read.
-    beforeEach(() => fx.start());
+    beforeEach(async () => {
+        forgetProviderProcessState();
+        await fx.start();
+    });
     afterEach(() => fx.stop());
 
     const inputs = (extra: Props = {}): Props => ({
