@@ -49,7 +49,7 @@ export async function packageRun(count: number, say: (l: string) => void): Promi
     fs.writeFileSync(seedFile, JSON.stringify(benchSeed({ vmCount: count, restoreSeconds: 1800 })));
     const emu = new InstalledEmulator();
     try {
-        await emu.startFromSource(["--speed", "3600", "--seed", seedFile]);
+        await emu.startFromSource(["--speed", "3600", "--seed", seedFile, "--variants", "strict"]);
         const tarballs = packedTarballs();
         fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({
             name: "bench-installed-vmrestore", private: true, main: "index.ts",

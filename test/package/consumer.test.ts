@@ -111,7 +111,7 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
 
     it("runs with plain `pulumi up` against the installed emulator, stores ~1 KB of provider per restore, survives an upgrade, and destroys everything", async function () {
         const binDir = cliWithLanguageHostOrSkip(this);
-        const url = await emulator.start(project, ["--speed", "36000"]);
+        const url = await emulator.start(project, ["--speed", "36000", "--variants", "strict"]);
         const cli = new PulumiCli(project, binDir);
         cli.run("stack", "init", "dev");
         cli.run("config", "set", "armEndpoint", url);

@@ -57,7 +57,7 @@ describe("the examples, each as its own Pulumi project through the plain CLI", f
         emulatorHome = tempProjectDir("emulator");
         fs.writeFileSync(path.join(emulatorHome, "package.json"), JSON.stringify({ name: "emulator-home", private: true }));
         npmInstall(emulatorHome, [`vmrestore-emulator@file:${packedTarballs().emulator}`]);
-        await emulator.start(emulatorHome, ["--speed", "36000"]);
+        await emulator.start(emulatorHome, ["--speed", "36000", "--variants", "strict"]);
     });
     after(async () => {
         await emulator.stop();
