@@ -45,6 +45,11 @@ export interface AzureVariants {
   propertyBag?: "emulator" | "documented";
   /** Validation (backupValidateOperation and the triggered form) adds the official example's quota result: "absent" (default) or "present". */
   validationQuotaWarning?: "absent" | "present";
+  /**
+   * Where a restore may choose another availability zone than its VM's (`zones`): "any" (default) or
+   * "zrsVaultOrSnapshot" (only from a snapshot-tier point, or from the vault tier of a zone-redundant vault).
+   */
+  crossZonalRestore?: "any" | "zrsVaultOrSnapshot";
 }
 
 /** Property bag keys only the emulator writes (left out with propertyBag "documented"). */
@@ -63,6 +68,7 @@ export const DEFAULT_VARIANTS: Required<AzureVariants> = {
   taskDurations: "real",
   propertyBag: "emulator",
   validationQuotaWarning: "absent",
+  crossZonalRestore: "any",
 };
 
 /** The allowed values of each variant ([] for a number >= 0). */
@@ -79,6 +85,7 @@ const CHOICES: { [K in keyof AzureVariants]-?: readonly string[] } = {
   taskDurations: ["real", "zero"],
   propertyBag: ["emulator", "documented"],
   validationQuotaWarning: ["absent", "present"],
+  crossZonalRestore: ["any", "zrsVaultOrSnapshot"],
 };
 
 /**
@@ -99,6 +106,7 @@ export const STRICT_VARIANTS: Required<AzureVariants> = {
   taskDurations: "zero",
   propertyBag: "documented",
   validationQuotaWarning: "present",
+  crossZonalRestore: "zrsVaultOrSnapshot",
 };
 
 /** Problems of a variants object (empty when valid). */

@@ -9,6 +9,7 @@
  * the rest meaningless (no properties, unknown objectType or recoveryType) stops the checks.
  */
 import { ArmError, invalidInput } from "./arm-errors";
+import { AzureVariants } from "./azure-variants";
 import { fullType, parentResourceId, parseResourceId, resourceGroupId, sameId, sameName, sameRegion } from "./arm-ids";
 import { ProtectedItemRecord, RecoveryPointRecord, VaultRecord, hasValidTier, isArchivedOnly } from "./backup-catalog";
 import { ArmResource, ResourceStore } from "./resource-store";
@@ -72,6 +73,8 @@ export interface RestorePlan {
 export interface RestoreEnvironment {
   resources: ResourceStore;
   seed: Seed;
+  /** Where Azure varies (crossZonalRestore); default the spec-shaped answers. */
+  variants?: Required<AzureVariants>;
 }
 
 export interface RestoreCheckOptions {
@@ -228,6 +231,16 @@ export function checkRestoreRequest(
     if (recoveryType === "OriginalLocation" && !(sourceZones.length === 1 && sourceZones[0] === zones[0])) {
       throw invalidInput(
         `The field 'zones' cannot move an OriginalLocation restore: the restored disks replace those of '${rp.vm.name}', which is ${sourceZones.length ? `in zone ${sourceZones.join(", ")}` : "not zonal"}. Restore disks or a new VM to choose a zone.`,
+        at("zones"),
+      );
+    }
+    const moves = !(sourceZones.length === 1 && sourceZones[0] === zones[0]);
+    const fromSnapshot = !crossRegion && rp.tiers.some((t) => t.type === "InstantRP" && t.status === "Valid");
+    if (moves && env.variants?.crossZonalRestore === "zrsVaultOrSnapshot" && !fromSnapshot && !/^zone/i.test(vault.storageRedundancy)) {
+      throw new ArmError(
+        400,
+        "UserErrorCrossZonalRestoreNotSupported",
+        `Cross Zonal Restore to zone ${zones[0]} of '${rp.vm.name}' (${sourceZones.length ? `in zone ${sourceZones.join(", ")}` : "not zonal"}) from the vault tier needs a zone-redundant vault; vault '${vault.name}' is ${vault.storageRedundancy}. Restore from a snapshot-tier point, or without a zone.`,
         at("zones"),
       );
     }

@@ -32,4 +32,14 @@ describe("shapes as Azure takes them", function () {
         assert.match(disk.body.properties.encryptionSettingsCollection!.encryptionSettings[0].diskEncryptionKey.secretUrl, /\/secrets\/vm-ade01-bek\//);
         await provider().delete!(id, outs);
     });
+
+    it("a zone other than the VM's is refused from the vault tier of a geo-redundant vault (crossZonalRestore), and preview names targetZone", async () => {
+        await fx.admin("POST", "variants", { crossZonalRestore: "zrsVaultOrSnapshot" });
+        const fromVault = { ...base(), targetZone: "1", recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" } };
+        const failures = (await provider().check!({}, fromVault)).failures ?? [];
+        assert.ok(failures.some((f) => f.property === "targetZone" && /UserErrorCrossZonalRestoreNotSupported/.test(f.reason)), JSON.stringify(failures));
+        // From the snapshot tier (the latest point) the same zone is fine.
+        assert.deepEqual((await provider().check!({}, { ...base(), targetZone: "1" })).failures, []);
+        assert.equal((await fx.restorePosts()).length, 0);
+    });
 });
