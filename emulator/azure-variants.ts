@@ -50,6 +50,8 @@ export interface AzureVariants {
    * "zrsVaultOrSnapshot" (only from a snapshot-tier point, or from the vault tier of a zone-redundant vault).
    */
   crossZonalRestore?: "any" | "zrsVaultOrSnapshot";
+  /** A premium staging account: "refused" (default) for every restore, or "unmanagedOnly": accepted to stage the VHDs of an unmanaged VM restored as VHDs. */
+  premiumStaging?: "refused" | "unmanagedOnly";
 }
 
 /** Property bag keys only the emulator writes (left out with propertyBag "documented"). */
@@ -69,6 +71,7 @@ export const DEFAULT_VARIANTS: Required<AzureVariants> = {
   propertyBag: "emulator",
   validationQuotaWarning: "absent",
   crossZonalRestore: "any",
+  premiumStaging: "refused",
 };
 
 /** The allowed values of each variant ([] for a number >= 0). */
@@ -86,6 +89,7 @@ const CHOICES: { [K in keyof AzureVariants]-?: readonly string[] } = {
   propertyBag: ["emulator", "documented"],
   validationQuotaWarning: ["absent", "present"],
   crossZonalRestore: ["any", "zrsVaultOrSnapshot"],
+  premiumStaging: ["refused", "unmanagedOnly"],
 };
 
 /**
@@ -107,6 +111,7 @@ export const STRICT_VARIANTS: Required<AzureVariants> = {
   propertyBag: "documented",
   validationQuotaWarning: "present",
   crossZonalRestore: "zrsVaultOrSnapshot",
+  premiumStaging: "refused",
 };
 
 /** Problems of a variants object (empty when valid). */

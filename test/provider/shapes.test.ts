@@ -42,4 +42,21 @@ describe("shapes as Azure takes them", function () {
         assert.deepEqual((await provider().check!({}, { ...base(), targetZone: "1" })).failures, []);
         assert.equal((await fx.restorePosts()).length, 0);
     });
+
+    it("a premium staging account for an unmanaged VM's VHDs is left to Azure's judgement (premiumStaging), and refused for managed disks", async () => {
+        const original = await fx.admin<Record<string, any>>("GET", "seed");
+        const premium = `/subscriptions/${original.subscriptionId}/resourceGroups/rg-restore/providers/Microsoft.Storage/storageAccounts/stgpremium`;
+        await fx.admin("PUT", "seed", { ...original, storageAccounts: [...original.storageAccounts, { name: "stgpremium", resourceGroup: "rg-restore", location: "westeurope", sku: "Premium_LRS" }] });
+        try {
+            const vhds = { ...base("vm-legacy01"), targetResourceGroupId: undefined, storageAccountId: premium };
+            const refused = (await provider().check!({}, vhds)).failures ?? [];
+            assert.ok(refused.some((f) => f.property === "storageAccountId" && /Azure's validation of the restore: .*premium/.test(f.reason)), JSON.stringify(refused));
+            await fx.admin("POST", "variants", { premiumStaging: "unmanagedOnly" });
+            assert.deepEqual((await provider().check!({}, vhds)).failures, []);
+            const managed = (await provider().check!({}, { ...base(), storageAccountId: premium })).failures ?? [];
+            assert.ok(managed.some((f) => f.property === "storageAccountId" && /Premium_LRS/.test(f.reason)), JSON.stringify(managed));
+        } finally {
+            await fx.admin("PUT", "seed", original);
+        }
+    });
 });
