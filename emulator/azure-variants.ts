@@ -45,6 +45,13 @@ export interface AzureVariants {
   propertyBag?: "emulator" | "documented";
   /** Validation (backupValidateOperation and the triggered form) adds the official example's quota result: "absent" (default) or "present". */
   validationQuotaWarning?: "absent" | "present";
+  /**
+   * Where a restore may choose another availability zone than its VM's (`zones`): "any" (default) or
+   * "zrsVaultOrSnapshot" (only from a snapshot-tier point, or from the vault tier of a zone-redundant vault).
+   */
+  crossZonalRestore?: "any" | "zrsVaultOrSnapshot";
+  /** A premium staging account: "refused" (default) for every restore, or "unmanagedOnly": accepted to stage the VHDs of an unmanaged VM restored as VHDs. */
+  premiumStaging?: "refused" | "unmanagedOnly";
 }
 
 /** Property bag keys only the emulator writes (left out with propertyBag "documented"). */
@@ -63,6 +70,8 @@ export const DEFAULT_VARIANTS: Required<AzureVariants> = {
   taskDurations: "real",
   propertyBag: "emulator",
   validationQuotaWarning: "absent",
+  crossZonalRestore: "any",
+  premiumStaging: "refused",
 };
 
 /** The allowed values of each variant ([] for a number >= 0). */
@@ -79,6 +88,8 @@ const CHOICES: { [K in keyof AzureVariants]-?: readonly string[] } = {
   taskDurations: ["real", "zero"],
   propertyBag: ["emulator", "documented"],
   validationQuotaWarning: ["absent", "present"],
+  crossZonalRestore: ["any", "zrsVaultOrSnapshot"],
+  premiumStaging: ["refused", "unmanagedOnly"],
 };
 
 /**
@@ -99,6 +110,8 @@ export const STRICT_VARIANTS: Required<AzureVariants> = {
   taskDurations: "zero",
   propertyBag: "documented",
   validationQuotaWarning: "present",
+  crossZonalRestore: "zrsVaultOrSnapshot",
+  premiumStaging: "refused",
 };
 
 /** Problems of a variants object (empty when valid). */

@@ -96,7 +96,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
     const { vault, item } = resolveItem(s, req);
     const rp = resolveRecoveryPoint(item, req.params.rp);
     if (req.body === undefined) throw invalidInput("The restore request body is empty: send {\"properties\": IaasVMRestoreRequest}.", "properties");
-    const plan = validateRestoreRequest(req.body, vault, item, rp, { resources: s.resources, seed: s.seed });
+    const plan = validateRestoreRequest(req.body, vault, item, rp, { resources: s.resources, seed: s.seed, variants: s.variants });
     const operation = startRestoreWithFaults(s, faults, plan, req);
     const base = `${s.baseUrl}${itemPollingPath(s, item)}`;
     const apiVersion = pollingApiVersion(s, req, LIVE_POLLING_API_VERSION);
@@ -349,7 +349,7 @@ function validateRestoreOperation(s: EmulatorState, vault: VaultRecord, body: un
   }
   const rp = item.recoveryPoints.find((r) => r.name === rpName);
   if (!rp) return [result(new ArmError(404, "UserErrorRecoveryPointNotFound", `The recovery point '${rpName}' does not exist for the backup item '${item.itemName}'.`))];
-  const results = checkRestoreRequest({ properties: restore }, vault, item, rp, { resources: s.resources, seed: s.seed }).problems.map(result);
+  const results = checkRestoreRequest({ properties: restore }, vault, item, rp, { resources: s.resources, seed: s.seed, variants: s.variants }).problems.map(result);
   if (s.variants.validationQuotaWarning === "present") {
     // The official examples' validation result (ValidateOperation_RestoreDisk_IdentityBasedRestoreDetails.json).
     results.push({ code: "UserErrorCoreCountSubscriptionQuotaReached", message: "Core Count subscription quota has been reached.", recommendations: ["Contact Azure support to increase the limits."] });

@@ -154,7 +154,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
     if (details.recoveryPointId !== undefined && details.recoveryPointId !== rp.name) {
       throw invalidInput(`The field 'crossRegionRestoreAccessDetails.recoveryPointId' ('${String(details.recoveryPointId)}') is not the point the access token was issued for ('${rp.name}').`, "crossRegionRestoreAccessDetails.recoveryPointId");
     }
-    const check = checkRestoreRequest({ properties: body.restoreRequest }, vault, item, rp, { resources: s.resources, seed: s.seed }, { crossRegion: true });
+    const check = checkRestoreRequest({ properties: body.restoreRequest }, vault, item, rp, { resources: s.resources, seed: s.seed, variants: s.variants }, { crossRegion: true });
     if (check.problems.length > 0 || !check.plan) {
       const e = check.problems[0];
       throw new ArmError(e.status, e.code, e.message, e.target?.replace(/^properties\b/, "restoreRequest"));

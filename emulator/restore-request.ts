@@ -9,6 +9,7 @@
  * the rest meaningless (no properties, unknown objectType or recoveryType) stops the checks.
  */
 import { ArmError, invalidInput } from "./arm-errors";
+import { AzureVariants } from "./azure-variants";
 import { fullType, parentResourceId, parseResourceId, resourceGroupId, sameId, sameName, sameRegion } from "./arm-ids";
 import { ProtectedItemRecord, RecoveryPointRecord, VaultRecord, hasValidTier, isArchivedOnly } from "./backup-catalog";
 import { ArmResource, ResourceStore } from "./resource-store";
@@ -72,6 +73,8 @@ export interface RestorePlan {
 export interface RestoreEnvironment {
   resources: ResourceStore;
   seed: Seed;
+  /** Where Azure varies (crossZonalRestore); default the spec-shaped answers. */
+  variants?: Required<AzureVariants>;
 }
 
 export interface RestoreCheckOptions {
@@ -163,7 +166,8 @@ export function checkRestoreRequest(
   const identityStaging = isObject(props.identityBasedRestoreDetails) && typeof props.identityBasedRestoreDetails.targetStorageAccountId === "string"
     ? props.identityBasedRestoreDetails.targetStorageAccountId : undefined;
   const storageAccount = soft(() => checkStagingAccount(
-    props.storageAccountId === undefined && identityStaging ? identityStaging : requiredString(props, "storageAccountId"), vault, restoreRegion, crossRegion, resources));
+    props.storageAccountId === undefined && identityStaging ? identityStaging : requiredString(props, "storageAccountId"), vault, restoreRegion, crossRegion, resources,
+    env.variants?.premiumStaging === "unmanagedOnly"));
 
   let region = restoreRegion;
   soft(() => {
@@ -231,6 +235,16 @@ export function checkRestoreRequest(
         at("zones"),
       );
     }
+    const moves = !(sourceZones.length === 1 && sourceZones[0] === zones[0]);
+    const fromSnapshot = !crossRegion && rp.tiers.some((t) => t.type === "InstantRP" && t.status === "Valid");
+    if (moves && env.variants?.crossZonalRestore === "zrsVaultOrSnapshot" && !fromSnapshot && !/^zone/i.test(vault.storageRedundancy)) {
+      throw new ArmError(
+        400,
+        "UserErrorCrossZonalRestoreNotSupported",
+        `Cross Zonal Restore to zone ${zones[0]} of '${rp.vm.name}' (${sourceZones.length ? `in zone ${sourceZones.join(", ")}` : "not zonal"}) from the vault tier needs a zone-redundant vault; vault '${vault.name}' is ${vault.storageRedundancy}. Restore from a snapshot-tier point, or without a zone.`,
+        at("zones"),
+      );
+    }
   });
   if (recoveryType === "OriginalLocation" && !zones && rp.vm.zones && rp.vm.zones.length > 0) zones = [...rp.vm.zones];
 
@@ -273,6 +287,11 @@ export function checkRestoreRequest(
     }
   }
   if (recoveryType === "OriginalLocation" && !rp.vm.isManaged) managedDisks = false;
+  // premiumStaging "unmanagedOnly": a premium account stages only VHDs of an unmanaged VM restored as VHDs.
+  soft(() => {
+    const sku = String(storageAccount?.body.sku?.name ?? "");
+    if (env.variants?.premiumStaging === "unmanagedOnly" && /^premium/i.test(sku) && managedDisks) throw premiumStaging(storageAccount!.name, sku, " for a restore of managed disks (only VHDs of an unmanaged VM)");
+  });
 
   let targetVm: RestorePlan["targetVm"];
   let virtualNetwork: ArmResource | undefined;
@@ -490,7 +509,11 @@ function retentionDays(v: unknown): number | undefined {
   return Number(m[1] ?? 0) * 7 + Number(m[2] ?? 0);
 }
 
-function checkStagingAccount(id: string, vault: VaultRecord, region: string, crossRegion: boolean, resources: ResourceStore): ArmResource {
+function premiumStaging(name: string, sku: string, when = ""): ArmError {
+  return invalidInput(`The storage account '${name}' given in 'storageAccountId' is a premium account (${sku}); premium storage accounts are not supported as the restore staging location${when}. Use a Standard LRS or GRS account.`, "properties.storageAccountId");
+}
+
+function checkStagingAccount(id: string, vault: VaultRecord, region: string, crossRegion: boolean, resources: ResourceStore, premiumMayStage = false): ArmResource {
   const target = "properties.storageAccountId";
   const parsed = parseResourceId(id);
   if (!parsed || fullType(parsed)?.toLowerCase() !== "microsoft.storage/storageaccounts") {
@@ -510,9 +533,7 @@ function checkStagingAccount(id: string, vault: VaultRecord, region: string, cro
   if (ZONE_REDUNDANT.test(sku)) {
     throw invalidInput(`The storage account '${account.name}' given in 'storageAccountId' is zone-redundant (${sku}); zone-redundant storage accounts are not supported as the restore staging location. Use a Standard LRS or GRS account.`, target);
   }
-  if (/^premium/i.test(sku)) {
-    throw invalidInput(`The storage account '${account.name}' given in 'storageAccountId' is a premium account (${sku}); premium storage accounts are not supported as the restore staging location. Use a Standard LRS or GRS account.`, target);
-  }
+  if (/^premium/i.test(sku) && !premiumMayStage) throw premiumStaging(account.name, sku);
   const kind = String(account.body.kind ?? "StorageV2");
   if (!/^(StorageV2|Storage)$/i.test(kind)) {
     throw invalidInput(`The storage account '${account.name}' given in 'storageAccountId' is of kind ${kind}; only general-purpose (StorageV2 or Storage) accounts can be the restore staging location.`, target);

@@ -68,6 +68,8 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
         }
         const sku = sa.sku?.name ?? "";
         if (/ZRS$/i.test(sku)) fail("storageAccountId", `the staging storage account is zone-redundant (${sku}); Azure Backup does not restore through ZRS accounts: use a Standard_LRS or Standard_GRS account`);
+        // A premium account may stage the VHDs of an unmanaged VM (where Azure takes one): Azure's validation decides.
+        else if (/^premium/i.test(sku) && !inputs.targetResourceGroupId) note(`pre-flight: the staging account is ${sku}; Azure takes a premium staging account only for some restores, and its validation decides`);
         else if (sku && !STAGING_SKUS.some((s) => eq(s, sku))) fail("storageAccountId", `the staging storage account's SKU is ${sku}; Azure Backup stages restores only in ${STAGING_SKUS.join(", ")} accounts`);
     }
 
