@@ -138,10 +138,13 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
         cli.run("up", "--yes", "--expect-no-changes");
         assert.deepEqual(cli.outputs(), outs);
         assert.equal(await emulator.restorePosts(), 1, "no second restore after the upgrade");
+        // A refresh reads the job and the restored disks through the state's stored provider, which
+        // is a reference to the package: it is the new version's code that runs, and nothing changes.
+        cli.run("refresh", "--yes");
+        assert.deepEqual(cli.outputs(), outs);
         const userAgents = (await emulator.admin<{ requests: { headers: Record<string, string> }[] }>("GET", "/admin/requests?kind=arm"))
             .requests.map((r) => r.headers["user-agent"] ?? "");
         assert.ok(userAgents.some((ua) => ua.includes("vmrestore-pulumi/0.2.1-upgrade-test")), "the upgraded provider code ran");
-
         cli.run("destroy", "--yes");
         assert.deepEqual(await emulator.leftovers(), []);
     });
