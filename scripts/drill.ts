@@ -12,11 +12,11 @@
  *   npm run drill -- --azure --settings drill.json   # real Azure (credentials from the environment)
  */
 import * as fs from "fs";
-import { optionValue } from "./cli-args";
 import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { createEngineStack, EngineStack, REPO_ROOT } from "./engine-workspace";
+import { optionValue } from "./cli-args";
 import { drillProgram } from "../examples/drill/drill-program";
 import { EMULATOR_DEFAULTS, readDrillSettings } from "../examples/drill/drill-settings";
 import {

@@ -8,8 +8,8 @@
  * Writes drill-report.json, drill-report.xml (JUnit) and drill-report.md into --out.
  */
 import * as fs from "fs";
-import { optionValue } from "./cli-args";
 import { execFileSync } from "child_process";
+import { optionValue } from "./cli-args";
 import { ensureWritableReportDir, reportFromStackExport, StackExport, summaryLine, writeDrillReport } from "../provider/report";
 
 const USAGE = "usage: npm run report -- (--stack-state FILE|- | --stack NAME [--cwd DIR]) --out DIR";
