@@ -18,24 +18,72 @@ export interface RoleAssignment {
 
 type Kind = "read" | "write" | "delete" | "action";
 
-const ARM_ROLES: Record<string, Kind[]> = {
-  owner: ["read", "write", "delete", "action"],
-  contributor: ["read", "write", "delete", "action"],
-  reader: ["read"],
+/** A built-in ARM role, as far as the emulator needs it: what it may do, and to which resource providers. */
+interface ArmRole {
+  kinds: Kind[];
+  /** Resource providers (lower case) it covers; absent: all of them. */
+  providers?: string[];
+}
+const ALL: Kind[] = ["read", "write", "delete", "action"];
+const ARM_ROLES: Record<string, ArmRole> = {
+  owner: { kinds: ALL },
+  contributor: { kinds: ALL },
+  reader: { kinds: ["read"] },
+  // Azure Backup's operator: everything on backup but deleting it (no vault or item deletion).
+  "backup operator": { kinds: ["read", "write", "action"], providers: ["microsoft.recoveryservices"] },
+  "virtual machine contributor": { kinds: ALL, providers: ["microsoft.compute", "microsoft.network"] },
+  "network contributor": { kinds: ALL, providers: ["microsoft.network"] },
+  "storage account contributor": { kinds: ALL, providers: ["microsoft.storage"] },
 };
 const BLOB_ROLES: Record<string, Kind[]> = {
-  "storage blob data owner": ["read", "write", "delete", "action"],
-  "storage blob data contributor": ["read", "write", "delete", "action"],
+  "storage blob data owner": ALL,
+  "storage blob data contributor": ALL,
   "storage blob data reader": ["read"],
 };
-export const KNOWN_ROLES = ["Owner", "Contributor", "Reader", "Storage Blob Data Owner", "Storage Blob Data Contributor", "Storage Blob Data Reader"];
+export const KNOWN_ROLES = [
+  "Owner", "Contributor", "Reader", "Backup Operator", "Virtual Machine Contributor", "Network Contributor", "Storage Account Contributor",
+  "Storage Blob Data Owner", "Storage Blob Data Contributor", "Storage Blob Data Reader",
+];
 
-/** What a principal holds when the seed says nothing: what a drill needs (ARM Contributor and blob data access on the subscription). */
+/**
+ * What a principal holds when the seed names no role assignments for it: ARM Contributor and blob
+ * data access on the whole subscription (the default seed's drill application instead holds exactly
+ * the roles a drill needs: see `drillRoleAssignments`).
+ */
 export function defaultRoleAssignments(subscriptionId: string): RoleAssignment[] {
   return [
     { role: "Contributor", scope: `/subscriptions/${subscriptionId}` },
     { role: "Storage Blob Data Contributor", scope: `/subscriptions/${subscriptionId}` },
   ];
+}
+
+/**
+ * Exactly what a drill needs, role by role as the README's role table (Azure Backup's minimum roles
+ * for restoring Azure VMs, plus VmRestore's own reads and deletes of staging blobs): Backup Operator
+ * on the vault (and Recovery Services' locations, for Cross Region Restore); Virtual Machine
+ * Contributor where the source VMs are (their disks too); Contributor on the groups restores
+ * land in (disks, VMs, NICs; their networks and staging accounts are there too); Storage Account
+ * Contributor and Storage Blob Data Contributor on each staging account.
+ */
+export function drillRoleAssignments(o: { subscriptionId: string; vaultIds: string[]; sourceGroupIds: string[]; targetGroupIds: string[]; stagingAccountIds: string[] }): RoleAssignment[] {
+  return [
+    ...o.vaultIds.map((scope) => ({ role: "Backup Operator", scope })),
+    // Cross Region Restore is asked of the subscription's Recovery Services locations (the secondary region).
+    { role: "Backup Operator", scope: `/subscriptions/${o.subscriptionId}/providers/Microsoft.RecoveryServices/locations` },
+    // The source VMs and their disks.
+    ...o.sourceGroupIds.map((scope) => ({ role: "Virtual Machine Contributor", scope })),
+    ...o.targetGroupIds.map((scope) => ({ role: "Contributor", scope })),
+    ...o.stagingAccountIds.flatMap((scope) => [
+      { role: "Storage Account Contributor", scope },
+      { role: "Storage Blob Data Contributor", scope },
+    ]),
+  ];
+}
+
+/** The resource provider of an ARM path (lower case), or "microsoft.resources" for subscriptions and groups. */
+function providerOf(path: string): string {
+  const m = /\/providers\/([^/]+)/i.exec(path);
+  return m ? m[1].toLowerCase() : "microsoft.resources";
 }
 
 function within(resource: string, scope: string): boolean {
@@ -63,10 +111,24 @@ export function armAction(method: string, segments: string[]): string {
   return `${segments[p + 1]}/${types.join("/")}/${kind}`;
 }
 
+/**
+ * The status of an asynchronous operation (`…/providers/{RP}/locations/{region}/operations|operationResults|
+ * operationStatuses/{id}`): ARM lets whoever started it follow it, wherever their roles are scoped (a
+ * Contributor on one resource group deletes a disk there and polls the subscription-level status URL).
+ */
+function isOperationStatusRead(method: string, path: string): boolean {
+  return method.toUpperCase() === "GET" && /\/providers\/[^/]+\/locations\/[^/]+\/(operations|operationResults|operationStatuses|asyncOperations)\//i.test(path);
+}
+
 /** Throws ARM's 403 when no assignment of the principal grants the request. */
 export function authorizeArm(assignments: RoleAssignment[], principal: { appId: string; objectId: string }, method: string, path: string, segments: string[]): void {
+  if (isOperationStatusRead(method, path)) return;
   const kind = kindOf(method.toUpperCase(), undefined);
-  const ok = assignments.some((a) => ARM_ROLES[a.role.toLowerCase()]?.includes(kind) && within(path, a.scope));
+  const provider = providerOf(path);
+  const ok = assignments.some((a) => {
+    const role = ARM_ROLES[a.role.toLowerCase()];
+    return !!role && role.kinds.includes(kind) && (!role.providers || role.providers.includes(provider)) && within(path, a.scope);
+  });
   if (ok) return;
   const scope = path;
   throw new ArmError(

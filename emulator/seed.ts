@@ -7,7 +7,7 @@
  */
 import { createHash } from "crypto";
 import { AzureVariants, variantProblems } from "./azure-variants";
-import { RoleAssignment, roleAssignmentProblems } from "./role-assignments";
+import { drillRoleAssignments, RoleAssignment, roleAssignmentProblems } from "./role-assignments";
 import { readFileSync } from "fs";
 import { isWireFormat, WireFormat } from "./wire-format";
 
@@ -491,7 +491,18 @@ export function defaultSeed(): Seed {
     pageSize: 50,
     requireAuthorization: false,
     rateLimits: { readsPerHour: 12000, writesPerHour: 1200, enforce: false },
-    servicePrincipals: [DRILL_SERVICE_PRINCIPAL],
+    servicePrincipals: [{
+      ...DRILL_SERVICE_PRINCIPAL,
+      // Exactly what a drill needs (the README's role table), so that the drill proves those roles suffice.
+      roleAssignments: drillRoleAssignments({
+        subscriptionId: DEFAULT_SUB,
+        vaultIds: [`/subscriptions/${DEFAULT_SUB}/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod`],
+        sourceGroupIds: [`/subscriptions/${DEFAULT_SUB}/resourceGroups/rg-prod`],
+        targetGroupIds: ["rg-restore", "rg-dr"].map((rg) => `/subscriptions/${DEFAULT_SUB}/resourceGroups/${rg}`),
+        stagingAccountIds: [["rg-restore", "stgrestore"], ["rg-dr", "stgnorth"], ["rg-prod", "stglegacy"]]
+          .map(([rg, name]) => `/subscriptions/${DEFAULT_SUB}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`),
+      }),
+    }],
   };
 }
 

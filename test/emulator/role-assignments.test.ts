@@ -12,15 +12,27 @@ describe("emulator: role assignments (auth entra)", () => {
     return (await call(`${emu.get().url}/admin/tokens`, { method: "POST", body: { audience } })).body.access_token;
   }
 
-  it("the default grants what a drill needs; without a role, ARM answers AuthorizationFailed naming action and scope", async () => {
+  it("the default drill application holds exactly the drill's roles; without one, ARM answers AuthorizationFailed naming action and scope", async () => {
     const e = emu.get();
     const arm = { Authorization: `Bearer ${await token(e.url)}` };
-    assert.equal((await call(`${e.url}${VAULT}?${API}`, { headers: arm })).status, 200);
-    const del = await call(`${e.url}/admin/role-assignments?role=Contributor&scope=/subscriptions/${SUB}`, { method: "DELETE" });
-    assert.deepEqual(del.body.roleAssignments.map((a: any) => a.role), ["Storage Blob Data Contributor"]);
-    await call(`${e.url}/admin/role-assignments`, { method: "POST", body: { role: "Reader", scope: `/subscriptions/${SUB}` } });
-    assert.equal((await call(`${e.url}${VAULT}?${API}`, { headers: arm })).status, 200, "Reader reads");
+    const roles = (await call(`${e.url}/admin/role-assignments`)).body.roleAssignments;
+    const drill = (Object.values(roles)[0] as { role: string; scope: string }[]).map((a) => `${a.role} @ ${a.scope.replace(`/subscriptions/${SUB}`, "")}`).sort();
+    assert.deepEqual(drill, [
+      "Backup Operator @ /providers/Microsoft.RecoveryServices/locations",
+      "Backup Operator @ /resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod",
+      "Contributor @ /resourceGroups/rg-dr",
+      "Contributor @ /resourceGroups/rg-restore",
+      ...["rg-dr/providers/Microsoft.Storage/storageAccounts/stgnorth", "rg-prod/providers/Microsoft.Storage/storageAccounts/stglegacy", "rg-restore/providers/Microsoft.Storage/storageAccounts/stgrestore"]
+        .flatMap((a) => [`Storage Account Contributor @ /resourceGroups/${a}`, `Storage Blob Data Contributor @ /resourceGroups/${a}`]),
+      "Virtual Machine Contributor @ /resourceGroups/rg-prod",
+    ].sort());
+    assert.equal((await call(`${e.url}${VAULT}?${API}`, { headers: arm })).status, 200, "Backup Operator reads the vault");
+    const vaultDelete = await call(`${e.url}${VAULT}?${API}`, { method: "DELETE", headers: arm });
+    assert.equal(vaultDelete.status, 403, "Backup Operator cannot delete the vault");
+    assert.match(vaultDelete.body.error.message, /perform action 'Microsoft\.RecoveryServices\/vaults\/delete'/);
     const disk = `/subscriptions/${SUB}/resourceGroups/rg-restore/providers/Microsoft.Compute/disks/some-disk`;
+    assert.notEqual((await call(`${e.url}${disk}?api-version=2024-03-02`, { method: "DELETE", headers: arm })).status, 403, "Contributor on the restore group");
+    await call(`${e.url}/admin/role-assignments?role=Contributor&scope=/subscriptions/${SUB}/resourceGroups/rg-restore`, { method: "DELETE" });
     const r = await call(`${e.url}${disk}?api-version=2024-03-02`, { method: "DELETE", headers: arm });
     assert.equal(r.status, 403);
     assert.equal(r.body.error.code, "AuthorizationFailed");
