@@ -16,7 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { createEngineStack, EngineStack, REPO_ROOT } from "./engine-workspace";
-import { optionValue } from "./cli-args";
+import { optionValue } from "../provider/report/cli-args";
 import { drillProgram } from "../examples/drill/drill-program";
 import { EMULATOR_DEFAULTS, readDrillSettings } from "../examples/drill/drill-settings";
 import {

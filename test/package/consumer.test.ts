@@ -104,9 +104,10 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
             "const v = require('vmrestore');",
             "const host = require('vmrestore/provider-host');",
             "const sameHost = require('vmrestore/dist/provider-host.js') === host;",
-            "console.log(JSON.stringify({ resource: typeof v.VmRestore, sameHost, host: ['configure','check','diff','create','read','update','delete'].map((m) => typeof host[m]) }));",
+            "const report = typeof require('vmrestore/report').reportFromStackExport;",
+            "console.log(JSON.stringify({ resource: typeof v.VmRestore, sameHost, report, host: ['configure','check','diff','create','read','update','delete'].map((m) => typeof host[m]) }));",
         ].join("\n")], project);
-        assert.deepEqual(JSON.parse(out), { resource: "function", sameHost: true, host: Array(7).fill("function") });
+        assert.deepEqual(JSON.parse(out), { resource: "function", sameHost: true, report: "function", host: Array(7).fill("function") });
     });
 
     it("runs with plain `pulumi up` against the installed emulator, stores ~1 KB of provider per restore, survives an upgrade, and destroys everything", async function () {
@@ -123,7 +124,15 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
         assert.ok(outs.restoredDiskIds.length >= 1);
         assert.equal(await emulator.restorePosts(), 1);
 
-        const [restore] = vmRestoresIn(cli.exportedState());
+        // The drill report of this (any) stack, from the installed package's command.
+        const stateFile = path.join(project, "state.json");
+        fs.writeFileSync(stateFile, cli.exportedState());
+        const reports = path.join(project, "reports");
+        run(path.join(project, "node_modules", ".bin", "vmrestore-report"), ["--stack-state", stateFile, "--out", reports], project);
+        assert.deepEqual(fs.readdirSync(reports).sort(), ["drill-report.json", "drill-report.md", "drill-report.xml"]);
+        assert.equal(JSON.parse(fs.readFileSync(path.join(reports, "drill-report.json"), "utf8")).restores[0].jobId, outs.jobId);
+
+        const [restore] = vmRestoresIn(fs.readFileSync(stateFile, "utf8"));
         assert.ok(restore, "the state holds the VmRestore");
         // (This project's folder is named vmrestore-consumer-…: the serializer then names the module by
         // its file rather than through the exports map; both names are the package's contract.)

@@ -50,6 +50,18 @@ export class EmulatorFixture {
         return (text ? JSON.parse(text) : undefined) as T;
     }
 
+    /**
+     * For a test that holds the emulator's clock still: once the provider has read a restore job (or
+     * posted another restore), lets the clock run at `speed`.
+     */
+    async releaseClockOnceJobRead(speed = 36_000): Promise<void> {
+        for (let seen = false; !seen;) {
+            const log = await this.requests();
+            seen = log.some((r) => r.method === "GET" && /\/backupJobs\/[0-9a-f-]{36}$/i.test(r.path)) || log.filter((r) => /\/restore$/i.test(r.path)).length > 1;
+        }
+        await this.admin("POST", "clock", { speed });
+    }
+
     async reset(): Promise<void> {
         await this.admin("POST", "reset");
     }

@@ -207,12 +207,7 @@ describe("faults: nothing lost, nothing restored twice", function () {
         assert.equal(res.status, 202);
         await fx.admin("POST", "clock", { advanceSeconds: 60 }); // the operation is accepted: a job exists
         const created = provider.create(inputs());
-        // Once the provider has read the running job (or started another restore), let the clock run.
-        for (let seen = false; !seen;) {
-            const log = await fx.requests();
-            seen = log.some((r) => r.method === "GET" && /\/backupJobs\/[0-9a-f-]{36}$/i.test(r.path)) || log.filter((r) => /\/restore$/i.test(r.path)).length > 1;
-        }
-        await fx.admin("POST", "clock", { speed: 36_000 });
+        await fx.releaseClockOnceJobRead();
         const { outs } = await created;
         assert.equal(outs.jobStatus, "Completed");
         assert.equal((await fx.restorePosts()).length, 1, "only the earlier POST");

@@ -73,12 +73,7 @@ describe("adoption from documented fields", function () {
 
         const checked = await provider().check!({}, props);
         const created = provider().create(checked.inputs);
-        // Once the provider has looked at the (frozen) job, or started another restore, let the clock run.
-        for (let seen = false; !seen;) {
-            const log = await fx.requests();
-            seen = log.some((r) => r.method === "GET" && /\/backupJobs\/[0-9a-f-]{36}$/i.test(r.path)) || log.filter((r) => /\/restore$/i.test(r.path)).length > 1;
-        }
-        await fx.admin("POST", "clock", { speed: 36_000 });
+        await fx.releaseClockOnceJobRead();
         const { outs } = await created;
         assert.equal(outs.jobStatus, "Completed");
         assert.match(outs.restoredVmId, /\/virtualMachines\/vm-app01-adopted$/);

@@ -1,5 +1,7 @@
+#!/usr/bin/env node
 /**
- * The drill report of any stack that uses VmRestore:
+ * The drill report of any stack that uses VmRestore: `vmrestore-report` (the installed package's
+ * bin), or `npm run report --` in this repository.
  *
  *   npm run report -- --stack-state state.json --out reports/    # `pulumi stack export --show-secrets > state.json`
  *   npm run report -- --stack org/project/dev --out reports/     # runs `pulumi stack export` (current backend, PULUMI_* env)
@@ -10,9 +12,9 @@
 import * as fs from "fs";
 import { execFileSync } from "child_process";
 import { optionValue } from "./cli-args";
-import { ensureWritableReportDir, reportFromStackExport, StackExport, summaryLine, writeDrillReport } from "../provider/report";
+import { ensureWritableReportDir, reportFromStackExport, StackExport, summaryLine, writeDrillReport } from ".";
 
-const USAGE = "usage: npm run report -- (--stack-state FILE|- | --stack NAME [--cwd DIR]) --out DIR";
+const USAGE = "usage: vmrestore-report (--stack-state FILE|- | --stack NAME [--cwd DIR]) --out DIR";
 
 interface ReportArgs {
     stackState?: string;
