@@ -17,11 +17,11 @@ export interface VmRestoreArgs {
     sourceVmId: pulumi.Input<string>;
     /** A recovery point ID, or "latest" (default). The resolved point is pinned in state. */
     recoveryPoint?: pulumi.Input<string>;
-    /** "RestoreDisks" (managed disks into targetResourceGroupId) or "AlternateLocation" (a new VM). */
+    /** "RestoreDisks" (managed disks into targetResourceGroupId, or VHDs into the staging account), "AlternateLocation" (a new VM) or "OriginalLocation" (replaces the source VM's disks; needs allowOriginalLocationOverwrite). */
     restoreType: pulumi.Input<RestoreType>;
     /** Staging storage account: same region as the vault, not zone-redundant. */
     storageAccountId: pulumi.Input<string>;
-    /** Resource group (ID) that receives the restored disks, or the new VM with its NIC and disks. */
+    /** Resource group (ID) that receives the restored disks, or the new VM with its NIC and disks. Optional for RestoreDisks of unmanaged VMs (VHDs stay in the staging account). */
     targetResourceGroupId?: pulumi.Input<string>;
     /** AlternateLocation: the new VM's name, virtual network and subnet. */
     targetVmName?: pulumi.Input<string>;
