@@ -13,6 +13,7 @@ import { resolveRestoreSource, startRestore, waitForRestore } from "../../provid
 import { fileCheckpointStore } from "../../provider/restore-checkpoint";
 import { VmRestoreInputs } from "../../provider/restore-inputs";
 import { processSharedReads } from "../../provider/shared-reads";
+import { AdaptivePollScheduler } from "../../provider/poll-scheduler";
 import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "./emulator-fixture";
 
 describe("heartbeat while a restore runs", function () {
@@ -46,6 +47,8 @@ describe("heartbeat while a restore runs", function () {
             },
             write: (line) => lines.push(line),
             heartbeatMs,
+            // The scheduler's spread fixed: both runs poll at the same moments, so their requests compare.
+            scheduler: new AdaptivePollScheduler({ random: () => 0.5 }),
         });
         const inputs: VmRestoreInputs = {
             vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks", storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE,
