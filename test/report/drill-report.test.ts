@@ -108,7 +108,7 @@ describe("drill reports", () => {
     });
 
     describe("npm run report", () => {
-        const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "..", "..", "scripts", "report.ts"), ...args], { encoding: "utf8" });
+        const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "..", "..", "provider", "report", "cli.ts"), ...args], { encoding: "utf8" });
 
         it("writes the three files from a `pulumi stack export` file and exits non-zero for a failed drill", () => {
             const stateFile = path.join(dir, "state.json");
