@@ -3,7 +3,7 @@
  * `vmCount` identical Linux VMs `vm-0001`…, each with the same recovery points, so every restore
  * of every strategy runs the same job timeline.
  */
-import { defaultSeed, Seed, SeedVirtualMachine } from "../emulator/seed";
+import { defaultSeed, Seed, SeedVirtualMachine } from "../emulator/world/seed";
 
 export const BENCH_SUB = "00000000-0000-0000-0000-000000000001";
 export const RG_PROD = `/subscriptions/${BENCH_SUB}/resourceGroups/rg-prod`;

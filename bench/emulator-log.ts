@@ -3,7 +3,7 @@
  * and the classification of requests the benchmark reports.
  */
 import fetch from "node-fetch";
-import type { LoggedRequest } from "../emulator/request-log";
+import type { LoggedRequest } from "../emulator/server/request-log";
 
 /** One entry of the emulator's request log, as GET /admin/requests answers it. */
 export type LogEntry = LoggedRequest;

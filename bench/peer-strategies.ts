@@ -185,7 +185,7 @@ export async function runSdk(o: PeerRunOptions): Promise<PeerRunResult> {
     const { RecoveryServicesBackupClient } = await import("@azure/arm-recoveryservicesbackup");
     const credential = { getToken: async () => ({ token: "emulator-token", expiresOnTimestamp: Date.now() + 3600_000 }) };
     const client = new RecoveryServicesBackupClient(credential, BENCH_SUB, { endpoint: o.url, $host: o.url });
-    // Plain http to the loopback emulator (see test/emulator/sdk-contract.test.ts): no bearer policy
+    // Plain http to the loopback emulator (see test/emulator/server/sdk-contract.test.ts): no bearer policy
     // (it refuses http), a dummy token, insecure connections allowed. Recorded per attempt (after the
     // retry policy), tagged for the emulator's log.
     client.pipeline.removePolicy({ name: "bearerTokenAuthenticationPolicy" });

@@ -29,7 +29,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { startEmulator } from "../emulator/server";
+import { startEmulator } from "../emulator/server/server";
 import { benchSeed } from "./bench-seed";
 import { DEFAULT_GROUPS, JOB_LENGTHS, JobLength, runComparison, STRATEGIES, StrategyRow } from "./compare";
 import { requestMix, scaleRun, ScaleRow, ScaleSettings } from "./engine-runs";

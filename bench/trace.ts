@@ -16,7 +16,7 @@ export interface TraceEntry {
     retryAfterMs?: number;
 }
 
-/** The retry hint of a header set (lower-case names), like provider/retry-policy.ts reads it. */
+/** The retry hint of a header set (lower-case names), like provider/azure/retry-policy.ts reads it. */
 export function retryHintMs(get: (name: string) => string | undefined | null, now: number = Date.now()): number | undefined {
     for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
         const v = get(name);

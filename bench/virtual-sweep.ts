@@ -6,14 +6,14 @@
  * speed 1 (server time = client time), as against Azure; Retry-After is the emulator's 60 s.
  * Complements the compressed-real-time comparison, which is limited to a few lengths.
  */
-import { startEmulator } from "../emulator/server";
-import { ScaledClock } from "../emulator/job-clock";
+import { startEmulator } from "../emulator/server/server";
+import { ScaledClock } from "../emulator/world/job-clock";
 import { benchSeed } from "./bench-seed";
 import { admin, restoreJobs } from "./emulator-log";
-import { PollScheduler } from "../provider/poll-scheduler";
+import { PollScheduler } from "../provider/polling/poll-scheduler";
 import { TraceEntry } from "./trace";
 import { runVmRestore } from "./vmrestore-strategy";
-import { processSharedReads } from "../provider/shared-reads";
+import { processSharedReads } from "../provider/azure/shared-reads";
 
 export const SWEEP_SECONDS = [60, 120, 300, 600, 1200, 1800, 3600, 2 * 3600, 3 * 3600, 4 * 3600, 5 * 3600, 6 * 3600];
 

@@ -1,21 +1,21 @@
 /**
- * VmRestore's own code path, as the provider's `create` runs it (provider/restore-provider.ts):
+ * VmRestore's own code path, as the provider's `create` runs it (provider/pulumi/restore-provider.ts):
  * resolveRestoreSource → startRestore → waitForRestore → collectOutputs from
- * provider/restore-workflow.ts, with the default AdaptivePollScheduler. The only differences from
+ * provider/restore/restore-workflow.ts, with the default AdaptivePollScheduler. The only differences from
  * `createRuntime`: the ARM client's transport records every attempt (and tags it for the emulator's
  * request log), the scheduler is observed (what it was told and what it chose), and the restore
  * checkpoint lives in memory instead of ~/.pulumi.
  *
  * This file is the one place the benchmark depends on the workflow's function names.
  */
-import { ArmClient, realSleep } from "../provider/arm-client";
-import { armScope, createTokenSource } from "../provider/credentials";
-import { HttpTransport, nodeFetchTransport } from "../provider/http-transport";
-import { AdaptivePollScheduler, observedTimeScale, PollObservation, PollScheduler } from "../provider/poll-scheduler";
-import { ProgressReporter } from "../provider/progress-reporter";
-import { RestoreCheckpoint } from "../provider/restore-checkpoint";
-import { VmRestoreInputs } from "../provider/restore-inputs";
-import { collectOutputs, resolveRestoreSource, startRestore, waitForRestore, WorkflowDeps } from "../provider/restore-workflow";
+import { ArmClient, realSleep } from "../provider/azure/arm-client";
+import { armScope, createTokenSource } from "../provider/azure/credentials";
+import { HttpTransport, nodeFetchTransport } from "../provider/azure/http-transport";
+import { AdaptivePollScheduler, observedTimeScale, PollObservation, PollScheduler } from "../provider/polling/poll-scheduler";
+import { ProgressReporter } from "../provider/restore/progress-reporter";
+import { RestoreCheckpoint } from "../provider/restore/restore-checkpoint";
+import { VmRestoreInputs } from "../provider/restore/restore-inputs";
+import { collectOutputs, resolveRestoreSource, startRestore, waitForRestore, WorkflowDeps } from "../provider/restore/restore-workflow";
 import { RG_RESTORE, STAGING_ID, VAULT_ID, benchVmId } from "./bench-seed";
 import { retryHintMs, TraceEntry } from "./trace";
 

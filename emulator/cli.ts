@@ -10,10 +10,10 @@
  *   … emulator/cli.ts --print-ca-path [--ca-dir DIR]   creates the emulator CA if needed, prints its
  *        certificate's path and exits: export NODE_EXTRA_CA_CERTS="$(… --print-ca-path)"
  */
-import { ThrottleOptions } from "./arm-throttle";
-import { ensureEmulatorCa } from "./certificate-authority";
-import { AuthMode } from "./entra-id";
-import { isWireFormat, WireFormat } from "./wire-format";
+import { ThrottleOptions } from "./server/arm-throttle";
+import { ensureEmulatorCa } from "./server/certificate-authority";
+import { AuthMode } from "./server/entra-id";
+import { isWireFormat, WireFormat } from "./backup/wire-format";
 
 export interface CliArgs {
   port: number;
@@ -130,8 +130,8 @@ async function main(): Promise<void> {
     return;
   }
   // Loaded here, not at the top: --print-ca-path (run before every test and drill) needs neither.
-  const { loadSeedFile } = await import("./seed");
-  const { startEmulator } = await import("./server");
+  const { loadSeedFile } = await import("./world/seed");
+  const { startEmulator } = await import("./server/server");
   const seed = args.seedFile ? loadSeedFile(args.seedFile) : undefined;
   const emulator = await startEmulator({
     port: args.port,

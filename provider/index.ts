@@ -1,10 +1,10 @@
-import { assertSupportedRuntime } from "./supported-runtime";
+import { assertSupportedRuntime } from "./pulumi/supported-runtime";
 
 assertSupportedRuntime();
 
-export { VmRestore, VmRestoreArgs } from "./vm-restore";
+export { VmRestore, VmRestoreArgs } from "./pulumi/vm-restore";
 export {
     VmRestoreInputs, VmRestoreOutputs, RestoreType, RecoveryPointSelector, DiskEncryptionKeys, RestoreIdentity,
     DiskNetworkAccess, Rehydration, RestoredDataDiskOutput,
-} from "./restore-inputs";
-export { DiskEncryptionKeysArgs, DiskNetworkAccessArgs, RecoveryPointSelectorArgs, RehydrationArgs, RestoreIdentityArgs } from "./input-types";
+} from "./restore/restore-inputs";
+export { DiskEncryptionKeysArgs, DiskNetworkAccessArgs, RecoveryPointSelectorArgs, RehydrationArgs, RestoreIdentityArgs } from "./pulumi/input-types";

@@ -12,7 +12,7 @@
  * methods are a contract: they never move or change shape, whatever is reorganized behind them.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { restoreProvider } from "./restore-provider";
+import { restoreProvider } from "./pulumi/restore-provider";
 
 type Props = Record<string, unknown>;
 

@@ -122,7 +122,7 @@ interface Emulator {
 
 /** Starts the emulator (HTTPS, Entra ID-like tokens: the provider runs the real DefaultAzureCredential chain). */
 async function startDrillEmulator(speed: number): Promise<Emulator> {
-    const { startEmulator } = await import("../emulator/server");
+    const { startEmulator } = await import("../emulator/server/server");
     // The strict variants (docs/azure-behaviour.md): the drill meets Azure's less forgiving answers.
     const started = await startEmulator({ port: 0, clockSpeed: speed, tls: true, auth: "entra", variants: "strict" });
     console.log(`emulator: ${started.url} (clock ×${speed}, TLS with CA ${started.caCertPath}, Entra ID tokens)`);
@@ -133,7 +133,7 @@ async function startDrillEmulator(speed: number): Promise<Emulator> {
 function emulatorEnv(url: string, caCertPath?: string): Record<string, string> {
     if (!url.startsWith("https:")) return {}; // plain http on loopback: no credential at all
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } = require("../emulator/seed") as typeof import("../emulator/seed");
+    const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } = require("../emulator/world/seed") as typeof import("../emulator/world/seed");
     return {
         AZURE_CLIENT_ID: DRILL_CLIENT_ID,
         AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,

@@ -6,7 +6,7 @@
  *   npm run --silent provider-code -- ~/.pulumi/stacks/myproject/dev.json | grep -c backupJobs
  */
 import * as fs from "fs";
-import { readableProviderCode } from "../provider/packed-provider";
+import { readableProviderCode } from "../provider/pulumi/packed-provider";
 
 const file = process.argv[2];
 const text = file && file !== "-" ? fs.readFileSync(file, "utf8") : fs.readFileSync(0, "utf8");

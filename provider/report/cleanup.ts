@@ -3,12 +3,12 @@
  * same credential chain), so the check holds on Azure as it does on the emulator: after
  * `pulumi destroy`, none of a restore's VM, NICs, disks, VHDs or staging blobs may remain.
  */
-import { API_VERSIONS } from "../api-versions";
-import { resourceExists } from "../arm-resource-deleter";
-import { createRuntime } from "../provider-runtime";
-import { pickInputs, VmRestoreOutputs } from "../restore-inputs";
-import { restoredFromOutputs } from "../restore-workflow";
-import { existingBlobs, missingResources, allDiskIds } from "../restored-resources";
+import { API_VERSIONS } from "../azure/api-versions";
+import { resourceExists } from "../azure/arm-resource-deleter";
+import { createRuntime } from "../pulumi/provider-runtime";
+import { pickInputs, VmRestoreOutputs } from "../restore/restore-inputs";
+import { restoredFromOutputs } from "../restore/restore-workflow";
+import { existingBlobs, missingResources, allDiskIds } from "../restore/restored-resources";
 import { CleanupResult } from "./drill-report";
 
 /** Pulumi's marker for a secret value in `stack export` JSON. */

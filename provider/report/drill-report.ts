@@ -4,7 +4,7 @@
  * from any stack that uses VmRestore: from `pulumi stack export` JSON (a file, or the Automation
  * API's `exportStack()`), not only from the bundled drill.
  */
-import type { DrillCheck, DrillObjectives } from "../restore-verification";
+import type { DrillCheck, DrillObjectives } from "../restore/restore-verification";
 
 export const REPORT_SCHEMA = "vmrestore.drill-report/v1";
 

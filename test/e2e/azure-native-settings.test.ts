@@ -12,10 +12,10 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { VmRestore, VmRestoreArgs } from "../../provider";
-import { readableProviderCode } from "../../provider/packed-provider";
+import { readableProviderCode } from "../../provider/pulumi/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
-import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, DRILL_OIDC_REQUEST_TOKEN } from "../../emulator/seed";
-import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, SUB, VAULT, vmId } from "../provider/emulator-fixture";
+import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, DRILL_OIDC_REQUEST_TOKEN } from "../../emulator/world/seed";
+import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, SUB, VAULT, vmId } from "../support/emulator-fixture";
 
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
 type Logged = LoggedRequest & { kind?: string; requestBody: Record<string, string> | null };

@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
-import { EmulatorFixture } from "../provider/emulator-fixture";
-import { RunningAzurite, startAzurite } from "./azurite";
+import { EmulatorFixture } from "../support/emulator-fixture";
+import { RunningAzurite, startAzurite } from "../support/azurite";
 
 const DRILL = path.join(__dirname, "..", "..", "scripts", "drill.ts");
 

@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { VmRestore } from "../../provider";
-import { PROVIDER_BUILD } from "../../provider/provider-version";
-import { PACKED_PREFIX, readableProviderCode } from "../../provider/packed-provider";
+import { PROVIDER_BUILD } from "../../provider/pulumi/provider-version";
+import { PACKED_PREFIX, readableProviderCode } from "../../provider/pulumi/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../provider/emulator-fixture";
+import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
 
 interface Scenario {
     recoveryPoint: string;

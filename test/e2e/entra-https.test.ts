@@ -8,10 +8,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { VmRestore } from "../../provider";
-import { readableProviderCode } from "../../provider/packed-provider";
+import { readableProviderCode } from "../../provider/pulumi/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
-import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../emulator/seed";
-import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "../provider/emulator-fixture";
+import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../emulator/world/seed";
+import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
 
 function files(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { VmRestore } from "../../provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../provider/emulator-fixture";
+import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
 
 describe("import of a restore through the engine", function () {
     this.timeout(5 * 60_000);

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { createEngineStack } from "../../scripts/engine-workspace";
-import { EmulatorFixture } from "../provider/emulator-fixture";
+import { EmulatorFixture } from "../support/emulator-fixture";
 import { restoreProgram } from "./fixtures/restore-program";
 
 /** PIDs of processes whose environment carries the marker (the killed run's engine and providers). */
