@@ -7,7 +7,17 @@
 import { fork } from "child_process";
 import * as path from "path";
 import { benchSeed, benchVmName } from "./bench-seed";
-import { admin, AdminJob, countRequests, isJobPoll, isRestorePost, LogEntry, RequestCounts, requestsSince, restoreJobs } from "./emulator-log";
+import {
+    admin,
+    AdminJob,
+    countRequests,
+    isJobPoll,
+    isRestorePost,
+    LogEntry,
+    RequestCounts,
+    requestsSince,
+    restoreJobs,
+} from "./emulator-log";
 import { checkRetryAfter, RetryAfterCheck } from "./trace";
 import { StrategyName, WorkerResult, WorkerTask } from "./strategy-worker";
 
@@ -92,12 +102,23 @@ const median = (xs: number[]) => {
  * no busy peer's CPU use (the SDK polls every 2 s: hundreds of requests per real second at high
  * clock speeds) delays its requests and blurs its timing.
  */
-export async function compareAtLength(url: string, length: JobLength, groups: StrategyName[][], log: (line: string) => void): Promise<StrategyRow[]> {
+export async function compareAtLength(
+    url: string,
+    length: JobLength,
+    groups: StrategyName[][],
+    log: (line: string) => void,
+): Promise<StrategyRow[]> {
     const rows: StrategyRow[] = [];
     await admin(url, "POST", "clock", { speed: length.speed });
     for (const group of groups) {
         await admin(url, "PUT", "seed", benchSeed({ vmCount: group.length, restoreSeconds: length.seconds }));
-        const tasks: WorkerTask[] = group.map((s, i) => ({ strategy: s, url, vm: benchVmName(i + 1), speed: length.speed, tag: `${s}-${length.seconds}` }));
+        const tasks: WorkerTask[] = group.map((s, i) => ({
+            strategy: s,
+            url,
+            vm: benchVmName(i + 1),
+            speed: length.speed,
+            tag: `${s}-${length.seconds}`,
+        }));
         const workers = tasks.map(forkWorker);
         await Promise.all(workers.map((w) => w.ready));
         const t0 = Date.now();
@@ -111,14 +132,25 @@ export async function compareAtLength(url: string, length: JobLength, groups: St
     return rows;
 }
 
-function rowOf(task: WorkerTask, s: PromiseSettledResult<WorkerResult>, entries: LogEntry[], jobs: AdminJob[], length: JobLength): StrategyRow {
-    if (s.status === "rejected") return { strategy: task.strategy, length, ok: false, error: String(s.reason?.message ?? s.reason).split("\n")[0] };
+function rowOf(
+    task: WorkerTask,
+    s: PromiseSettledResult<WorkerResult>,
+    entries: LogEntry[],
+    jobs: AdminJob[],
+    length: JobLength,
+): StrategyRow {
+    if (s.status === "rejected")
+        return { strategy: task.strategy, length, ok: false, error: String(s.reason?.message ?? s.reason).split("\n")[0] };
     const r = s.value;
     const mine = entries.filter((e) => e.headers["x-bench-strategy"] === task.tag);
     const counts = countRequests(mine);
     const job = jobs.find((j) => j.jobId === r.jobId);
     const row: StrategyRow = {
-        strategy: task.strategy, length, ok: true, jobStatus: r.jobStatus, counts,
+        strategy: task.strategy,
+        length,
+        ok: true,
+        jobStatus: r.jobStatus,
+        counts,
         pollingGets: counts.operationPolls + counts.jobPolls,
         cpuSeconds: r.cpuSeconds,
         rssReadyMiB: r.rssReadyBytes / 2 ** 20,
@@ -135,9 +167,11 @@ function rowOf(task: WorkerTask, s: PromiseSettledResult<WorkerResult>, entries:
         row.detectionSimS = ((Date.parse(terminal.time) - start) * length.speed - jobSimMs) / 1000;
         row.detectionClientSimS = ((r.detectedAt - start) * length.speed - jobSimMs) / 1000;
         const times = jobPolls.map((e) => Date.parse(e.time));
-        if (times.length > 1) row.meanJobPollIntervalSimS = ((times[times.length - 1] - times[0]) * length.speed) / (times.length - 1) / 1000;
+        if (times.length > 1)
+            row.meanJobPollIntervalSimS = ((times[times.length - 1] - times[0]) * length.speed) / (times.length - 1) / 1000;
     }
-    if (r.decisions) row.learnedScale = median(r.decisions.filter((d) => d.phase === "job" && d.learnedScale !== undefined).map((d) => d.learnedScale!));
+    if (r.decisions)
+        row.learnedScale = median(r.decisions.filter((d) => d.phase === "job" && d.learnedScale !== undefined).map((d) => d.learnedScale!));
     row.series = seriesOf(mine, length.speed);
     return row;
 }
@@ -151,7 +185,12 @@ function seriesOf(entries: LogEntry[], speed: number): { simS: number; n: number
 
 export const DEFAULT_GROUPS: StrategyName[][] = [["vmrestore"], ["sdk", "cli", "azapi"]];
 
-export async function runComparison(url: string, lengths: JobLength[], groups: StrategyName[][], log: (line: string) => void): Promise<StrategyRow[]> {
+export async function runComparison(
+    url: string,
+    lengths: JobLength[],
+    groups: StrategyName[][],
+    log: (line: string) => void,
+): Promise<StrategyRow[]> {
     const rows: StrategyRow[] = [];
     for (const length of lengths) rows.push(...(await compareAtLength(url, length, groups, log)));
     return rows;

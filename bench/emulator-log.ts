@@ -36,7 +36,8 @@ export async function restoreJobs(url: string): Promise<AdminJob[]> {
     return (await admin<{ jobs: AdminJob[] }>(url, "GET", "jobs")).jobs.filter((j) => j.operation === "Restore");
 }
 
-export const isOperationPoll = (r: LogEntry) => r.kind === "arm" && r.method === "GET" && /\/(operationsStatus|operationResults|backupOperations)\/[^/]+$/i.test(r.path);
+export const isOperationPoll = (r: LogEntry) =>
+    r.kind === "arm" && r.method === "GET" && /\/(operationsStatus|operationResults|backupOperations)\/[^/]+$/i.test(r.path);
 export const isJobPoll = (r: LogEntry) => r.kind === "arm" && r.method === "GET" && /\/backupJobs\/[^/]+$/i.test(r.path);
 export const isRestorePost = (r: LogEntry) => r.kind === "arm" && r.method === "POST" && /\/recoveryPoints\/[^/]+\/restore$/i.test(r.path);
 

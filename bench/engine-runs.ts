@@ -64,7 +64,16 @@ function forkEngine(job: EngineJob): { pid: number; result: Promise<EngineResult
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /** Runs `stacks` stacks of `perStack` restores each, at once; one row. */
-export async function scaleRun(url: string, s: ScaleSettings, label: string, stacks: number, perStack: number, parallel: number | undefined, log: (l: string) => void, skipCheckpoints = false): Promise<ScaleRow> {
+export async function scaleRun(
+    url: string,
+    s: ScaleSettings,
+    label: string,
+    stacks: number,
+    perStack: number,
+    parallel: number | undefined,
+    log: (l: string) => void,
+    skipCheckpoints = false,
+): Promise<ScaleRow> {
     await admin(url, "POST", "clock", { speed: s.speed });
     await admin(url, "PUT", "seed", benchSeed({ vmCount: s.vmCount, restoreSeconds: s.jobSeconds }));
     const stamp = Date.now().toString(36);
@@ -80,10 +89,26 @@ export async function scaleRun(url: string, s: ScaleSettings, label: string, sta
     const sampler = sampleProcessTree(() => forks.map((f) => f.pid));
     const settled = await Promise.allSettled(forks.map((f) => f.result));
     const sample = sampler.stop();
-    const results = settled.map((x, i): EngineResult => (x.status === "fulfilled" ? x.value : {
-        stackName: jobs[i].stackName, count: perStack, upMs: 0, destroyMs: 0, failedUp: [], failedDestroy: [], created: 0, deleted: 0,
-        restores: [], upStartedAt: 0, upEndedAt: 0, destroyEndedAt: 0, retryNotices: 0, upError: String((x.reason as Error)?.message ?? x.reason),
-    }));
+    const results = settled.map((x, i): EngineResult =>
+        x.status === "fulfilled"
+            ? x.value
+            : {
+                  stackName: jobs[i].stackName,
+                  count: perStack,
+                  upMs: 0,
+                  destroyMs: 0,
+                  failedUp: [],
+                  failedDestroy: [],
+                  created: 0,
+                  deleted: 0,
+                  restores: [],
+                  upStartedAt: 0,
+                  upEndedAt: 0,
+                  destroyEndedAt: 0,
+                  retryNotices: 0,
+                  upError: String((x.reason as Error)?.message ?? x.reason),
+              },
+    );
 
     const entries = await requestsSince(url, 0);
     const upEnd = Math.max(...results.map((r) => r.upEndedAt));
@@ -94,14 +119,21 @@ export async function scaleRun(url: string, s: ScaleSettings, label: string, sta
     const restores = results.flatMap((r) => r.restores);
     const completed = restores.filter((r) => r.jobStatus === "Completed" || r.jobStatus === "CompletedWithWarnings");
     // A failed `up` returns no outputs: count the resources the engine reported failed instead.
-    const failures = results.reduce((a, r) => a + (r.upError ? r.failedUp.length : r.count - r.restores.filter((x) => completed.includes(x)).length) + r.failedDestroy.length, 0);
+    const failures = results.reduce(
+        (a, r) =>
+            a + (r.upError ? r.failedUp.length : r.count - r.restores.filter((x) => completed.includes(x)).length) + r.failedDestroy.length,
+        0,
+    );
     const upStart = Math.min(...results.map((r) => r.upStartedAt).filter((x) => x > 0));
     const triggers = restores.map((r) => Date.parse(r.restoreTriggeredAt));
     const ends = restores.map((r) => Date.parse(r.restoreTriggeredAt) + r.timeToRestoreSeconds * 1000);
     const longestJobS = Math.max(0, ...restores.map((r) => (r.jobDurationSeconds ?? 0) / s.speed));
     const errors = results.map((r) => [r.upError, r.destroyError].filter(Boolean).join(" | ")).filter(Boolean);
     const row: ScaleRow = {
-        label, stacks, perStack, parallel,
+        label,
+        stacks,
+        perStack,
+        parallel,
         ok: failures === 0 && leftovers === 0 && errors.length === 0,
         failures,
         failureText: errors.length ? errors.join(" || ").slice(0, 600) : undefined,
@@ -118,15 +150,24 @@ export async function scaleRun(url: string, s: ScaleSettings, label: string, sta
         upRequests: countRequests(upEntries),
         destroyRequests: countRequests(downEntries),
         // The provider process(es) of `up` (destroy starts its own).
-        providerPeakRssMiB: forks.map((f, i) => Math.round(Math.max(0, ...sample.providers
-            .filter((p) => p.root === f.pid && p.firstSeen <= results[i].upEndedAt)
-            .map((p) => Math.max(p.peakRssKb, p.hwmKb))) / 1024)),
+        providerPeakRssMiB: forks.map((f, i) =>
+            Math.round(
+                Math.max(
+                    0,
+                    ...sample.providers
+                        .filter((p) => p.root === f.pid && p.firstSeen <= results[i].upEndedAt)
+                        .map((p) => Math.max(p.peakRssKb, p.hwmKb)),
+                ) / 1024,
+            ),
+        ),
         cpuByRole: sample.cpuByRole,
         retryNotices: results.reduce((a, r) => a + r.retryNotices, 0),
         stateBytes: results.map((r) => r.stateBytes ?? 0),
     };
     if (process.env.BENCH_DEBUG) log(`  other processes' CPU: ${JSON.stringify(sample.others)}`);
-    log(`  ${label}: up ${row.upWallS} s (longest job ${row.longestJobS} s), destroy ${row.destroyWallS} s, ${row.upRequests.arm + row.destroyRequests.arm} ARM requests, ${row.upRequests.throttled + row.destroyRequests.throttled} × 429, failures ${failures}, leftovers ${leftovers}`);
+    log(
+        `  ${label}: up ${row.upWallS} s (longest job ${row.longestJobS} s), destroy ${row.destroyWallS} s, ${row.upRequests.arm + row.destroyRequests.arm} ARM requests, ${row.upRequests.throttled + row.destroyRequests.throttled} × 429, failures ${failures}, leftovers ${leftovers}`,
+    );
     return row;
 }
 

@@ -100,7 +100,8 @@ function failureTracker() {
             failed.add(d.urn);
             if (messages.length < 3) messages.push(`${d.urn.split("::").pop()}: ${d.message.trim().slice(0, 400)}`);
         }
-        if (d?.message && /retrying (GET|POST|DELETE|PUT)/.test(d.message)) retries += (d.message.match(/retrying (GET|POST|DELETE|PUT)/g) ?? []).length;
+        if (d?.message && /retrying (GET|POST|DELETE|PUT)/.test(d.message))
+            retries += (d.message.match(/retrying (GET|POST|DELETE|PUT)/g) ?? []).length;
     };
     return { failed, messages, onEvent, retries: () => retries };
 }
@@ -116,15 +117,30 @@ function stateFileBytes(stateDir: string, stackName: string): number | undefined
 function errText(e: unknown): string {
     const s = (e as Error)?.message ?? String(e);
     // The CLI's stderr is long; keep the lines that say what failed.
-    const lines = s.split("\n").filter((l) => /error|failed|Error/.test(l)).slice(0, 8);
+    const lines = s
+        .split("\n")
+        .filter((l) => /error|failed|Error/.test(l))
+        .slice(0, 8);
     return (lines.length ? lines.join("\n") : s).slice(0, 2000);
 }
 
 export async function runEngineJob(job: EngineJob): Promise<EngineResult> {
     let engine: EngineStack | undefined;
     const result: EngineResult = {
-        stackName: job.stackName, count: job.count, parallel: job.parallel, upMs: 0, destroyMs: 0,
-        failedUp: [], failedDestroy: [], created: 0, deleted: 0, restores: [], upStartedAt: 0, upEndedAt: 0, destroyEndedAt: 0, retryNotices: 0,
+        stackName: job.stackName,
+        count: job.count,
+        parallel: job.parallel,
+        upMs: 0,
+        destroyMs: 0,
+        failedUp: [],
+        failedDestroy: [],
+        created: 0,
+        deleted: 0,
+        restores: [],
+        upStartedAt: 0,
+        upEndedAt: 0,
+        destroyEndedAt: 0,
+        retryNotices: 0,
     };
     try {
         engine = await createEngineStack({

@@ -6,7 +6,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { benchSeed, benchVmId, benchVmName, RG_RESTORE, STAGING_ID, VAULT_ID } from "./bench-seed";
-import { InstalledEmulator, languageHost, npmInstall, packedTarballs, PulumiCli, tempProjectDir, vmRestoresIn } from "../scripts/npm-package";
+import {
+    InstalledEmulator,
+    languageHost,
+    npmInstall,
+    packedTarballs,
+    PulumiCli,
+    tempProjectDir,
+    vmRestoresIn,
+} from "../scripts/npm-package";
 
 export interface PackageRow {
     count: number;
@@ -40,7 +48,16 @@ export const statuses = ${JSON.stringify(vms)}.map((vm) => new VmRestore(vm.name
 }
 
 export async function packageRun(count: number, say: (l: string) => void): Promise<PackageRow> {
-    const row: PackageRow = { count, ok: false, upS: 0, destroyS: 0, stateBytes: 0, bytesPerRestore: { mean: 0, max: 0 }, providerBytes: 0, leftovers: 0 };
+    const row: PackageRow = {
+        count,
+        ok: false,
+        upS: 0,
+        destroyS: 0,
+        stateBytes: 0,
+        bytesPerRestore: { mean: 0, max: 0 },
+        providerBytes: 0,
+        leftovers: 0,
+    };
     const host = languageHost();
     if (host.missing) return { ...row, error: host.missing };
     const dir = tempProjectDir("bench-package");
@@ -51,12 +68,20 @@ export async function packageRun(count: number, say: (l: string) => void): Promi
     try {
         await emu.startFromSource(["--speed", "3600", "--seed", seedFile, "--variants", "strict"]);
         const tarballs = packedTarballs();
-        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({
-            name: "bench-installed-vmrestore", private: true, main: "index.ts",
-            dependencies: { "@pulumi/pulumi": "3.248.0", vmrestore: `file:${tarballs.provider}` },
-            devDependencies: { typescript: "^5.9.3", "ts-node": "^10.9.2", "@types/node": "^20.19.43" },
-        }));
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bench-installed-vmrestore\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+        fs.writeFileSync(
+            path.join(dir, "package.json"),
+            JSON.stringify({
+                name: "bench-installed-vmrestore",
+                private: true,
+                main: "index.ts",
+                dependencies: { "@pulumi/pulumi": "3.248.0", vmrestore: `file:${tarballs.provider}` },
+                devDependencies: { typescript: "^5.9.3", "ts-node": "^10.9.2", "@types/node": "^20.19.43" },
+            }),
+        );
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            "name: bench-installed-vmrestore\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+        );
         fs.writeFileSync(path.join(dir, "index.ts"), program(count));
         say(`  installing the packed vmrestore into ${dir}`);
         npmInstall(dir);
@@ -70,7 +95,10 @@ export async function packageRun(count: number, say: (l: string) => void): Promi
         const restores = vmRestoresIn(state);
         row.stateBytes = Buffer.byteLength(state, "utf8");
         const sizes = restores.map((r) => r.bytes);
-        row.bytesPerRestore = { mean: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)), max: Math.max(0, ...sizes) };
+        row.bytesPerRestore = {
+            mean: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
+            max: Math.max(0, ...sizes),
+        };
         row.providerBytes = Math.max(0, ...restores.map((r) => Buffer.byteLength(r.provider, "utf8")));
         t = Date.now();
         cli.run("destroy", "--yes", "--skip-preview", "--parallel", String(count));
@@ -84,7 +112,9 @@ export async function packageRun(count: number, say: (l: string) => void): Promi
         await emu.stop();
         fs.rmSync(dir, { recursive: true, force: true });
     }
-    say(`  N=${count} installed: up ${row.upS.toFixed(1)} s, destroy ${row.destroyS.toFixed(1)} s, ${row.bytesPerRestore.mean} bytes of state per restore${row.error ? `; FAILED: ${row.error}` : ""}`);
+    say(
+        `  N=${count} installed: up ${row.upS.toFixed(1)} s, destroy ${row.destroyS.toFixed(1)} s, ${row.bytesPerRestore.mean} bytes of state per restore${row.error ? `; FAILED: ${row.error}` : ""}`,
+    );
     return row;
 }
 
@@ -99,7 +129,9 @@ export function packageMarkdown(rows: PackageRow[]): string {
             continue;
         }
         const kb = (b: number) => `${(b / 1000).toFixed(1)} KB`;
-        out.push(`| ${r.count} | ${r.upS.toFixed(1)} s | ${r.destroyS.toFixed(1)} s | ${kb(r.stateBytes)} | ${kb(r.bytesPerRestore.mean)} / ${kb(r.bytesPerRestore.max)} | ${r.providerBytes} B | ${r.bytesPerRestore.max <= STATE_GOAL_BYTES ? "✓" : "✗"} | ${r.leftovers} |`);
+        out.push(
+            `| ${r.count} | ${r.upS.toFixed(1)} s | ${r.destroyS.toFixed(1)} s | ${kb(r.stateBytes)} | ${kb(r.bytesPerRestore.mean)} / ${kb(r.bytesPerRestore.max)} | ${r.providerBytes} B | ${r.bytesPerRestore.max <= STATE_GOAL_BYTES ? "✓" : "✗"} | ${r.leftovers} |`,
+        );
     }
     return out.join("\n");
 }

@@ -66,7 +66,9 @@ interface RecoveryPointJson {
 
 /** The newest point with a snapshot or vault copy (what every peer's user would pick). */
 function latestUsable(points: RecoveryPointJson[]): string {
-    const usable = points.filter((p) => (p.properties.recoveryPointTierDetails ?? []).some((t) => ["InstantRP", "HardenedRP", 1, 2, "1", "2"].includes(t.type as string)));
+    const usable = points.filter((p) =>
+        (p.properties.recoveryPointTierDetails ?? []).some((t) => ["InstantRP", "HardenedRP", 1, 2, "1", "2"].includes(t.type as string)),
+    );
     usable.sort((a, b) => b.properties.recoveryPointTime.localeCompare(a.properties.recoveryPointTime));
     if (!usable.length) throw new Error("no usable recovery point");
     return usable[0].name;
@@ -76,10 +78,19 @@ function latestUsable(points: RecoveryPointJson[]): string {
 // Plain HTTP (azure-cli and azapi styles)
 
 class PlainClient {
-    constructor(private readonly o: PeerRunOptions, private readonly userAgent: string) {}
+    constructor(
+        private readonly o: PeerRunOptions,
+        private readonly userAgent: string,
+    ) {}
 
-    async call<T = any>(method: string, pathOrUrl: string, body?: unknown): Promise<{ status: number; body: T; headers: (n: string) => string | undefined }> {
-        const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${this.o.url}${pathOrUrl}${pathOrUrl.includes("?") ? "&" : "?"}api-version=${API}`;
+    async call<T = any>(
+        method: string,
+        pathOrUrl: string,
+        body?: unknown,
+    ): Promise<{ status: number; body: T; headers: (n: string) => string | undefined }> {
+        const url = /^https?:/.test(pathOrUrl)
+            ? pathOrUrl
+            : `${this.o.url}${pathOrUrl}${pathOrUrl.includes("?") ? "&" : "?"}api-version=${API}`;
         const entry: TraceEntry = { sentAt: Date.now(), doneAt: 0, method, url, status: 0 };
         this.o.trace.push(entry);
         try {
@@ -110,7 +121,8 @@ class PlainClient {
         let next: string | undefined = `${VAULT_ID}/backupProtectedItems?$filter=${filter}`;
         let itemId: string | undefined;
         while (next && !itemId) {
-            const page: { body: { value: { id: string; properties: { sourceResourceId: string } }[]; nextLink?: string } } = await this.call("GET", next);
+            const page: { body: { value: { id: string; properties: { sourceResourceId: string } }[]; nextLink?: string } } =
+                await this.call("GET", next);
             itemId = page.body.value.find((i) => i.properties.sourceResourceId.toLowerCase() === benchVmId(this.o.vm).toLowerCase())?.id;
             next = page.body.nextLink;
         }
@@ -128,7 +140,13 @@ async function waitSim(o: PeerRunOptions, intervalSimS: number, lastSentAt: numb
     await realSleep(Math.max(byInterval, byHint) - Date.now());
 }
 
-async function pollJob(client: PlainClient, o: PeerRunOptions, jobId: string, intervalSimS: number, honourHint: boolean): Promise<PeerRunResult> {
+async function pollJob(
+    client: PlainClient,
+    o: PeerRunOptions,
+    jobId: string,
+    intervalSimS: number,
+    honourHint: boolean,
+): Promise<PeerRunResult> {
     for (;;) {
         const sentAt = Date.now();
         const res = await client.call<{ properties: { status: string } }>("GET", `${VAULT_ID}/backupJobs/${encodeURIComponent(jobId)}`);
@@ -143,7 +161,9 @@ export async function runCliStyle(o: PeerRunOptions): Promise<PeerRunResult> {
     const { itemPath, rp } = await client.resolve();
     let sentAt = Date.now();
     const post = await client.call("POST", `${itemPath}/recoveryPoints/${rp}/restore`, restoreBody(o.vm, rp));
-    const opId = /operationsStatus\/([^?]+)/.exec(post.headers("azure-asyncoperation") ?? "")?.[1] ?? /operationResults\/([^?]+)/.exec(post.headers("location") ?? "")?.[1];
+    const opId =
+        /operationsStatus\/([^?]+)/.exec(post.headers("azure-asyncoperation") ?? "")?.[1] ??
+        /operationResults\/([^?]+)/.exec(post.headers("location") ?? "")?.[1];
     if (!opId) throw new Error("no operation to follow");
     let jobId: string | undefined;
     while (!jobId) {
@@ -214,7 +234,9 @@ export async function runSdk(o: PeerRunOptions): Promise<PeerRunResult> {
     const vault = "vault-prod";
     const rg = "rg-prod";
     let item: { id?: string } | undefined;
-    for await (const i of client.backupProtectedItems.list(vault, rg, { filter: "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'" })) {
+    for await (const i of client.backupProtectedItems.list(vault, rg, {
+        filter: "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'",
+    })) {
         const src = (i.properties as { sourceResourceId?: string } | undefined)?.sourceResourceId;
         if (src?.toLowerCase() === benchVmId(o.vm).toLowerCase()) {
             item = i;
@@ -226,7 +248,8 @@ export async function runSdk(o: PeerRunOptions): Promise<PeerRunResult> {
     const [container, itemName] = [m[1], m[2]];
     const points: RecoveryPointJson[] = [];
     for await (const p of client.recoveryPoints.list(vault, rg, "Azure", container, itemName)) {
-        const props = p.properties as { recoveryPointTime?: Date; recoveryPointTierDetails?: { type?: unknown; status?: unknown }[] } | undefined;
+        const props = p.properties as
+            { recoveryPointTime?: Date; recoveryPointTierDetails?: { type?: unknown; status?: unknown }[] } | undefined;
         points.push({
             name: p.name!,
             properties: {

@@ -95,7 +95,7 @@ export function sampleProcessTree(roots: () => number[], periodMs = 250): { stop
             // A process that has exited (a zombie until reaped) shows an empty command line: keep what it was.
             const known = lastCpu.get(p.pid);
             const role = p.cmd || !known ? roleOf(p.cmd) : known.role;
-            const cmd = p.cmd ? p.cmd.split(" ").slice(0, 2).join(" ").slice(0, 80) : known?.cmd ?? "";
+            const cmd = p.cmd ? p.cmd.split(" ").slice(0, 2).join(" ").slice(0, 80) : (known?.cmd ?? "");
             lastCpu.set(p.pid, { role, ticks: Math.max(p.cpuTicks, known?.ticks ?? 0), cmd });
             if (role === "dynamic provider (VmRestore)") {
                 const m = providers.get(p.pid) ?? { pid: p.pid, root, firstSeen: Date.now(), peakRssKb: 0, hwmKb: 0 };

@@ -36,28 +36,49 @@ export function comparisonMarkdown(rows: StrategyRow[], lengths: JobLength[]): s
     const out: string[] = [];
     for (const len of lengths) {
         const target = latencyTargetS(len.seconds);
-        out.push(`#### ${len.label} job (clock ×${len.speed}: ${(len.seconds / len.speed).toFixed(0)} s real; detection target ${f1(target)} s)\n`);
-        const body = rows.filter((r) => r.length.label === len.label).map((r) => {
-            if (!r.ok) return [titleOf(r.strategy), `FAILED: ${r.error ?? ""}`, "", "", "", "", "", "", "", ""];
-            const ra = r.retryAfter!;
-            const nominal = nominalPolls(r.strategy, len.seconds);
-            return [
-                titleOf(r.strategy),
-                `${r.pollingGets} (${r.counts!.operationPolls} + ${r.counts!.jobPolls})`,
-                nominal !== undefined ? f0(nominal) : "–",
-                `${r.counts!.arm}${r.counts!.blob ? ` + ${r.counts!.blob} blob` : ""}`,
-                `${f1(r.detectionSimS)}`,
-                r.meanJobPollIntervalSimS !== undefined ? f1(r.meanJobPollIntervalSimS) : "–",
-                ra.hinted === 0 ? "no hint" : ra.violations === 0 ? `yes (${ra.hinted})` : `**no** (${ra.violations}/${ra.hinted}, ${(ra.worstEarlyMs / 1000).toFixed(2)} s early)`,
-                r.cpuSeconds!.toFixed(2),
-                `${f0(r.rssReadyMiB)} → ${f0(r.rssPeakMiB)}`,
-                r.learnedScale !== undefined ? `${f1(r.learnedScale)}×` : "–",
-            ];
-        });
-        out.push(table(
-            ["strategy", "polling GETs (op + job)", "same loop at real speed", "ARM requests", "detection latency (sim s)", "mean job-poll interval (sim s)", "Retry-After honoured", "CPU s", "RSS MiB (ready → peak)", "time scale learned"],
-            body,
-        ));
+        out.push(
+            `#### ${len.label} job (clock ×${len.speed}: ${(len.seconds / len.speed).toFixed(0)} s real; detection target ${f1(target)} s)\n`,
+        );
+        const body = rows
+            .filter((r) => r.length.label === len.label)
+            .map((r) => {
+                if (!r.ok) return [titleOf(r.strategy), `FAILED: ${r.error ?? ""}`, "", "", "", "", "", "", "", ""];
+                const ra = r.retryAfter!;
+                const nominal = nominalPolls(r.strategy, len.seconds);
+                return [
+                    titleOf(r.strategy),
+                    `${r.pollingGets} (${r.counts!.operationPolls} + ${r.counts!.jobPolls})`,
+                    nominal !== undefined ? f0(nominal) : "–",
+                    `${r.counts!.arm}${r.counts!.blob ? ` + ${r.counts!.blob} blob` : ""}`,
+                    `${f1(r.detectionSimS)}`,
+                    r.meanJobPollIntervalSimS !== undefined ? f1(r.meanJobPollIntervalSimS) : "–",
+                    ra.hinted === 0
+                        ? "no hint"
+                        : ra.violations === 0
+                          ? `yes (${ra.hinted})`
+                          : `**no** (${ra.violations}/${ra.hinted}, ${(ra.worstEarlyMs / 1000).toFixed(2)} s early)`,
+                    r.cpuSeconds!.toFixed(2),
+                    `${f0(r.rssReadyMiB)} → ${f0(r.rssPeakMiB)}`,
+                    r.learnedScale !== undefined ? `${f1(r.learnedScale)}×` : "–",
+                ];
+            });
+        out.push(
+            table(
+                [
+                    "strategy",
+                    "polling GETs (op + job)",
+                    "same loop at real speed",
+                    "ARM requests",
+                    "detection latency (sim s)",
+                    "mean job-poll interval (sim s)",
+                    "Retry-After honoured",
+                    "CPU s",
+                    "RSS MiB (ready → peak)",
+                    "time scale learned",
+                ],
+                body,
+            ),
+        );
         out.push("");
     }
     return out.join("\n");
@@ -79,7 +100,10 @@ export function targetsMarkdown(rows: StrategyRow[], lengths: JobLength[], strat
             raOk ? "✓" : "✗",
         ];
     });
-    return table(["job", `polling GETs (target ≤ ${POLL_TARGET})`, "total requests (ARM + blob)", "detection s / target", "Retry-After"], body);
+    return table(
+        ["job", `polling GETs (target ≤ ${POLL_TARGET})`, "total requests (ARM + blob)", "detection s / target", "Retry-After"],
+        body,
+    );
 }
 
 export function sweepMarkdown(rows: SweepRow[]): string {
@@ -121,14 +145,31 @@ export function scaleMarkdown(rows: ScaleRow[]): string {
         ];
     });
     return table(
-        ["run", "--parallel", "failures", "up wall", "longest job (real)", "up / longest job", "restore span / longest job", "engine start / trigger spread / tail (s)", "up requests (ARM + blob)", "429s", "provider peak RSS MiB", "state file MiB", "destroy"],
+        [
+            "run",
+            "--parallel",
+            "failures",
+            "up wall",
+            "longest job (real)",
+            "up / longest job",
+            "restore span / longest job",
+            "engine start / trigger spread / tail (s)",
+            "up requests (ARM + blob)",
+            "429s",
+            "provider peak RSS MiB",
+            "state file MiB",
+            "destroy",
+        ],
         body,
     );
 }
 
 export function cpuMarkdown(rows: ScaleRow[]): string {
     const roles = Object.keys(rows[0]?.cpuByRole ?? {});
-    return table(["run", ...roles.map((r) => `${r} CPU s`)], rows.map((r) => [r.label, ...roles.map((k) => f1((r.cpuByRole as Record<string, number>)[k]))]));
+    return table(
+        ["run", ...roles.map((r) => `${r} CPU s`)],
+        rows.map((r) => [r.label, ...roles.map((k) => f1((r.cpuByRole as Record<string, number>)[k]))]),
+    );
 }
 
 /** The plain-text version for stdout: the markdown tables read fine in a terminal. */

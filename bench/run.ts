@@ -89,15 +89,20 @@ function parseArgs(argv: string[]): Args {
             case "--only": {
                 a.only = new Set(v().split(","));
                 const unknown = [...a.only].filter((x) => !SECTIONS.includes(x));
-                if (unknown.length) throw new Error(`--only: unknown section ${unknown.join(", ")}; the sections are ${SECTIONS.join(", ")}`);
+                if (unknown.length)
+                    throw new Error(`--only: unknown section ${unknown.join(", ")}; the sections are ${SECTIONS.join(", ")}`);
                 break;
             }
             case "--package-counts":
                 a.packageCounts = v().split(",").map(Number);
-                if (a.packageCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--package-counts takes restore counts, e.g. 1,50");
+                if (a.packageCounts.some((n) => !Number.isInteger(n) || n < 1))
+                    throw new Error("--package-counts takes restore counts, e.g. 1,50");
                 break;
             case "--counts":
-                a.counts = v().split(",").map(Number).filter((n) => n > 0);
+                a.counts = v()
+                    .split(",")
+                    .map(Number)
+                    .filter((n) => n > 0);
                 break;
             case "--stacks": {
                 const m = /^(\d+)x(\d+)$/.exec(v());
@@ -174,7 +179,11 @@ function machine(): Record<string, string> {
     };
 }
 
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" / ");
+const load = () =>
+    os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" / ");
 
 async function main(): Promise<void> {
     const args = parseArgs(process.argv.slice(2));
@@ -206,7 +215,11 @@ async function main(): Promise<void> {
         say("\n" + comparisonMarkdown(compareRows, lengths));
         say("\nVmRestore against the targets:\n" + targetsMarkdown(compareRows, lengths));
         const hour = lengths.find((l) => l.seconds === 3600) ?? lengths[lengths.length - 1];
-        writeSvg(args.svg, compareRows.filter((r) => r.length.label === hour.label), hour);
+        writeSvg(
+            args.svg,
+            compareRows.filter((r) => r.length.label === hour.label),
+            hour,
+        );
         say(`\nplot: ${path.relative(process.cwd(), args.svg)}`);
     }
 
@@ -226,11 +239,27 @@ async function main(): Promise<void> {
     if (args.only.has("scale")) {
         say(`\n== 3. scale through the Pulumi engine (1 h jobs at ×${args.scaleSpeed}; ARM-like throttle)`);
         const t = Date.now();
-        const settings: ScaleSettings = { jobSeconds: args.scaleJobSeconds, speed: args.scaleSpeed, vmCount: Math.max(...args.counts, args.stacks.count * args.stacks.each, args.stress.reads > 0 ? args.stress.count : 0, args.long.speed > 0 ? args.long.count : 0, args.defaultParallel, 1) };
+        const settings: ScaleSettings = {
+            jobSeconds: args.scaleJobSeconds,
+            speed: args.scaleSpeed,
+            vmCount: Math.max(
+                ...args.counts,
+                args.stacks.count * args.stacks.each,
+                args.stress.reads > 0 ? args.stress.count : 0,
+                args.long.speed > 0 ? args.long.count : 0,
+                args.defaultParallel,
+                1,
+            ),
+        };
         // FACTS.md: historically 12,000 reads and 1,200 writes per hour per subscription. The buckets
         // refill on the emulator's simulated clock (timeScale = clock speed), like everything else here.
         const throttle = { readsPerHour: 12_000, writesPerHour: 1_200, timeScale: args.scaleSpeed };
-        const emu = await startEmulator({ port: 0, clockSpeed: args.scaleSpeed, throttle, seed: benchSeed({ vmCount: settings.vmCount, restoreSeconds: settings.jobSeconds }) });
+        const emu = await startEmulator({
+            port: 0,
+            clockSpeed: args.scaleSpeed,
+            throttle,
+            seed: benchSeed({ vmCount: settings.vmCount, restoreSeconds: settings.jobSeconds }),
+        });
         const skip = (n: number) => n > args.skipCheckpointsAbove;
         try {
             for (const n of args.counts) {
@@ -238,11 +267,33 @@ async function main(): Promise<void> {
                 if (n === Math.max(...args.counts)) mix = requestMix(await requestsSince(emu.url, 0));
             }
             if (args.defaultParallel > 0) {
-                scaleRows.push(await scaleRunWith(emu.url, settings, `N=${args.defaultParallel}`, 1, args.defaultParallel, undefined, skip(args.defaultParallel), say));
+                scaleRows.push(
+                    await scaleRunWith(
+                        emu.url,
+                        settings,
+                        `N=${args.defaultParallel}`,
+                        1,
+                        args.defaultParallel,
+                        undefined,
+                        skip(args.defaultParallel),
+                        say,
+                    ),
+                );
             }
             if (args.stacks.count > 0) {
                 const each = args.stacks.each;
-                scaleRows.push(await scaleRunWith(emu.url, settings, `${args.stacks.count} stacks × ${each}`, args.stacks.count, each, each, skip(each), say));
+                scaleRows.push(
+                    await scaleRunWith(
+                        emu.url,
+                        settings,
+                        `${args.stacks.count} stacks × ${each}`,
+                        args.stacks.count,
+                        each,
+                        each,
+                        skip(each),
+                        say,
+                    ),
+                );
             }
         } finally {
             await emu.stop();
@@ -250,10 +301,26 @@ async function main(): Promise<void> {
         if (args.stress.reads > 0) {
             // A busy subscription: the same restores with little of the read budget left, so 429s happen.
             const tight = { readsPerHour: args.stress.reads, writesPerHour: 1_200, timeScale: args.scaleSpeed };
-            const busy = await startEmulator({ port: 0, clockSpeed: args.scaleSpeed, throttle: tight, seed: benchSeed({ vmCount: settings.vmCount, restoreSeconds: settings.jobSeconds }) });
+            const busy = await startEmulator({
+                port: 0,
+                clockSpeed: args.scaleSpeed,
+                throttle: tight,
+                seed: benchSeed({ vmCount: settings.vmCount, restoreSeconds: settings.jobSeconds }),
+            });
             try {
                 const n = args.stress.count;
-                scaleRows.push(await scaleRunWith(busy.url, settings, `N=${n}, ${args.stress.reads.toLocaleString("en-US")} reads/h`, 1, n, n, skip(n), say));
+                scaleRows.push(
+                    await scaleRunWith(
+                        busy.url,
+                        settings,
+                        `N=${n}, ${args.stress.reads.toLocaleString("en-US")} reads/h`,
+                        1,
+                        n,
+                        n,
+                        skip(n),
+                        say,
+                    ),
+                );
             } finally {
                 await busy.stop();
             }
@@ -262,7 +329,12 @@ async function main(): Promise<void> {
             // Jobs long enough in real time that the engine's own start-up and bookkeeping (not
             // compressed) weigh as little beside them as beside real restores.
             const ls: ScaleSettings = { ...settings, speed: args.long.speed };
-            const slow = await startEmulator({ port: 0, clockSpeed: ls.speed, throttle: { ...throttle, timeScale: ls.speed }, seed: benchSeed({ vmCount: ls.vmCount, restoreSeconds: ls.jobSeconds }) });
+            const slow = await startEmulator({
+                port: 0,
+                clockSpeed: ls.speed,
+                throttle: { ...throttle, timeScale: ls.speed },
+                seed: benchSeed({ vmCount: ls.vmCount, restoreSeconds: ls.jobSeconds }),
+            });
             try {
                 const n = args.long.count;
                 const label = `N=${n}, ${ls.jobSeconds / 3600} h jobs at ×${ls.speed} (${Math.round(ls.jobSeconds / ls.speed)} s real)`;
@@ -286,12 +358,35 @@ async function main(): Promise<void> {
     }
 
     const loadEnd = load();
-    const md = resultsMarkdown({ args, info, loadStart, loadEnd, started, compareRows, lengths, sweepRows, scaleRows, packageRows, mix, timings, errors });
+    const md = resultsMarkdown({
+        args,
+        info,
+        loadStart,
+        loadEnd,
+        started,
+        compareRows,
+        lengths,
+        sweepRows,
+        scaleRows,
+        packageRows,
+        mix,
+        timings,
+        errors,
+    });
     fs.writeFileSync(args.out, md);
     say(`\nresults: ${path.relative(process.cwd(), args.out)} (${((Date.now() - started) / 1000).toFixed(0)} s in all; load ${loadEnd})`);
 }
 
-async function scaleRunWith(url: string, s: ScaleSettings, label: string, stacks: number, each: number, parallel: number | undefined, skipCheckpoints: boolean, say: (l: string) => void): Promise<ScaleRow> {
+async function scaleRunWith(
+    url: string,
+    s: ScaleSettings,
+    label: string,
+    stacks: number,
+    each: number,
+    parallel: number | undefined,
+    skipCheckpoints: boolean,
+    say: (l: string) => void,
+): Promise<ScaleRow> {
     return scaleRun(url, s, label, stacks, each, parallel, say, skipCheckpoints);
 }
 
@@ -305,11 +400,13 @@ function writeSvg(file: string, rows: StrategyRow[], length: JobLength): void {
         yLabel: "cumulative requests",
         xMaxS: length.seconds * 1.08,
         markers: [{ x: length.seconds, label: "job ends" }],
-        series: rows.filter((r) => r.ok && r.series).map((r) => ({
-            name: STRATEGIES.find((s) => s.name === r.strategy)?.title ?? r.strategy,
-            color: COLORS[r.strategy] ?? "#333",
-            points: r.series!.map((p) => ({ x: p.simS, y: p.n })),
-        })),
+        series: rows
+            .filter((r) => r.ok && r.series)
+            .map((r) => ({
+                name: STRATEGIES.find((s) => s.name === r.strategy)?.title ?? r.strategy,
+                color: COLORS[r.strategy] ?? "#333",
+                points: r.series!.map((p) => ({ x: p.simS, y: p.n })),
+            })),
     });
     fs.writeFileSync(file, svg);
 }
@@ -334,16 +431,24 @@ function resultsMarkdown(r: ResultsInput): string {
     const cmd = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
     const out: string[] = [];
     out.push(`# VmRestore benchmark results${r.args.label ? ` — ${r.args.label}` : ""}\n`);
-    out.push(`Generated by \`${cmd}\` (bench/run.ts) on ${new Date(r.started).toISOString()}; ${((Date.now() - r.started) / 1000).toFixed(0)} s in all` +
-        ` (${Object.entries(r.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(", ")}).\n`);
+    out.push(
+        `Generated by \`${cmd}\` (bench/run.ts) on ${new Date(r.started).toISOString()}; ${((Date.now() - r.started) / 1000).toFixed(0)} s in all` +
+            ` (${Object.entries(r.timings)
+                .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`)
+                .join(", ")}).\n`,
+    );
     out.push("| machine | |\n| :--- | :--- |");
     for (const [k, v] of Object.entries(r.info)) out.push(`| ${k} | ${v} |`);
     out.push(`| load average (1/5/15 min) | start ${r.loadStart}; end ${r.loadEnd} |\n`);
     for (const e of r.errors) out.push(`**Failed:** ${e}\n`);
-    out.push("Targets (issue 6), measured, never asserted: ≤ 12 polling GETs (operation + job) per restore whatever the job length; completion noticed within max(5 s, 2 % of the job) in simulated time; Retry-After always honoured.\n");
+    out.push(
+        "Targets (issue 6), measured, never asserted: ≤ 12 polling GETs (operation + job) per restore whatever the job length; completion noticed within max(5 s, 2 % of the job) in simulated time; Retry-After always honoured.\n",
+    );
     if (r.compareRows.length) {
         out.push("## 1. Strategies compared\n");
-        out.push("Each job length runs on the same emulator with the same seed and job timeline. VmRestore runs alone, then the three peers together (see bench/compare.ts). *Polling GETs* are GETs of the operation (operationsStatus / operationResults / backupOperations) and of the job, from the emulator's request log; *ARM requests* are all ARM requests of that restore (VmRestore also reads the template blob and checks the restored disks). *Detection latency* is simulated time from the job's `endTime` to the arrival of the poll that saw it finished. *Same loop at real speed* is what the fixed-interval loop makes against Azure (acceptance 30 s, Retry-After 60 s): under compression a loop cannot poll faster than the machine answers, which the *mean job-poll interval* column shows. The trigger's Retry-After is whole real seconds, `ceil(60 / speed)`, at least 1: above ×60 it stands for more than 60 simulated seconds (×240: 4 min), so strategies that honour it start following the job later than against Azure; section 2 runs at Azure's 60 s. *Retry-After honoured*: whether the next request after every answer that carried a retry hint came at least that much later (client-side trace). *CPU s* and *RSS* are the strategy's own process (CPU from start to finish of the restore; RSS when loaded and its peak during the restore).\n");
+        out.push(
+            "Each job length runs on the same emulator with the same seed and job timeline. VmRestore runs alone, then the three peers together (see bench/compare.ts). *Polling GETs* are GETs of the operation (operationsStatus / operationResults / backupOperations) and of the job, from the emulator's request log; *ARM requests* are all ARM requests of that restore (VmRestore also reads the template blob and checks the restored disks). *Detection latency* is simulated time from the job's `endTime` to the arrival of the poll that saw it finished. *Same loop at real speed* is what the fixed-interval loop makes against Azure (acceptance 30 s, Retry-After 60 s): under compression a loop cannot poll faster than the machine answers, which the *mean job-poll interval* column shows. The trigger's Retry-After is whole real seconds, `ceil(60 / speed)`, at least 1: above ×60 it stands for more than 60 simulated seconds (×240: 4 min), so strategies that honour it start following the job later than against Azure; section 2 runs at Azure's 60 s. *Retry-After honoured*: whether the next request after every answer that carried a retry hint came at least that much later (client-side trace). *CPU s* and *RSS* are the strategy's own process (CPU from start to finish of the restore; RSS when loaded and its peak during the restore).\n",
+        );
         out.push(comparisonMarkdown(r.compareRows, r.lengths));
         out.push("\nVmRestore against the targets:\n");
         out.push(targetsMarkdown(r.compareRows, r.lengths));
@@ -351,14 +456,18 @@ function resultsMarkdown(r: ResultsInput): string {
     }
     if (r.sweepRows.length) {
         out.push("## 2. VmRestore over job lengths (virtual time)\n");
-        out.push("The real workflow against the emulator over HTTP, with the emulator's clock and the workflow's clock on one virtual counter (speed 1, Retry-After 60 s as on Azure): exact, noise-free, milliseconds per restore. Five runs per length (the scheduler jitters).\n");
+        out.push(
+            "The real workflow against the emulator over HTTP, with the emulator's clock and the workflow's clock on one virtual counter (speed 1, Retry-After 60 s as on Azure): exact, noise-free, milliseconds per restore. Five runs per length (the scheduler jitters).\n",
+        );
         out.push(sweepMarkdown(r.sweepRows));
         out.push("");
     }
     if (r.scaleRows.length) {
         out.push("## 3. Scale through the Pulumi engine\n");
         out.push(`Targets (issue 6): 0 failures; the whole \`up\` within 1.1 × the longest job (✓ / ✗ beside each figure). `);
-        out.push(`Automation API, local file backend, one emulated subscription throttled like ARM (12,000 reads and 1,200 writes per hour, refilling on the simulated clock; 429 + Retry-After when empty). Jobs of ${r.args.scaleJobSeconds / 3600} h at ×${r.args.scaleSpeed} (${(r.args.scaleJobSeconds / r.args.scaleSpeed).toFixed(0)} s real). \`pulumi up --parallel N\` (\`default\`: the CLI's own, 4 × CPUs). Runs with more than ${r.args.skipCheckpointsAbove} restores set \`PULUMI_SKIP_CHECKPOINTS=true\` (state written once, at the end). *Up / longest job* is the whole \`up\` against the longest job's real length; the engine's own start-up and bookkeeping are not compressed, so *at real speed* projects the same overhead onto uncompressed jobs: (up − longest job + job's simulated length) / job's simulated length. *Restore span* is the first trigger to the last verified outputs. *Engine start* is \`up\` called → first restore triggered, *trigger spread* first → last trigger, *tail* last outputs → \`up\` returned. A row labelled \`… reads/h\` (\`--stress\`) runs on a busier subscription with only that many reads per hour, so that throttling really happens; a row labelled \`… jobs at ×S\` (\`--long\`) runs the same jobs on a slower clock, so that they last minutes in real time and the engine's uncompressed overhead weighs as it would beside real restores.\n`);
+        out.push(
+            `Automation API, local file backend, one emulated subscription throttled like ARM (12,000 reads and 1,200 writes per hour, refilling on the simulated clock; 429 + Retry-After when empty). Jobs of ${r.args.scaleJobSeconds / 3600} h at ×${r.args.scaleSpeed} (${(r.args.scaleJobSeconds / r.args.scaleSpeed).toFixed(0)} s real). \`pulumi up --parallel N\` (\`default\`: the CLI's own, 4 × CPUs). Runs with more than ${r.args.skipCheckpointsAbove} restores set \`PULUMI_SKIP_CHECKPOINTS=true\` (state written once, at the end). *Up / longest job* is the whole \`up\` against the longest job's real length; the engine's own start-up and bookkeeping are not compressed, so *at real speed* projects the same overhead onto uncompressed jobs: (up − longest job + job's simulated length) / job's simulated length. *Restore span* is the first trigger to the last verified outputs. *Engine start* is \`up\` called → first restore triggered, *trigger spread* first → last trigger, *tail* last outputs → \`up\` returned. A row labelled \`… reads/h\` (\`--stress\`) runs on a busier subscription with only that many reads per hour, so that throttling really happens; a row labelled \`… jobs at ×S\` (\`--long\`) runs the same jobs on a slower clock, so that they last minutes in real time and the engine's uncompressed overhead weighs as it would beside real restores.\n`,
+        );
         out.push(scaleMarkdown(r.scaleRows));
         out.push("\nCPU seconds by process (sampled from /proc):\n");
         out.push(cpuMarkdown(r.scaleRows));
@@ -373,7 +482,9 @@ function resultsMarkdown(r: ResultsInput): string {
     }
     if (r.packageRows.length) {
         out.push("## 4. VmRestore installed from npm\n");
-        out.push("The packed `vmrestore` tarball installed into a Pulumi project outside the repository, run with the plain `pulumi` CLI (`up --parallel N`, `PULUMI_SKIP_CHECKPOINTS=true`, then `destroy`) against the emulator (30-minute jobs at ×3600). *Per restore* is the JSON of one VmRestore in `pulumi stack export` (inputs, outputs and the stored provider); *stored provider* is its `__provider`: installed from npm it is a `require` of `vmrestore/provider-host`, where a checkout of this repository stores the packed code (~50 KB per copy, twice per resource; section 3).\n");
+        out.push(
+            "The packed `vmrestore` tarball installed into a Pulumi project outside the repository, run with the plain `pulumi` CLI (`up --parallel N`, `PULUMI_SKIP_CHECKPOINTS=true`, then `destroy`) against the emulator (30-minute jobs at ×3600). *Per restore* is the JSON of one VmRestore in `pulumi stack export` (inputs, outputs and the stored provider); *stored provider* is its `__provider`: installed from npm it is a `require` of `vmrestore/provider-host`, where a checkout of this repository stores the packed code (~50 KB per copy, twice per resource; section 3).\n",
+        );
         out.push(packageMarkdown(r.packageRows));
         out.push("");
     }

@@ -39,7 +39,9 @@ export interface WorkerResult {
     decisions?: SchedulerDecision[];
 }
 
-async function loadRunner(task: WorkerTask): Promise<(trace: TraceEntry[]) => Promise<{ jobId: string; jobStatus: string; detectedAt: number; decisions?: SchedulerDecision[] }>> {
+async function loadRunner(
+    task: WorkerTask,
+): Promise<(trace: TraceEntry[]) => Promise<{ jobId: string; jobStatus: string; detectedAt: number; decisions?: SchedulerDecision[] }>> {
     if (task.strategy === "vmrestore") {
         const { runVmRestore } = await import("./vmrestore-strategy");
         return (trace) => runVmRestore({ url: task.url, vm: task.vm, tag: task.tag, trace });

@@ -34,11 +34,12 @@ export function cumulativePlotSvg(o: PlotOptions): string {
     const ph = H - m.top - m.bottom;
     const yMaxData = Math.max(10, ...o.series.flatMap((s) => s.points.map((p) => p.y)));
     const decades = Math.ceil(Math.log10(yMaxData));
-    const yMax = 10 ** decades;
     const X = (x: number) => m.left + (Math.min(x, o.xMaxS) / o.xMaxS) * pw;
     const Y = (y: number) => m.top + ph - (Math.log10(Math.max(1, y)) / decades) * ph;
     const out: string[] = [];
-    out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`);
+    out.push(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
+    );
     out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
     out.push(`<text x="${m.left}" y="26" font-size="17" font-weight="bold">${esc(o.title)}</text>`);
     if (o.subtitle) out.push(`<text x="${m.left}" y="46" fill="#555">${esc(o.subtitle)}</text>`);
@@ -47,7 +48,9 @@ export function cumulativePlotSvg(o: PlotOptions): string {
         const v = 10 ** d;
         out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${Y(v)}" y2="${Y(v)}" stroke="#d0d0d0"/>`);
         out.push(`<text x="${m.left - 8}" y="${Y(v) + 4}" text-anchor="end">${v.toLocaleString("en-US")}</text>`);
-        if (d < decades) for (const k of [2, 5]) out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${Y(k * v)}" y2="${Y(k * v)}" stroke="#efefef"/>`);
+        if (d < decades)
+            for (const k of [2, 5])
+                out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${Y(k * v)}" y2="${Y(k * v)}" stroke="#efefef"/>`);
     }
     // x ticks: minutes.
     const stepMin = o.xMaxS <= 15 * 60 ? 1 : o.xMaxS <= 90 * 60 ? 10 : 60;

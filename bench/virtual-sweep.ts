@@ -63,7 +63,13 @@ export async function runVirtualSweep(seconds: number[] = SWEEP_SECONDS, runs = 
                 // Simulated job start = virtual time of the trigger (speed 1), end = start + its length.
                 const jobMs = Date.parse(job.endTime) - Date.parse(job.startTime);
                 latencies.push((r.detectedAt - (post.sentAt + jobMs)) / 1000);
-                polls.push(trace.filter((t) => t.method === "GET" && /\/(operationsStatus|operationResults|backupOperations)\/[^/?]+(\?|$)|\/backupJobs\/[^/?]+(\?|$)/i.test(t.url)).length);
+                polls.push(
+                    trace.filter(
+                        (t) =>
+                            t.method === "GET" &&
+                            /\/(operationsStatus|operationResults|backupOperations)\/[^/?]+(\?|$)|\/backupJobs\/[^/?]+(\?|$)/i.test(t.url),
+                    ).length,
+                );
                 totals.push(trace.length);
             }
             rows.push({

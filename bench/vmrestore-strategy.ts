@@ -36,8 +36,12 @@ export class ObservedScheduler implements PollScheduler {
     nextDelayMs(o: PollObservation): number {
         const delayMs = this.inner.nextDelayMs(o);
         this.decisions.push({
-            phase: o.phase, polls: o.polls, learnedScale: observedTimeScale(o), delayMs,
-            serverRemainingMs: o.serverRemainingMs, progressPercentage: o.progressPercentage,
+            phase: o.phase,
+            polls: o.polls,
+            learnedScale: observedTimeScale(o),
+            delayMs,
+            serverRemainingMs: o.serverRemainingMs,
+            progressPercentage: o.progressPercentage,
         });
         return delayMs;
     }

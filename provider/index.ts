@@ -4,7 +4,20 @@ assertSupportedRuntime();
 
 export { VmRestore, VmRestoreArgs } from "./pulumi/vm-restore";
 export {
-    VmRestoreInputs, VmRestoreOutputs, RestoreType, RecoveryPointSelector, DiskEncryptionKeys, RestoreIdentity,
-    DiskNetworkAccess, Rehydration, RestoredDataDiskOutput,
+    VmRestoreInputs,
+    VmRestoreOutputs,
+    RestoreType,
+    RecoveryPointSelector,
+    DiskEncryptionKeys,
+    RestoreIdentity,
+    DiskNetworkAccess,
+    Rehydration,
+    RestoredDataDiskOutput,
 } from "./restore/restore-inputs";
-export { DiskEncryptionKeysArgs, DiskNetworkAccessArgs, RecoveryPointSelectorArgs, RehydrationArgs, RestoreIdentityArgs } from "./pulumi/input-types";
+export {
+    DiskEncryptionKeysArgs,
+    DiskNetworkAccessArgs,
+    RecoveryPointSelectorArgs,
+    RehydrationArgs,
+    RestoreIdentityArgs,
+} from "./pulumi/input-types";

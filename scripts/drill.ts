@@ -20,11 +20,22 @@ import { optionValue } from "../provider/report/cli-args";
 import { drillProgram } from "../examples/drill/drill-program";
 import { EMULATOR_DEFAULTS, readDrillSettings } from "../examples/drill/drill-settings";
 import {
-    DrillReport, ensureWritableReportDir, mergeReports, restoreReportOf, StackExport, summaryLine,
-    verifyCleanup, vmRestoresIn, withCleanup, writeDrillReport, REPORT_FILES, drillReport,
+    DrillReport,
+    ensureWritableReportDir,
+    mergeReports,
+    restoreReportOf,
+    StackExport,
+    summaryLine,
+    verifyCleanup,
+    vmRestoresIn,
+    withCleanup,
+    writeDrillReport,
+    REPORT_FILES,
+    drillReport,
 } from "../provider/report";
 
-const USAGE = "usage: npm run drill -- [--report DIR] [--backend URL] [--shards N] [--stack NAME] [--keep] [--speed N] [--azure --settings drill.json]";
+const USAGE =
+    "usage: npm run drill -- [--report DIR] [--backend URL] [--shards N] [--stack NAME] [--keep] [--speed N] [--azure --settings drill.json]";
 
 interface DrillArgs {
     keep: boolean;
@@ -50,7 +61,10 @@ function parseArgs(argv: string[]): DrillArgs {
         const list = () => {
             const v = argv[++i];
             if (v === undefined) throw new Error(`${arg} needs a comma-separated list of VM names ("" for none)`);
-            return v.split(",").map((s) => s.trim()).filter(Boolean);
+            return v
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean);
         };
         if (arg === "--keep") a.keep = true;
         else if (arg === "--azure") a.azure = true;
@@ -69,8 +83,10 @@ function parseArgs(argv: string[]): DrillArgs {
         } else throw new Error(`unknown option ${arg}; ${USAGE}`);
     }
     if (!Number.isFinite(a.speed) || a.speed <= 0) throw new Error("--speed takes a positive number (simulated seconds per real second)");
-    if (!Number.isInteger(a.shards) || a.shards < 1) throw new Error(`--shards takes a whole number of runners, 1 or more; got ${JSON.stringify(a.shards)}`);
-    if (a.azure && !a.settings) throw new Error("--azure needs --settings FILE: a JSON object of drill settings (see examples/drill/drill-settings.ts)");
+    if (!Number.isInteger(a.shards) || a.shards < 1)
+        throw new Error(`--shards takes a whole number of runners, 1 or more; got ${JSON.stringify(a.shards)}`);
+    if (a.azure && !a.settings)
+        throw new Error("--azure needs --settings FILE: a JSON object of drill settings (see examples/drill/drill-settings.ts)");
     if (a.shards > 1 && a.keep) throw new Error("--keep runs one stack; it cannot be combined with --shards");
     if (!/^[A-Za-z0-9_.-]+$/.test(a.stack)) throw new Error(`--stack ${a.stack}: a stack name is letters, digits, "-", "_" or "."`);
     if (a.backend) checkBackendUrl(a.backend);
@@ -81,7 +97,9 @@ function parseArgs(argv: string[]): DrillArgs {
 function checkBackendUrl(url: string): void {
     const m = /^([a-z0-9+]+):\/\//i.exec(url);
     if (!m || !["file", "azblob", "s3", "gs", "http", "https"].includes(m[1].toLowerCase())) {
-        throw new Error(`--backend ${url}: not a Pulumi backend URL; use file://DIR, azblob://CONTAINER, s3://BUCKET, gs://BUCKET or https://api.pulumi.com`);
+        throw new Error(
+            `--backend ${url}: not a Pulumi backend URL; use file://DIR, azblob://CONTAINER, s3://BUCKET, gs://BUCKET or https://api.pulumi.com`,
+        );
     }
     if (m[1].toLowerCase() === "file") {
         const dir = url.slice("file://".length).replace(/\?.*$/, "");
@@ -89,7 +107,9 @@ function checkBackendUrl(url: string): void {
             fs.mkdirSync(dir, { recursive: true });
             fs.accessSync(dir, fs.constants.W_OK);
         } catch (e) {
-            throw new Error(`--backend ${url}: the state directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+            throw new Error(
+                `--backend ${url}: the state directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+            );
         }
     }
 }
@@ -106,7 +126,15 @@ function drillConfig(a: DrillArgs): { config: Record<string, string>; diskVms: s
         }
     }
     for (const [k, v] of Object.entries(settings)) config[`vmrestore-drill:${k}`] = Array.isArray(v) ? v.join(",") : String(v);
-    const asList = (v: unknown, d: string[]) => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : d);
+    const asList = (v: unknown, d: string[]) =>
+        Array.isArray(v)
+            ? v.map(String)
+            : typeof v === "string"
+              ? v
+                    .split(",")
+                    .map((s) => s.trim())
+                    .filter(Boolean)
+              : d;
     const diskVms = a.diskVms ?? asList(settings.diskRestoreVms, EMULATOR_DEFAULTS.diskRestoreVms);
     const newVms = a.newVms ?? asList(settings.newVmRestoreVms, EMULATOR_DEFAULTS.newVmRestoreVms);
     config["vmrestore-drill:diskRestoreVms"] = diskVms.join(",");
@@ -133,13 +161,16 @@ async function startDrillEmulator(speed: number): Promise<Emulator> {
 function emulatorEnv(url: string, caCertPath?: string): Record<string, string> {
     if (!url.startsWith("https:")) return {}; // plain http on loopback: no credential at all
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } = require("../emulator/world/seed") as typeof import("../emulator/world/seed");
+    const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } =
+        require("../emulator/world/seed") as typeof import("../emulator/world/seed");
     return {
         AZURE_CLIENT_ID: DRILL_CLIENT_ID,
         AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,
         AZURE_TENANT_ID: defaultSeed().tenantId,
         AZURE_AUTHORITY_HOST: url,
-        ...(caCertPath ?? process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: (caCertPath ?? process.env.NODE_EXTRA_CA_CERTS)! } : {}),
+        ...((caCertPath ?? process.env.NODE_EXTRA_CA_CERTS)
+            ? { NODE_EXTRA_CA_CERTS: (caCertPath ?? process.env.NODE_EXTRA_CA_CERTS)! }
+            : {}),
     };
 }
 
@@ -160,7 +191,9 @@ async function runStack(a: DrillArgs, emulator: Emulator | undefined): Promise<D
             backendUrl: a.backend,
         });
     } catch (e) {
-        throw new Error(`--backend ${a.backend ?? "(temp file backend)"}: cannot open stack ${a.stack} there: ${firstLines((e as Error).message)}. Nothing was restored.`);
+        throw new Error(
+            `--backend ${a.backend ?? "(temp file backend)"}: cannot open stack ${a.stack} there: ${firstLines((e as Error).message)}. Nothing was restored.`,
+        );
     }
     console.log(`stack ${a.stack} in ${engine.backendUrl}\n\n== pulumi up (${a.stack})`);
     let upError: Error | undefined;
@@ -170,8 +203,10 @@ async function runStack(a: DrillArgs, emulator: Emulator | undefined): Promise<D
             await engine.stack.up({ onOutput: (s) => process.stdout.write(s), color: "never" });
         } catch (e) {
             if (isLockConflict(e)) {
-                throw new Error(`stack ${a.stack} in ${engine.backendUrl} is locked by another runner: this runner stops without touching it. ` +
-                    "Give each runner its own --stack (or --shards), or wait for the other one; if it was killed, `pulumi cancel` releases the lock.");
+                throw new Error(
+                    `stack ${a.stack} in ${engine.backendUrl} is locked by another runner: this runner stops without touching it. ` +
+                        "Give each runner its own --stack (or --shards), or wait for the other one; if it was killed, `pulumi cancel` releases the lock.",
+                );
             }
             upError = e as Error;
         }
@@ -184,14 +219,18 @@ async function runStack(a: DrillArgs, emulator: Emulator | undefined): Promise<D
             await engine.stack.destroy({ onOutput: (s) => process.stdout.write(s), color: "never" });
             destroyed = true;
             // Through ARM and the Blob service, as the provider reaches them: it holds on Azure too.
-            restores = await Promise.all(recorded.map(async (r, i) => withCleanup(restores[i], await verifyCleanup(r.outputs, (l) => console.log(l)))));
+            restores = await Promise.all(
+                recorded.map(async (r, i) => withCleanup(restores[i], await verifyCleanup(r.outputs, (l) => console.log(l)))),
+            );
         }
         // An up that failed where no restore shows why (a program error, a failed pre-flight) still fails the drill.
         if (upError && restores.every((r) => r.result === "passed")) restores.push(failedRun(a.stack, upError));
         return drillReport(restores, { stacks: [a.stack], project: "vmrestore-drill" });
     } finally {
         if (!destroyed && !a.keep && upError) {
-            await engine.stack.destroy({ color: "never" }).catch((err: Error) => console.error(`cleanup destroy failed: ${firstLines(err.message)}`));
+            await engine.stack
+                .destroy({ color: "never" })
+                .catch((err: Error) => console.error(`cleanup destroy failed: ${firstLines(err.message)}`));
         }
         // The temp workspace (and, without --backend, the temp file backend) goes; a named backend keeps its state.
         if (!a.keep) engine.cleanup();
@@ -200,7 +239,10 @@ async function runStack(a: DrillArgs, emulator: Emulator | undefined): Promise<D
 
 /** A run that failed before any restore was recorded still shows in the report. */
 function failedRun(stack: string, e: Error) {
-    return { ...restoreReportOf({ resourceName: `${stack} (pulumi up)`, sourceVmId: "-", restoreType: "-", jobStatus: "NotRecorded" }), failures: [`pulumi up failed: ${firstLines(e.message)}`] };
+    return {
+        ...restoreReportOf({ resourceName: `${stack} (pulumi up)`, sourceVmId: "-", restoreType: "-", jobStatus: "NotRecorded" }),
+        failures: [`pulumi up failed: ${firstLines(e.message)}`],
+    };
 }
 
 function firstLines(text: string, n = 12): string {
@@ -212,7 +254,10 @@ function firstLines(text: string, n = 12): string {
 /** Splits the VMs into N runners' lists, as evenly as possible, keeping each VM's restore type. */
 export function shardVms(diskVms: string[], newVms: string[], shards: number): { diskVms: string[]; newVms: string[] }[] {
     const all = [...diskVms.map((vm) => ({ vm, kind: "disk" as const })), ...newVms.map((vm) => ({ vm, kind: "new" as const }))];
-    if (shards > all.length) throw new Error(`--shards ${shards}: only ${all.length} VM(s) to restore (${all.map((x) => x.vm).join(", ")}); use at most ${all.length} shards`);
+    if (shards > all.length)
+        throw new Error(
+            `--shards ${shards}: only ${all.length} VM(s) to restore (${all.map((x) => x.vm).join(", ")}); use at most ${all.length} shards`,
+        );
     const out = Array.from({ length: shards }, () => ({ diskVms: [] as string[], newVms: [] as string[] }));
     all.forEach((x, i) => (x.kind === "disk" ? out[i % shards].diskVms : out[i % shards].newVms).push(x.vm));
     return out;
@@ -229,25 +274,53 @@ async function runShards(a: DrillArgs, emulator: Emulator | undefined): Promise<
             const stack = `${a.stack}-shard-${i + 1}`;
             const dir = path.join(work, stack);
             const args = [
-                "-r", "ts-node/register/transpile-only", __filename,
-                "--stack", stack, "--backend", backend, "--report", dir,
-                "--disk-vms", s.diskVms.join(","), "--new-vms", s.newVms.join(","),
+                "-r",
+                "ts-node/register/transpile-only",
+                __filename,
+                "--stack",
+                stack,
+                "--backend",
+                backend,
+                "--report",
+                dir,
+                "--disk-vms",
+                s.diskVms.join(","),
+                "--new-vms",
+                s.newVms.join(","),
                 ...(emulator ? ["--emulator-url", emulator.url] : []),
                 ...(a.azure ? ["--azure", "--settings", a.settings!] : []),
             ];
             console.log(`shard ${i + 1}/${a.shards}: stack ${stack}: ${[...s.diskVms, ...s.newVms].join(", ")}`);
-            const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...(emulator?.env ?? {}) }, stdio: ["ignore", "pipe", "pipe"] });
-            const prefix = (chunk: Buffer) => chunk.toString().split("\n").filter((l) => l).map((l) => `[${stack}] ${l}\n`).join("");
+            const child = spawn(process.execPath, args, {
+                cwd: REPO_ROOT,
+                env: { ...process.env, ...(emulator?.env ?? {}) },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            const prefix = (chunk: Buffer) =>
+                chunk
+                    .toString()
+                    .split("\n")
+                    .filter((l) => l)
+                    .map((l) => `[${stack}] ${l}\n`)
+                    .join("");
             child.stdout.on("data", (d: Buffer) => process.stdout.write(prefix(d)));
             child.stderr.on("data", (d: Buffer) => process.stderr.write(prefix(d)));
-            return new Promise<{ stack: string; code: number; dir: string }>((resolve) => child.on("exit", (code) => resolve({ stack, code: code ?? 1, dir })));
+            return new Promise<{ stack: string; code: number; dir: string }>((resolve) =>
+                child.on("exit", (code) => resolve({ stack, code: code ?? 1, dir })),
+            );
         });
         const done = await Promise.all(runs);
         const reports: DrillReport[] = [];
         for (const d of done) {
             const file = path.join(d.dir, REPORT_FILES.json);
             if (fs.existsSync(file)) reports.push(JSON.parse(fs.readFileSync(file, "utf8")) as DrillReport);
-            else reports.push(drillReport([failedRun(d.stack, new Error(`runner exited ${d.code} without a report`))], { stacks: [d.stack], project: "vmrestore-drill" }));
+            else
+                reports.push(
+                    drillReport([failedRun(d.stack, new Error(`runner exited ${d.code} without a report`))], {
+                        stacks: [d.stack],
+                        project: "vmrestore-drill",
+                    }),
+                );
         }
         return mergeReports(reports);
     } finally {
@@ -298,7 +371,9 @@ async function main(): Promise<number> {
             console.error(`\nDrill FAILED: ${report.summary.failed} of ${report.summary.restores} restore(s) failed`);
             return 1;
         }
-        console.log(`\nDrill passed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${report.summary.restores} restores up, verified${a.keep ? "" : " and torn down (cleanup verified)"}.`);
+        console.log(
+            `\nDrill passed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${report.summary.restores} restores up, verified${a.keep ? "" : " and torn down (cleanup verified)"}.`,
+        );
         return 0;
     } catch (e) {
         console.error(`\nDrill FAILED: ${(e as Error).message}`);
@@ -309,9 +384,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code), (e) => {
-        console.error(e);
-        process.exit(1);
-    });
+    main().then(
+        (code) => process.exit(code),
+        (e) => {
+            console.error(e);
+            process.exit(1);
+        },
+    );
 }
-

@@ -15,7 +15,10 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 export function pulumiBinDir(): string {
     const fromEnv = process.env.PULUMI_BIN_DIR;
     if (fromEnv && fs.existsSync(path.join(fromEnv, "pulumi"))) return fromEnv;
-    const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
     const dir = out.trim().split("\n").pop()!;
     process.env.PULUMI_BIN_DIR = dir;
     return dir;

@@ -134,19 +134,24 @@ export class EmulatorAdmin {
     admin<T = any>(method: string, p: string, body?: unknown): Promise<T> {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         return new Promise<T>((resolve, reject) => {
-            const req = http.request(`${this.url}${p}`, {
-                method,
-                agent: false,
-                headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-            }, (res) => {
-                let text = "";
-                res.setEncoding("utf8");
-                res.on("data", (d) => (text += d));
-                res.on("end", () => {
-                    if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`));
-                    else resolve((text ? JSON.parse(text) : undefined) as T);
-                });
-            });
+            const req = http.request(
+                `${this.url}${p}`,
+                {
+                    method,
+                    agent: false,
+                    headers:
+                        payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+                },
+                (res) => {
+                    let text = "";
+                    res.setEncoding("utf8");
+                    res.on("data", (d) => (text += d));
+                    res.on("end", () => {
+                        if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`));
+                        else resolve((text ? JSON.parse(text) : undefined) as T);
+                    });
+                },
+            );
             req.on("error", reject);
             req.end(payload);
         });
@@ -155,7 +160,9 @@ export class EmulatorAdmin {
     /** The restore POSTs the emulator received so far (in the vault, or Cross Region Restore's). */
     async restorePosts(): Promise<number> {
         const log = await this.admin<{ requests: { method: string; path: string }[] }>("GET", "/admin/requests?kind=arm");
-        return log.requests.filter((r) => r.method === "POST" && /(\/recoveryPoints\/[^/]+\/restore|\/backupCrossRegionRestore)$/i.test(r.path)).length;
+        return log.requests.filter(
+            (r) => r.method === "POST" && /(\/recoveryPoints\/[^/]+\/restore|\/backupCrossRegionRestore)$/i.test(r.path),
+        ).length;
     }
 
     /** What restores created that still exists (disks, VMs, NICs, blobs). */

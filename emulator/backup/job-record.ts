@@ -8,22 +8,22 @@ import { VaultRecord } from "./backup-catalog";
 import { WireFormat } from "./wire-format";
 
 export interface JobRecord {
-  /** The job name (a GUID). */
-  readonly id: string;
-  readonly vault: VaultRecord;
-  readonly operation: string;
-  readonly entityFriendlyName: string;
-  readonly backupManagementType: string;
-  /** Wall-clock start, ms since epoch. */
-  startMs(): number;
-  status(): string;
-  /** JobResource JSON; `detailed` adds extendedInfo (JobDetails_Get shows it, the list does not); `format` the wire format (default "spec"). */
-  render(detailed: boolean, format?: WireFormat, variants?: Required<AzureVariants>): Record<string, any>;
+    /** The job name (a GUID). */
+    readonly id: string;
+    readonly vault: VaultRecord;
+    readonly operation: string;
+    readonly entityFriendlyName: string;
+    readonly backupManagementType: string;
+    /** Wall-clock start, ms since epoch. */
+    startMs(): number;
+    status(): string;
+    /** JobResource JSON; `detailed` adds extendedInfo (JobDetails_Get shows it, the list does not); `format` the wire format (default "spec"). */
+    render(detailed: boolean, format?: WireFormat, variants?: Required<AzureVariants>): Record<string, any>;
 }
 
 /** Job IDs as the service writes them (note the capital S of /Subscriptions, as in the official examples). */
 export function jobResourceId(vault: VaultRecord, jobId: string): string {
-  return `/Subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}/backupJobs/${jobId}`;
+    return `/Subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}/backupJobs/${jobId}`;
 }
 
 export const JOB_RESOURCE_TYPE = "Microsoft.RecoveryServices/vaults/backupJobs";

@@ -20,7 +20,7 @@ export type WireFormat = "spec" | "live";
 export const WIRE_FORMATS: readonly WireFormat[] = ["spec", "live"];
 
 export function isWireFormat(v: unknown): v is WireFormat {
-  return WIRE_FORMATS.includes(v as WireFormat);
+    return WIRE_FORMATS.includes(v as WireFormat);
 }
 
 /** RecoveryPointTierType as the live service numbers it (the enum's order in bms.json). */
@@ -32,51 +32,51 @@ export const JOB_ACTION_NUMBER: Record<string, number> = { Invalid: 0, Cancellab
 
 /** .NET TimeSpan "c" (constant) format: [d.]hh:mm:ss[.fffffff], e.g. 00:20:23.0896697. */
 export function timeSpanConstant(seconds: number): string {
-  const ticks = Math.max(0, Math.round(seconds * 1e7));
-  const { days, hours, minutes, secs, fraction } = split(ticks);
-  const frac = fraction > 0 ? `.${String(fraction).padStart(7, "0")}` : "";
-  return `${days > 0 ? `${days}.` : ""}${pad2(hours)}:${pad2(minutes)}:${pad2(secs)}${frac}`;
+    const ticks = Math.max(0, Math.round(seconds * 1e7));
+    const { days, hours, minutes, secs, fraction } = split(ticks);
+    const frac = fraction > 0 ? `.${String(fraction).padStart(7, "0")}` : "";
+    return `${days > 0 ? `${days}.` : ""}${pad2(hours)}:${pad2(minutes)}:${pad2(secs)}${frac}`;
 }
 
 /** .NET TimeSpan "g" (general short) format: [d:]h:mm:ss[.FFFFFFF], e.g. 0:00:01.78. */
 export function timeSpanGeneral(seconds: number): string {
-  const ticks = Math.max(0, Math.round(seconds * 1e7));
-  const { days, hours, minutes, secs, fraction } = split(ticks);
-  const frac = fraction > 0 ? `.${String(fraction).padStart(7, "0").replace(/0+$/, "")}` : "";
-  return `${days > 0 ? `${days}:` : ""}${hours}:${pad2(minutes)}:${pad2(secs)}${frac}`;
+    const ticks = Math.max(0, Math.round(seconds * 1e7));
+    const { days, hours, minutes, secs, fraction } = split(ticks);
+    const frac = fraction > 0 ? `.${String(fraction).padStart(7, "0").replace(/0+$/, "")}` : "";
+    return `${days > 0 ? `${days}:` : ""}${hours}:${pad2(minutes)}:${pad2(secs)}${frac}`;
 }
 
 /** A job-level duration (duration, estimatedRemainingDuration) in the given format. */
 export function jobDuration(format: WireFormat, seconds: number): string {
-  return format === "live" ? timeSpanConstant(seconds) : isoDuration(seconds);
+    return format === "live" ? timeSpanConstant(seconds) : isoDuration(seconds);
 }
 
 /** A task-level duration in the given format. */
 export function taskDuration(format: WireFormat, seconds: number): string {
-  return format === "live" ? timeSpanGeneral(seconds) : isoDuration(seconds);
+    return format === "live" ? timeSpanGeneral(seconds) : isoDuration(seconds);
 }
 
 /** actionsInfo entries: names (spec) or numbers (live). */
 export function jobActions(format: WireFormat, actions: string[]): Array<string | number> {
-  return format === "live" ? actions.map((a) => JOB_ACTION_NUMBER[a] ?? 0) : [...actions];
+    return format === "live" ? actions.map((a) => JOB_ACTION_NUMBER[a] ?? 0) : [...actions];
 }
 
 /** One recoveryPointTierDetails entry: names (spec) or numbers (live). */
 export function tierDetail(format: WireFormat, type: string, status: string): { type: string | number; status: string | number } {
-  return format === "live" ? { type: TIER_TYPE_NUMBER[type] ?? 0, status: TIER_STATUS_NUMBER[status] ?? 0 } : { type, status };
+    return format === "live" ? { type: TIER_TYPE_NUMBER[type] ?? 0, status: TIER_STATUS_NUMBER[status] ?? 0 } : { type, status };
 }
 
 function split(ticks: number): { days: number; hours: number; minutes: number; secs: number; fraction: number } {
-  const totalSeconds = Math.floor(ticks / 1e7);
-  return {
-    days: Math.floor(totalSeconds / 86400),
-    hours: Math.floor((totalSeconds % 86400) / 3600),
-    minutes: Math.floor((totalSeconds % 3600) / 60),
-    secs: totalSeconds % 60,
-    fraction: ticks % 1e7,
-  };
+    const totalSeconds = Math.floor(ticks / 1e7);
+    return {
+        days: Math.floor(totalSeconds / 86400),
+        hours: Math.floor((totalSeconds % 86400) / 3600),
+        minutes: Math.floor((totalSeconds % 3600) / 60),
+        secs: totalSeconds % 60,
+        fraction: ticks % 1e7,
+    };
 }
 
 function pad2(n: number): string {
-  return String(n).padStart(2, "0");
+    return String(n).padStart(2, "0");
 }

@@ -7,21 +7,21 @@ import { randomUUID } from "crypto";
 
 /** x-ms-request-id, x-ms-correlation-request-id (echoing the client's), x-ms-client-request-id (echoed). */
 export function armIdentityHeaders(requestHeaders: IncomingHttpHeaders): Record<string, string> {
-  const requestId = randomUUID();
-  const correlation = single(requestHeaders["x-ms-correlation-request-id"]) ?? randomUUID();
-  const out: Record<string, string> = {
-    "x-ms-request-id": requestId,
-    "x-ms-correlation-request-id": correlation,
-    "x-ms-routing-request-id": `WESTEUROPE:${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z:${requestId}`,
-    "Cache-Control": "no-cache",
-    Pragma: "no-cache",
-    Expires: "-1",
-  };
-  const clientRequestId = single(requestHeaders["x-ms-client-request-id"]);
-  if (clientRequestId) out["x-ms-client-request-id"] = clientRequestId;
-  return out;
+    const requestId = randomUUID();
+    const correlation = single(requestHeaders["x-ms-correlation-request-id"]) ?? randomUUID();
+    const out: Record<string, string> = {
+        "x-ms-request-id": requestId,
+        "x-ms-correlation-request-id": correlation,
+        "x-ms-routing-request-id": `WESTEUROPE:${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z:${requestId}`,
+        "Cache-Control": "no-cache",
+        Pragma: "no-cache",
+        Expires: "-1",
+    };
+    const clientRequestId = single(requestHeaders["x-ms-client-request-id"]);
+    if (clientRequestId) out["x-ms-client-request-id"] = clientRequestId;
+    return out;
 }
 
 function single(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
+    return Array.isArray(v) ? v[0] : v;
 }

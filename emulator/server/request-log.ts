@@ -11,72 +11,84 @@
 export type RequestKind = "arm" | "blob" | "identity";
 
 export interface LoggedRequest {
-  seq: number;
-  kind: RequestKind;
-  time: string;
-  method: string;
-  /** Decoded path, without the query. */
-  path: string;
-  query: Record<string, string>;
-  /** Null until answered; 0 when the connection was reset by a fault; stays null for a hang. */
-  status: number | null;
-  requestBody: unknown;
-  headers: Record<string, string>;
-  /** Set when a fault shaped the answer. */
-  fault?: string;
-  durationMs?: number;
+    seq: number;
+    kind: RequestKind;
+    time: string;
+    method: string;
+    /** Decoded path, without the query. */
+    path: string;
+    query: Record<string, string>;
+    /** Null until answered; 0 when the connection was reset by a fault; stays null for a hang. */
+    status: number | null;
+    requestBody: unknown;
+    headers: Record<string, string>;
+    /** Set when a fault shaped the answer. */
+    fault?: string;
+    durationMs?: number;
 }
 
 const MAX_ENTRIES = 20000;
 const REDACTED = "[redacted]";
 
 export class RequestLog {
-  private entries: LoggedRequest[] = [];
-  private seq = 0;
+    private entries: LoggedRequest[] = [];
+    private seq = 0;
 
-  start(method: string, path: string, query: Record<string, string>, headers: Record<string, string | string[] | undefined>, requestBody: unknown, kind: RequestKind = "arm"): LoggedRequest {
-    const entry: LoggedRequest = {
-      seq: ++this.seq,
-      kind,
-      time: new Date().toISOString(),
-      method,
-      path,
-      query: redactQuery(query),
-      status: null,
-      requestBody: kind === "identity" ? requestBody : redactBody(requestBody),
-      headers: redactHeaders(headers),
-    };
-    this.entries.push(entry);
-    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
-    return entry;
-  }
+    start(
+        method: string,
+        path: string,
+        query: Record<string, string>,
+        headers: Record<string, string | string[] | undefined>,
+        requestBody: unknown,
+        kind: RequestKind = "arm",
+    ): LoggedRequest {
+        const entry: LoggedRequest = {
+            seq: ++this.seq,
+            kind,
+            time: new Date().toISOString(),
+            method,
+            path,
+            query: redactQuery(query),
+            status: null,
+            requestBody: kind === "identity" ? requestBody : redactBody(requestBody),
+            headers: redactHeaders(headers),
+        };
+        this.entries.push(entry);
+        if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+        return entry;
+    }
 
-  list(sinceSeq = 0, kind?: RequestKind): LoggedRequest[] {
-    return this.entries.filter((e) => e.seq > sinceSeq && (kind === undefined || e.kind === kind));
-  }
+    list(sinceSeq = 0, kind?: RequestKind): LoggedRequest[] {
+        return this.entries.filter((e) => e.seq > sinceSeq && (kind === undefined || e.kind === kind));
+    }
 
-  clear(): void {
-    this.entries = [];
-  }
+    clear(): void {
+        this.entries = [];
+    }
 }
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    out[lower] = lower === "authorization" || lower === "x-ms-authorization-auxiliary" ? REDACTED : Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value === undefined) continue;
+        const lower = name.toLowerCase();
+        out[lower] =
+            lower === "authorization" || lower === "x-ms-authorization-auxiliary"
+                ? REDACTED
+                : Array.isArray(value)
+                  ? value.join(", ")
+                  : value;
+    }
+    return out;
 }
 
 /** Query parameters that carry credentials (SAS signatures, tokens, secrets). */
 const SECRET_QUERY_PARAMETERS = new Set(["sig", "access_token", "client_secret", "code", "client_assertion"]);
 
 function redactQuery(query: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY_PARAMETERS.has(k.toLowerCase()) ? REDACTED : v;
-  return out;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY_PARAMETERS.has(k.toLowerCase()) ? REDACTED : v;
+    return out;
 }
 
 /** JSON body fields that carry credentials (the Cross Region Restore access token), at any depth. */
@@ -84,16 +96,17 @@ const SECRET_BODY_FIELDS = new Set(["accesstokenstring"]);
 
 /** A JSON body with its secret fields replaced by "[redacted]" (a copy; the request keeps the original). */
 export function redactBody(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(redactBody);
-  if (typeof body !== "object" || body === null) return body;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) out[k] = SECRET_BODY_FIELDS.has(k.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactBody(v);
-  return out;
+    if (Array.isArray(body)) return body.map(redactBody);
+    if (typeof body !== "object" || body === null) return body;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(body as Record<string, unknown>))
+        out[k] = SECRET_BODY_FIELDS.has(k.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactBody(v);
+    return out;
 }
 
 /** A form body (token request) with its secret fields replaced by "[redacted]". */
 export function redactForm(form: Record<string, string>, secretFields: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form)) out[k] = secretFields.includes(k.toLowerCase()) ? REDACTED : v;
-  return out;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(form)) out[k] = secretFields.includes(k.toLowerCase()) ? REDACTED : v;
+    return out;
 }

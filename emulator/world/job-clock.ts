@@ -11,50 +11,53 @@
  */
 
 export interface JobClock {
-  /** Simulated milliseconds; monotonic; the origin is meaningless. */
-  now(): number;
-  /** Simulated seconds per real second (0 = frozen; time moves only through advance()). */
-  readonly speed: number;
-  setSpeed(speed: number): void;
-  /** Jumps simulated time ahead. */
-  advance(seconds: number): void;
+    /** Simulated milliseconds; monotonic; the origin is meaningless. */
+    now(): number;
+    /** Simulated seconds per real second (0 = frozen; time moves only through advance()). */
+    readonly speed: number;
+    setSpeed(speed: number): void;
+    /** Jumps simulated time ahead. */
+    advance(seconds: number): void;
 }
 
 export class ScaledClock implements JobClock {
-  private baseSim = 0;
-  private baseReal: number;
-  private currentSpeed: number;
+    private baseSim = 0;
+    private baseReal: number;
+    private currentSpeed: number;
 
-  constructor(speed = 600, private readonly realNow: () => number = () => performance.now()) {
-    if (!(speed >= 0) || !Number.isFinite(speed)) throw new Error(`clock speed must be a finite number >= 0, got ${speed}`);
-    this.currentSpeed = speed;
-    this.baseReal = realNow();
-  }
+    constructor(
+        speed = 600,
+        private readonly realNow: () => number = () => performance.now(),
+    ) {
+        if (!(speed >= 0) || !Number.isFinite(speed)) throw new Error(`clock speed must be a finite number >= 0, got ${speed}`);
+        this.currentSpeed = speed;
+        this.baseReal = realNow();
+    }
 
-  get speed(): number {
-    return this.currentSpeed;
-  }
+    get speed(): number {
+        return this.currentSpeed;
+    }
 
-  now(): number {
-    return this.baseSim + (this.realNow() - this.baseReal) * this.currentSpeed;
-  }
+    now(): number {
+        return this.baseSim + (this.realNow() - this.baseReal) * this.currentSpeed;
+    }
 
-  setSpeed(speed: number): void {
-    if (!(speed >= 0) || !Number.isFinite(speed)) throw new Error(`clock speed must be a finite number >= 0, got ${speed}`);
-    this.baseSim = this.now();
-    this.baseReal = this.realNow();
-    this.currentSpeed = speed;
-  }
+    setSpeed(speed: number): void {
+        if (!(speed >= 0) || !Number.isFinite(speed)) throw new Error(`clock speed must be a finite number >= 0, got ${speed}`);
+        this.baseSim = this.now();
+        this.baseReal = this.realNow();
+        this.currentSpeed = speed;
+    }
 
-  advance(seconds: number): void {
-    if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new Error(`advance needs a finite number of seconds >= 0, got ${seconds}`);
-    this.baseSim += seconds * 1000;
-  }
+    advance(seconds: number): void {
+        if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new Error(`advance needs a finite number of seconds >= 0, got ${seconds}`);
+        this.baseSim += seconds * 1000;
+    }
 }
 
 /** A clock that stands still until advance() (or setSpeed) moves it. */
 export function manualClock(): JobClock {
-  return new ScaledClock(0);
+    return new ScaledClock(0);
 }
 
 /**
@@ -63,6 +66,6 @@ export function manualClock(): JobClock {
  * clock (speed 0) answers 1: time only moves when a test says so, so clients should not wait.
  */
 export function retryAfterSeconds(clock: JobClock, realSeconds = 60): number {
-  if (clock.speed <= 0) return 1;
-  return Math.min(realSeconds, Math.max(1, Math.ceil(realSeconds / clock.speed)));
+    if (clock.speed <= 0) return 1;
+    return Math.min(realSeconds, Math.max(1, Math.ceil(realSeconds / clock.speed)));
 }

@@ -19,7 +19,10 @@ const sourceVmId = config.require("sourceVmId");
 
 // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}
 const vmIdParts = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)$/i.exec(sourceVmId);
-if (!vmIdParts) throw new Error(`sourceVmId: "${sourceVmId}" is not a virtual machine resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/…)`);
+if (!vmIdParts)
+    throw new Error(
+        `sourceVmId: "${sourceVmId}" is not a virtual machine resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/…)`,
+    );
 const sourceVm = compute.getVirtualMachineOutput({ resourceGroupName: vmIdParts[1], vmName: vmIdParts[2] });
 const sourceZone = sourceVm.apply((vm) => vm.zones?.[0]);
 
@@ -56,7 +59,8 @@ const nic = new network.NetworkInterface("check-vm", {
 
 /** A restored disk ID, or a failed deployment that says why: never an empty ID. */
 function requireOsDisk(id: string | undefined): string {
-    if (!id) throw new Error("the restore produced no OS disk (see the VmRestore's jobId in the Azure portal); the check VM cannot be built");
+    if (!id)
+        throw new Error("the restore produced no OS disk (see the VmRestore's jobId in the Azure portal); the check VM cannot be built");
     return id;
 }
 
@@ -71,7 +75,10 @@ const checkVm = new compute.VirtualMachine("check-vm", {
     storageProfile: {
         osDisk: {
             createOption: compute.DiskCreateOptionTypes.Attach,
-            osType: sourceVm.apply((vm) => (vm.storageProfile?.osDisk?.osType as compute.OperatingSystemTypes | undefined) ?? compute.OperatingSystemTypes.Linux),
+            osType: sourceVm.apply(
+                (vm) =>
+                    (vm.storageProfile?.osDisk?.osType as compute.OperatingSystemTypes | undefined) ?? compute.OperatingSystemTypes.Linux,
+            ),
             managedDisk: { id: restore.osDiskId.apply(requireOsDisk) },
         },
         dataDisks: restore.dataDisks.apply((disks) =>

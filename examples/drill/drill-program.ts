@@ -21,19 +21,25 @@ export function drillProgram(s: DrillSettings) {
     };
     const vnet = `${rg(s.restoreResourceGroup)}/providers/Microsoft.Network/virtualNetworks/${s.virtualNetwork}`;
     const restores: VmRestore[] = [
-        ...s.diskRestoreVms.map((vm) => new VmRestore(`disks-${vm}`, {
-            ...common,
-            sourceVmId: `${rg(s.sourceResourceGroup)}/providers/Microsoft.Compute/virtualMachines/${vm}`,
-            restoreType: "RestoreDisks",
-        })),
-        ...s.newVmRestoreVms.map((vm) => new VmRestore(`newvm-${vm}`, {
-            ...common,
-            sourceVmId: `${rg(s.sourceResourceGroup)}/providers/Microsoft.Compute/virtualMachines/${vm}`,
-            restoreType: "AlternateLocation",
-            targetVmName: `${vm}-drill`,
-            virtualNetworkId: vnet,
-            subnetId: `${vnet}/subnets/${s.subnet}`,
-        })),
+        ...s.diskRestoreVms.map(
+            (vm) =>
+                new VmRestore(`disks-${vm}`, {
+                    ...common,
+                    sourceVmId: `${rg(s.sourceResourceGroup)}/providers/Microsoft.Compute/virtualMachines/${vm}`,
+                    restoreType: "RestoreDisks",
+                }),
+        ),
+        ...s.newVmRestoreVms.map(
+            (vm) =>
+                new VmRestore(`newvm-${vm}`, {
+                    ...common,
+                    sourceVmId: `${rg(s.sourceResourceGroup)}/providers/Microsoft.Compute/virtualMachines/${vm}`,
+                    restoreType: "AlternateLocation",
+                    targetVmName: `${vm}-drill`,
+                    virtualNetworkId: vnet,
+                    subnetId: `${vnet}/subnets/${s.subnet}`,
+                }),
+        ),
     ];
     return {
         restores: restores.map((r) => ({

@@ -52,7 +52,14 @@ export const EMULATOR_DEFAULTS: Omit<DrillSettings, "armEndpoint"> = {
 /** Reads the drill's settings from stack config, falling back to the emulator's seed. */
 export function readDrillSettings(): DrillSettings {
     const c = new pulumi.Config("vmrestore-drill");
-    const list = (k: string, d: string[]) => (c.get(k) !== undefined ? c.get(k)!.split(",").map((s) => s.trim()).filter(Boolean) : d);
+    const list = (k: string, d: string[]) =>
+        c.get(k) !== undefined
+            ? c
+                  .get(k)!
+                  .split(",")
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+            : d;
     const d = EMULATOR_DEFAULTS;
     return {
         armEndpoint: c.get("armEndpoint"),

@@ -140,12 +140,19 @@ export class ArmClient {
             if (res) {
                 const parsed = parseJson(res.text);
                 if ((res.status >= 200 && res.status < 300) || opts.okStatuses?.includes(res.status)) {
-                    return { status: res.status, headers: res.headers, body: parsed as T, bytes: res.bytes ?? Buffer.from(res.text, "utf8") };
+                    return {
+                        status: res.status,
+                        headers: res.headers,
+                        body: parsed as T,
+                        bytes: res.bytes ?? Buffer.from(res.text, "utf8"),
+                    };
                 }
                 const armError = readArmError(parsed);
                 // Blob storage answers XML, with its code in x-ms-error-code.
                 const code = armError.code ?? res.headers["x-ms-error-code"];
-                const message = armError.message ?? (typeof parsed === "string" ? /<Message>([^<]*)<\/Message>/.exec(parsed)?.[1]?.split("\n")[0] : undefined);
+                const message =
+                    armError.message ??
+                    (typeof parsed === "string" ? /<Message>([^<]*)<\/Message>/.exec(parsed)?.[1]?.split("\n")[0] : undefined);
                 const details = armError.details;
                 hintMs = serverRetryHintMs(res.headers);
                 failure = `${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`;
@@ -156,7 +163,8 @@ export class ArmClient {
                     attempt--;
                     continue;
                 }
-                const retryable = isTransientStatus(res.status) && (idempotent || res.status === 429 || (res.status === 503 && hintMs !== undefined));
+                const retryable =
+                    isTransientStatus(res.status) && (idempotent || res.status === 429 || (res.status === 503 && hintMs !== undefined));
                 if (!retryable) {
                     throw azureRequestError(
                         describeFailure(method, url, res.status, code, message, details, res.headers["x-ms-request-id"]),
@@ -169,7 +177,9 @@ export class ArmClient {
             // Throttling that says when to come back is waited out within the time budget: a busy
             // subscription can answer 429 many times in a row without anything being wrong.
             const throttled = res?.status === 429 && hintMs !== undefined;
-            const outOfBudget = (!throttled && attempt >= this.retry.maxAttempts) || elapsed + delay > this.retry.budgetMs ||
+            const outOfBudget =
+                (!throttled && attempt >= this.retry.maxAttempts) ||
+                elapsed + delay > this.retry.budgetMs ||
                 (hintMs !== undefined && hintMs > this.retry.maxServerHintMs);
             if (outOfBudget) {
                 throw azureRequestError(
@@ -178,13 +188,23 @@ export class ArmClient {
                     { status: res?.status ?? 0, azureMessage: failure!, method, url },
                 );
             }
-            this.opts.log?.(`retrying ${method} ${shortPath(url)} in ${(delay / 1000).toFixed(1)} s (${failure!}${hintMs !== undefined ? `, server asked for ${(hintMs / 1000).toFixed(1)} s` : ""})`);
+            this.opts.log?.(
+                `retrying ${method} ${shortPath(url)} in ${(delay / 1000).toFixed(1)} s (${failure!}${hintMs !== undefined ? `, server asked for ${(hintMs / 1000).toFixed(1)} s` : ""})`,
+            );
             await this.sleep(delay);
         }
     }
 }
 
-function describeFailure(method: string, url: string, status: number, code: string | undefined, message: string | undefined, details: string[], requestId?: string): string {
+function describeFailure(
+    method: string,
+    url: string,
+    status: number,
+    code: string | undefined,
+    message: string | undefined,
+    details: string[],
+    requestId?: string,
+): string {
     const parts = [`Azure answered ${status}${code ? ` ${code}` : ""} to ${method} ${redactUrls(url)}`];
     if (message) parts.push(`: ${redactUrls(message)}`);
     if (details.length) parts.push(` (details: ${details.map(redactUrls).join("; ")})`);

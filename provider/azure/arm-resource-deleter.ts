@@ -54,13 +54,21 @@ export async function deleteArmResource(arm: ArmClient, idOrUrl: string, opts: D
             return true;
         }
         if (Date.now() > deadline) {
-            throw new Error(`deleting ${idOrUrl} did not finish within ${Math.round(opts.timeoutMs / 1000)} s; it may still be in progress in Azure — run \`pulumi destroy\` again to finish`);
+            throw new Error(
+                `deleting ${idOrUrl} did not finish within ${Math.round(opts.timeoutMs / 1000)} s; it may still be in progress in Azure — run \`pulumi destroy\` again to finish`,
+            );
         }
     }
 }
 
 /** GET that answers whether a resource exists (404 = no). */
-export async function resourceExists(arm: ArmClient, idOrUrl: string, apiVersion?: string, scope?: string, extraHeaders?: Record<string, string>): Promise<boolean> {
+export async function resourceExists(
+    arm: ArmClient,
+    idOrUrl: string,
+    apiVersion?: string,
+    scope?: string,
+    extraHeaders?: Record<string, string>,
+): Promise<boolean> {
     const res = await arm.get(idOrUrl, { apiVersion, okStatuses: [404], scope, extraHeaders });
     return res.status !== 404;
 }

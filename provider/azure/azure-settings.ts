@@ -53,15 +53,25 @@ export interface CloudEndpoints {
 
 export const CLOUDS: Record<"public" | "usgovernment" | "china", CloudEndpoints> = {
     public: { name: "public", armEndpoint: "https://management.azure.com", authorityHost: "https://login.microsoftonline.com" },
-    usgovernment: { name: "usgovernment", armEndpoint: "https://management.usgovcloudapi.net", authorityHost: "https://login.microsoftonline.us" },
+    usgovernment: {
+        name: "usgovernment",
+        armEndpoint: "https://management.usgovcloudapi.net",
+        authorityHost: "https://login.microsoftonline.us",
+    },
     china: { name: "china", armEndpoint: "https://management.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn" },
 };
 
 /** The names azure-native accepts for `environment` (case-insensitive), and the Azure CLI's cloud names. */
 const CLOUD_ALIASES: Record<string, keyof typeof CLOUDS> = {
-    public: "public", azurecloud: "public", azurepubliccloud: "public",
-    usgovernment: "usgovernment", usgov: "usgovernment", azureusgovernment: "usgovernment", azureusgovernmentcloud: "usgovernment",
-    china: "china", azurechinacloud: "china",
+    public: "public",
+    azurecloud: "public",
+    azurepubliccloud: "public",
+    usgovernment: "usgovernment",
+    usgov: "usgovernment",
+    azureusgovernment: "usgovernment",
+    azureusgovernmentcloud: "usgovernment",
+    china: "china",
+    azurechinacloud: "china",
 };
 
 export type CredentialPlan =
@@ -141,7 +151,11 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
         throw settingsError(`${nameOf(AZURE_NATIVE_SETTINGS[name])} must be true or false. Set it to "true" or "false", or remove it.`);
     };
 
-    const s = Object.fromEntries((Object.keys(AZURE_NATIVE_SETTINGS) as SettingName[]).filter((n) => !["useOidc", "useMsi", "useDefaultAzureCredential"].includes(n)).map((n) => [n, read(n)])) as Partial<Record<SettingName, string>>;
+    const s = Object.fromEntries(
+        (Object.keys(AZURE_NATIVE_SETTINGS) as SettingName[])
+            .filter((n) => !["useOidc", "useMsi", "useDefaultAzureCredential"].includes(n))
+            .map((n) => [n, read(n)]),
+    ) as Partial<Record<SettingName, string>>;
     const useOidc = flag("useOidc");
     const useMsi = flag("useMsi");
     const useDefault = flag("useDefaultAzureCredential");
@@ -180,18 +194,35 @@ export function resolveAzureSettings(config: Map<string, string>, env: NodeJS.Pr
     if (useDefault) {
         credential = { kind: "default-azure-credential", tenantId: s.tenantId };
     } else if (s.clientCertificatePath) {
-        need("A service principal with a client certificate (azure-native:clientCertificatePath / ARM_CLIENT_CERTIFICATE_PATH)", ["clientId", "tenantId"]);
-        credential = { kind: "client-certificate", tenantId: s.tenantId!, clientId: s.clientId!, certificatePath: s.clientCertificatePath, certificatePassword: s.clientCertificatePassword };
+        need("A service principal with a client certificate (azure-native:clientCertificatePath / ARM_CLIENT_CERTIFICATE_PATH)", [
+            "clientId",
+            "tenantId",
+        ]);
+        credential = {
+            kind: "client-certificate",
+            tenantId: s.tenantId!,
+            clientId: s.clientId!,
+            certificatePath: s.clientCertificatePath,
+            certificatePassword: s.clientCertificatePassword,
+        };
     } else if (s.clientSecret) {
         need("A service principal with a client secret (azure-native:clientSecret / ARM_CLIENT_SECRET)", ["clientId", "tenantId"]);
         credential = { kind: "client-secret", tenantId: s.tenantId!, clientId: s.clientId!, clientSecret: s.clientSecret };
     } else if (useOidc) {
         need("OIDC (azure-native:useOidc / ARM_USE_OIDC)", ["clientId", "tenantId"]);
         if (s.oidcToken) credential = { kind: "oidc-token", tenantId: s.tenantId!, clientId: s.clientId!, token: s.oidcToken };
-        else if (s.oidcTokenFilePath) credential = { kind: "oidc-token-file", tenantId: s.tenantId!, clientId: s.clientId!, path: s.oidcTokenFilePath };
+        else if (s.oidcTokenFilePath)
+            credential = { kind: "oidc-token-file", tenantId: s.tenantId!, clientId: s.clientId!, path: s.oidcTokenFilePath };
         else if (s.oidcRequestUrl && s.oidcRequestToken) {
             checkUrl(s.oidcRequestUrl, AZURE_NATIVE_SETTINGS.oidcRequestUrl);
-            credential = { kind: "oidc-request", tenantId: s.tenantId!, clientId: s.clientId!, requestUrl: s.oidcRequestUrl, requestToken: s.oidcRequestToken, audience: s.oidcAudience ?? "api://AzureADTokenExchange" };
+            credential = {
+                kind: "oidc-request",
+                tenantId: s.tenantId!,
+                clientId: s.clientId!,
+                requestUrl: s.oidcRequestUrl,
+                requestToken: s.oidcRequestToken,
+                audience: s.oidcAudience ?? "api://AzureADTokenExchange",
+            };
         } else {
             throw settingsError(
                 `OIDC is turned on (${nameOf(AZURE_NATIVE_SETTINGS.useOidc)}) but no token is given: set ${nameOf(AZURE_NATIVE_SETTINGS.oidcToken)}, ` +
@@ -229,7 +260,9 @@ function checkMetadataHost(value: string): string {
     const withScheme = /^https?:\/\//i.test(value) ? value : `https://${value}`;
     const u = checkUrl(withScheme, AZURE_NATIVE_SETTINGS.metadataHost);
     if (u.pathname !== "/" || u.search) {
-        throw settingsError(`${nameOf(AZURE_NATIVE_SETTINGS.metadataHost)} must be a host name (with an optional port), not a URL with a path. Set it to e.g. management.local.azurestack.external.`);
+        throw settingsError(
+            `${nameOf(AZURE_NATIVE_SETTINGS.metadataHost)} must be a host name (with an optional port), not a URL with a path. Set it to e.g. management.local.azurestack.external.`,
+        );
     }
     return u.origin;
 }
@@ -241,5 +274,7 @@ export function currentAzureSettings(env: NodeJS.ProcessEnv = process.env): Azur
 
 /** A digest of what identifies a sign-in, so credentials can be shared per identity without keeping values as keys. */
 export function identityDigest(settings: AzureSettings, extra: string): string {
-    return createHash("sha256").update(JSON.stringify([settings.credential ?? null, settings.cloud ?? null, settings.metadataHost ?? null, extra])).digest("hex");
+    return createHash("sha256")
+        .update(JSON.stringify([settings.credential ?? null, settings.cloud ?? null, settings.metadataHost ?? null, extra]))
+        .digest("hex");
 }

@@ -40,9 +40,12 @@ async function readDocument(origin: string, transport: HttpTransport): Promise<C
     try {
         ({ status, text } = await transport({ method: "GET", url, headers: { accept: "application/json" }, timeoutMs: 30_000 }));
     } catch (e) {
-        throw settingsError(`Could not read ${where}: ${(e as Error).message}. Check the host name, and that this machine can reach it (HTTPS_PROXY / NO_PROXY).`);
+        throw settingsError(
+            `Could not read ${where}: ${(e as Error).message}. Check the host name, and that this machine can reach it (HTTPS_PROXY / NO_PROXY).`,
+        );
     }
-    if (status !== 200) throw settingsError(`Could not read ${where}: it answered ${status}. Check that the host is the cloud's ARM (management) host.`);
+    if (status !== 200)
+        throw settingsError(`Could not read ${where}: it answered ${status}. Check that the host is the cloud's ARM (management) host.`);
     let doc: MetadataDocument;
     try {
         doc = JSON.parse(text) as MetadataDocument;
@@ -52,7 +55,9 @@ async function readDocument(origin: string, transport: HttpTransport): Promise<C
     const login = doc.authentication?.loginEndpoint;
     const audiences = doc.authentication?.audiences;
     if (typeof login !== "string" || !Array.isArray(audiences) || typeof audiences[0] !== "string") {
-        throw settingsError(`${where} has no authentication.loginEndpoint or authentication.audiences. Check that the host is the cloud's ARM (management) host.`);
+        throw settingsError(
+            `${where} has no authentication.loginEndpoint or authentication.audiences. Check that the host is the cloud's ARM (management) host.`,
+        );
     }
     const arm = typeof doc.resourceManager === "string" ? doc.resourceManager : origin;
     return {

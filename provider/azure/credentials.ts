@@ -61,21 +61,41 @@ export function createTokenSource(armEndpoint: string, env: NodeJS.ProcessEnv = 
     if (plan) {
         const authorityHost = opts.authorityHost ?? env.AZURE_AUTHORITY_HOST;
         const digest = identityDigest(settings, authorityHost ?? "");
-        return processSingleton(`vmrestore.tokens.${digest}`, () => new AzureIdentityTokenSource(() => credentialFor(plan, authorityHost, opts.transport ?? nodeFetchTransport), describePlan(plan)));
+        return processSingleton(
+            `vmrestore.tokens.${digest}`,
+            () =>
+                new AzureIdentityTokenSource(
+                    () => credentialFor(plan, authorityHost, opts.transport ?? nodeFetchTransport),
+                    describePlan(plan),
+                ),
+        );
     }
     if (isLoopbackUrl(armEndpoint) && !environmentHasCredential(env)) {
         return { getToken: async () => "emulator-anonymous", invalidate: () => undefined };
     }
     // One per process and identity: every resource and call reuses its tokens (200 restores must not
     // mean 600 token requests). Keyed by a digest, so no credential value is kept as a key.
-    const identity = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_AUTHORITY_HOST"]
-        .map((k) => env[k] ?? "").join("\n") + `\n${opts.authorityHost ?? ""}`;
+    const identity =
+        [
+            "AZURE_CLIENT_ID",
+            "AZURE_TENANT_ID",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "AZURE_CLIENT_CERTIFICATE_PATH",
+            "AZURE_AUTHORITY_HOST",
+        ]
+            .map((k) => env[k] ?? "")
+            .join("\n") + `\n${opts.authorityHost ?? ""}`;
     const digest = createHash("sha256").update(identity).digest("hex");
-    return processSingleton(`vmrestore.tokens.${digest}`, () => new AzureIdentityTokenSource(() => {
-        const azure: typeof import("@azure/identity") = require("@azure/identity");
-        const authorityHost = opts.authorityHost ?? env.AZURE_AUTHORITY_HOST;
-        return new azure.DefaultAzureCredential({ authorityHost, disableInstanceDiscovery: customAuthority(authorityHost) });
-    }, "the AZURE_* credential chain (DefaultAzureCredential)"));
+    return processSingleton(
+        `vmrestore.tokens.${digest}`,
+        () =>
+            new AzureIdentityTokenSource(() => {
+                const azure: typeof import("@azure/identity") = require("@azure/identity");
+                const authorityHost = opts.authorityHost ?? env.AZURE_AUTHORITY_HOST;
+                return new azure.DefaultAzureCredential({ authorityHost, disableInstanceDiscovery: customAuthority(authorityHost) });
+            }, "the AZURE_* credential chain (DefaultAzureCredential)"),
+    );
 }
 
 /**
@@ -90,24 +110,41 @@ function customAuthority(authorityHost: string | undefined): boolean | undefined
 
 function describePlan(plan: CredentialPlan): string {
     switch (plan.kind) {
-        case "client-secret": return "the service principal of azure-native:clientId / ARM_CLIENT_ID with its client secret";
-        case "client-certificate": return "the service principal of azure-native:clientId / ARM_CLIENT_ID with its client certificate";
-        case "oidc-token": case "oidc-token-file": case "oidc-request": return "OIDC (a federated token for azure-native:clientId / ARM_CLIENT_ID)";
-        case "managed-identity": return "the managed identity (azure-native:useMsi / ARM_USE_MSI)";
-        case "azure-cli": return "the Azure CLI's signed-in account (`az login`)";
-        case "default-azure-credential": return "DefaultAzureCredential (azure-native:useDefaultAzureCredential)";
+        case "client-secret":
+            return "the service principal of azure-native:clientId / ARM_CLIENT_ID with its client secret";
+        case "client-certificate":
+            return "the service principal of azure-native:clientId / ARM_CLIENT_ID with its client certificate";
+        case "oidc-token":
+        case "oidc-token-file":
+        case "oidc-request":
+            return "OIDC (a federated token for azure-native:clientId / ARM_CLIENT_ID)";
+        case "managed-identity":
+            return "the managed identity (azure-native:useMsi / ARM_USE_MSI)";
+        case "azure-cli":
+            return "the Azure CLI's signed-in account (`az login`)";
+        case "default-azure-credential":
+            return "DefaultAzureCredential (azure-native:useDefaultAzureCredential)";
     }
 }
 
 /** The @azure/identity credential for a plan. Loaded here, at run time, so the module is never serialized. */
-function credentialFor(plan: CredentialPlan, authorityHost: string | undefined, transport: HttpTransport): import("@azure/core-auth").TokenCredential {
+function credentialFor(
+    plan: CredentialPlan,
+    authorityHost: string | undefined,
+    transport: HttpTransport,
+): import("@azure/core-auth").TokenCredential {
     const azure: typeof import("@azure/identity") = require("@azure/identity");
     const common = { authorityHost, disableInstanceDiscovery: customAuthority(authorityHost) };
     switch (plan.kind) {
         case "client-secret":
             return new azure.ClientSecretCredential(plan.tenantId, plan.clientId, plan.clientSecret, common);
         case "client-certificate":
-            return new azure.ClientCertificateCredential(plan.tenantId, plan.clientId, certificateOf(plan.certificatePath, plan.certificatePassword), common);
+            return new azure.ClientCertificateCredential(
+                plan.tenantId,
+                plan.clientId,
+                certificateOf(plan.certificatePath, plan.certificatePassword),
+                common,
+            );
         case "oidc-token":
             return new azure.ClientAssertionCredential(plan.tenantId, plan.clientId, async () => plan.token, common);
         case "oidc-token-file":
@@ -128,7 +165,9 @@ function readTokenFile(path: string): string {
     try {
         return fs.readFileSync(path, "utf8").trim();
     } catch (e) {
-        throw new Error(`could not read the OIDC token file named by azure-native:oidcTokenFilePath / ARM_OIDC_TOKEN_FILE_PATH (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+        throw new Error(
+            `could not read the OIDC token file named by azure-native:oidcTokenFilePath / ARM_OIDC_TOKEN_FILE_PATH (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+        );
     }
 }
 
@@ -142,7 +181,9 @@ function certificateOf(path: string, _password: string | undefined): { certifica
     try {
         bytes = fs.readFileSync(path);
     } catch (e) {
-        throw new Error(`could not read the client certificate named by azure-native:clientCertificatePath / ARM_CLIENT_CERTIFICATE_PATH (${(e as NodeJS.ErrnoException).code ?? "error"}); check the path`);
+        throw new Error(
+            `could not read the client certificate named by azure-native:clientCertificatePath / ARM_CLIENT_CERTIFICATE_PATH (${(e as NodeJS.ErrnoException).code ?? "error"}); check the path`,
+        );
     }
     if (bytes.toString("latin1").includes("-----BEGIN")) return { certificate: bytes.toString("utf8") };
     throw new Error(
@@ -163,7 +204,9 @@ async function requestOidcToken(plan: Extract<CredentialPlan, { kind: "oidc-requ
     });
     const where = "the OIDC token request (azure-native:oidcRequestUrl / ACTIONS_ID_TOKEN_REQUEST_URL)";
     if (res.status < 200 || res.status > 299) {
-        throw new Error(`${where} answered ${res.status}; check that the job may request ID tokens (GitHub Actions: \`permissions: id-token: write\`) and that the request token is current`);
+        throw new Error(
+            `${where} answered ${res.status}; check that the job may request ID tokens (GitHub Actions: \`permissions: id-token: write\`) and that the request token is current`,
+        );
     }
     let value: unknown;
     try {
@@ -179,7 +222,10 @@ class AzureIdentityTokenSource implements TokenSource {
     private credential: import("@azure/core-auth").TokenCredential | undefined;
     private readonly cache: Map<string, { token: string; expiresOn: number }>;
 
-    constructor(private readonly make: () => import("@azure/core-auth").TokenCredential, private readonly description: string) {
+    constructor(
+        private readonly make: () => import("@azure/core-auth").TokenCredential,
+        private readonly description: string,
+    ) {
         this.cache = new Map();
     }
 

@@ -36,10 +36,14 @@ function parseProxy(v: { name: string; value: string }): URL {
     try {
         u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(v.value) ? v.value : `http://${v.value}`);
     } catch {
-        throw proxySettingsError(`The proxy URL in ${v.name} does not parse. Set it to a URL such as http://proxy.example.com:3128 (or unset ${v.name}).`);
+        throw proxySettingsError(
+            `The proxy URL in ${v.name} does not parse. Set it to a URL such as http://proxy.example.com:3128 (or unset ${v.name}).`,
+        );
     }
     if (u.protocol !== "http:" && u.protocol !== "https:") {
-        throw proxySettingsError(`The proxy URL in ${v.name} uses the scheme '${u.protocol}'; only http:// and https:// proxies are supported. Set it to e.g. http://proxy.example.com:3128.`);
+        throw proxySettingsError(
+            `The proxy URL in ${v.name} uses the scheme '${u.protocol}'; only http:// and https:// proxies are supported. Set it to e.g. http://proxy.example.com:3128.`,
+        );
     }
     if (!u.hostname) throw proxySettingsError(`The proxy URL in ${v.name} has no host. Set it to e.g. http://proxy.example.com:3128.`);
     return u;
@@ -55,7 +59,12 @@ export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettin
         http: http ? parseProxy(http) : undefined,
         httpsVariable: https?.name,
         httpVariable: http?.name,
-        noProxy: no ? no.value.split(/[,\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean) : [],
+        noProxy: no
+            ? no.value
+                  .split(/[,\s]+/)
+                  .map((s) => s.trim().toLowerCase())
+                  .filter(Boolean)
+            : [],
     };
 }
 

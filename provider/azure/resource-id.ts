@@ -50,15 +50,22 @@ function idError(message: string): Error {
 export function parseResourceId(raw: string, expectedType?: string): ResourceId {
     if (typeof raw !== "string") throw idError(`expected a resource ID string, got ${typeof raw}`);
     const id = raw.trim();
-    const example = expectedType ? exampleId(expectedType) : "/subscriptions/{subscriptionId}/resourceGroups/{rg}/providers/{namespace}/{type}/{name}";
+    const example = expectedType
+        ? exampleId(expectedType)
+        : "/subscriptions/{subscriptionId}/resourceGroups/{rg}/providers/{namespace}/{type}/{name}";
     if (!id.startsWith("/")) throw idError(`"${id}" is not an Azure resource ID; expected the form ${example}`);
     const parts = id.slice(1).split("/");
     for (const p of parts) {
         const why = unsafeSegmentReason(p);
         if (why) throw idError(`"${id}" has an invalid segment: ${why}; expected the form ${example}`);
     }
-    if (parts.length < 8 || parts.length % 2 !== 0 ||
-        !eq(parts[0], "subscriptions") || !eq(parts[2], "resourceGroups") || !eq(parts[4], "providers")) {
+    if (
+        parts.length < 8 ||
+        parts.length % 2 !== 0 ||
+        !eq(parts[0], "subscriptions") ||
+        !eq(parts[2], "resourceGroups") ||
+        !eq(parts[4], "providers")
+    ) {
         throw idError(`"${id}" is not a well-formed Azure resource ID; expected the form ${example}`);
     }
     const types: string[] = [];

@@ -60,7 +60,12 @@ interface OperationStatusBody {
 }
 
 /** The next state after one poll of `pollUrl`. */
-export function updateOperationState(state: OperationState, status: number, body: unknown, retryAfterMs: number | undefined): OperationState {
+export function updateOperationState(
+    state: OperationState,
+    status: number,
+    body: unknown,
+    retryAfterMs: number | undefined,
+): OperationState {
     const next: OperationState = { ...state, retryAfterMs };
     if (state.mode === "Location") {
         if (status === 202) return next;
@@ -76,7 +81,7 @@ export function updateOperationState(state: OperationState, status: number, body
         ...next,
         status: s,
         jobId: b.properties?.jobId ?? state.jobId,
-        error: s === "failed" || s === "canceled" ? b.error ?? { message: `operation ${b.status}` } : undefined,
+        error: s === "failed" || s === "canceled" ? (b.error ?? { message: `operation ${b.status}` }) : undefined,
     };
 }
 

@@ -133,9 +133,9 @@ export class AdaptivePollScheduler implements PollScheduler {
             const tolerance = Math.max(floorMs, latencyFraction * ((o.serverElapsedMs ?? 0) + remaining));
             cruising = remaining * (1 - remainingFraction) > tolerance;
             serverDelay = !cruising
-                // Close to the end: land just past the estimated end, by 10-40 % of the tolerance (room
-                // for an estimate that is a little short; spread, so many restores do not look at once).
-                ? remaining + tolerance * (0.1 + 0.3 * random())
+                ? // Close to the end: land just past the estimated end, by 10-40 % of the tolerance (room
+                  // for an estimate that is a little short; spread, so many restores do not look at once).
+                  remaining + tolerance * (0.1 + 0.3 * random())
                 : remaining * remainingFraction * jitter;
         }
         serverDelay = Math.max(floorMs, Math.min(ceilingMs, serverDelay));
@@ -147,7 +147,11 @@ export class AdaptivePollScheduler implements PollScheduler {
 
 /** A fixed interval (for peers' strategies in the benchmark). */
 export class FixedPollScheduler implements PollScheduler {
-    constructor(private readonly operationMs: number, private readonly jobMs: number, private readonly honourHint = false) {}
+    constructor(
+        private readonly operationMs: number,
+        private readonly jobMs: number,
+        private readonly honourHint = false,
+    ) {}
     nextDelayMs(o: PollObservation): number {
         const base = o.phase === "operation" ? this.operationMs : this.jobMs;
         return this.honourHint ? Math.max(base, o.serverHintMs ?? 0) : base;

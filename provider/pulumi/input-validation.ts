@@ -2,7 +2,15 @@
  * `check`: validates inputs at preview time, offline, and names the property and the fix for every
  * problem. Values still unknown during preview are skipped; they are checked again at `up`.
  */
-import { ALL_INPUTS, CONSISTENCY_TYPES, DEFAULT_RECOVERY_POINT, DISK_NETWORK_ACCESS_OPTIONS, RESTORE_TYPES, TIERS, VmRestoreInputs } from "../restore/restore-inputs";
+import {
+    ALL_INPUTS,
+    CONSISTENCY_TYPES,
+    DEFAULT_RECOVERY_POINT,
+    DISK_NETWORK_ACCESS_OPTIONS,
+    RESTORE_TYPES,
+    TIERS,
+    VmRestoreInputs,
+} from "../restore/restore-inputs";
 import { eq, parseResourceGroupId, parseResourceId, unsafeSegmentReason } from "../azure/resource-id";
 import { isLoopbackUrl } from "../azure/credentials";
 import { checkVerifyInputs } from "../restore/restore-verification";
@@ -20,8 +28,14 @@ export const INTERNAL_INPUTS = ["__provider", "resourceName", "importJobId"];
 
 const NAME_RULES = {
     vaultName: { re: /^[A-Za-z][A-Za-z0-9-]{1,49}$/, text: "2-50 letters, digits or hyphens, starting with a letter" },
-    resourceGroup: { re: /^[-\w._()]{1,89}[-\w_()]$|^[-\w_()]$/, text: "1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period" },
-    vmName: { re: /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9]$/, text: "1-64 letters, digits, periods, underscores or hyphens, starting with a letter or digit and not ending in a period or hyphen" },
+    resourceGroup: {
+        re: /^[-\w._()]{1,89}[-\w_()]$|^[-\w_()]$/,
+        text: "1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period",
+    },
+    vmName: {
+        re: /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9]$/,
+        text: "1-64 letters, digits, periods, underscores or hyphens, starting with a letter or digit and not ending in a period or hyphen",
+    },
     recoveryPoint: { re: /^[A-Za-z0-9_-]{1,128}$/, text: 'a recovery point name as Azure lists it (e.g. "348916168024334"), or "latest"' },
     storageAccount: { re: /^[a-z0-9]{3,24}$/, text: "3-24 lower-case letters or digits" },
 };
@@ -81,7 +95,10 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         }
         if (!ALL_INPUTS.includes(k)) {
             const hint = closest(k, ALL_INPUTS);
-            fail(k, `"${k}" is not an input of VmRestore${hint ? `; did you mean "${hint}"?` : `; the inputs are ${ALL_INPUTS.join(", ")}`}`);
+            fail(
+                k,
+                `"${k}" is not an input of VmRestore${hint ? `; did you mean "${hint}"?` : `; the inputs are ${ALL_INPUTS.join(", ")}`}`,
+            );
             continue;
         }
         if (v === undefined || v === null) continue;
@@ -143,22 +160,32 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     } else if (byId) {
         const vault = id("vaultId", "Microsoft.RecoveryServices/vaults", true);
         if (vault && vm && !eq(vault.subscriptionId, vm.subscriptionId)) {
-            fail("vaultId", `the vault is in subscription ${vault.subscriptionId} but the VM is in ${vm.subscriptionId}; Azure Backup protects a VM from a vault in the VM's own subscription`);
+            fail(
+                "vaultId",
+                `the vault is in subscription ${vault.subscriptionId} but the VM is in ${vm.subscriptionId}; Azure Backup protects a VM from a vault in the VM's own subscription`,
+            );
         }
     } else if (byName) {
         name("vaultResourceGroupName", NAME_RULES.resourceGroup, true);
         name("vaultName", NAME_RULES.vaultName, true);
     } else {
-        fail("vaultId", "the vault is required: give vaultId (the Recovery Services vault's resource ID), or vaultResourceGroupName with vaultName");
+        fail(
+            "vaultId",
+            "the vault is required: give vaultId (the Recovery Services vault's resource ID), or vaultResourceGroupName with vaultName",
+        );
     }
 
     // Recovery point.
     const selector = inputs.recoveryPointSelector;
     if (selector !== undefined && !isUnknown(selector)) {
-        if (inputs.recoveryPoint !== undefined) fail("recoveryPointSelector", "give either recoveryPoint or recoveryPointSelector, not both");
+        if (inputs.recoveryPoint !== undefined)
+            fail("recoveryPointSelector", "give either recoveryPoint or recoveryPointSelector, not both");
         checkSelector(selector, fail);
     } else if (inputs.recoveryPoint === undefined) inputs.recoveryPoint = DEFAULT_RECOVERY_POINT;
-    else if (!isUnknown(inputs.recoveryPoint) && !(typeof inputs.recoveryPoint === "string" && inputs.recoveryPoint.toLowerCase() === "latest")) {
+    else if (
+        !isUnknown(inputs.recoveryPoint) &&
+        !(typeof inputs.recoveryPoint === "string" && inputs.recoveryPoint.toLowerCase() === "latest")
+    ) {
         name("recoveryPoint", NAME_RULES.recoveryPoint, false);
     }
 
@@ -166,15 +193,23 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     const type = str("restoreType", true);
     if (type !== undefined && !(RESTORE_TYPES as readonly string[]).includes(type)) {
         const hint = RESTORE_TYPES.find((t) => t.toLowerCase() === type.toLowerCase());
-        fail("restoreType", `restoreType "${type}" is not supported; use ${hint ? `"${hint}" (names are case-sensitive)` : RESTORE_TYPES.map((t) => `"${t}"`).join(" or ")}`);
+        fail(
+            "restoreType",
+            `restoreType "${type}" is not supported; use ${hint ? `"${hint}" (names are case-sensitive)` : RESTORE_TYPES.map((t) => `"${t}"`).join(" or ")}`,
+        );
     }
     const sa = id("storageAccountId", "Microsoft.Storage/storageAccounts", true);
-    if (sa && !NAME_RULES.storageAccount.re.test(sa.name)) fail("storageAccountId", `storage account name "${sa.name}" is not valid: use ${NAME_RULES.storageAccount.text}`);
+    if (sa && !NAME_RULES.storageAccount.re.test(sa.name))
+        fail("storageAccountId", `storage account name "${sa.name}" is not valid: use ${NAME_RULES.storageAccount.text}`);
     const rgRaw = str("targetResourceGroupId", type === "AlternateLocation");
     if (rgRaw !== undefined) {
         try {
             const rg = parseResourceGroupId(rgRaw);
-            if (!NAME_RULES.resourceGroup.re.test(rg.resourceGroup)) fail("targetResourceGroupId", `resource group name "${rg.resourceGroup}" is not valid: use ${NAME_RULES.resourceGroup.text}`);
+            if (!NAME_RULES.resourceGroup.re.test(rg.resourceGroup))
+                fail(
+                    "targetResourceGroupId",
+                    `resource group name "${rg.resourceGroup}" is not valid: use ${NAME_RULES.resourceGroup.text}`,
+                );
         } catch (e) {
             fail("targetResourceGroupId", `targetResourceGroupId: ${(e as Error).message}`);
         }
@@ -185,17 +220,33 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         const vnet = id("virtualNetworkId", "Microsoft.Network/virtualNetworks", true);
         const subnet = id("subnetId", "Microsoft.Network/virtualNetworks/subnets", true);
         if (vnet && subnet && !eq(subnet.id.split("/subnets/")[0], vnet.id)) {
-            fail("subnetId", `subnet ${subnet.name} belongs to virtual network ${subnet.names[0]}, not to virtualNetworkId ${vnet.name}; give a subnet of that network`);
+            fail(
+                "subnetId",
+                `subnet ${subnet.name} belongs to virtual network ${subnet.names[0]}, not to virtualNetworkId ${vnet.name}; give a subnet of that network`,
+            );
         }
     } else if (type === "RestoreDisks" || type === "OriginalLocation") {
-        for (const k of alternate) if (inputs[k] !== undefined) fail(k, `${k} is only used with restoreType "AlternateLocation"; remove it, or set restoreType to "AlternateLocation"`);
+        for (const k of alternate)
+            if (inputs[k] !== undefined)
+                fail(k, `${k} is only used with restoreType "AlternateLocation"; remove it, or set restoreType to "AlternateLocation"`);
     }
     if (type === "OriginalLocation") {
         if (inputs.allowOriginalLocationOverwrite !== true) {
-            fail("allowOriginalLocationOverwrite", 'restoreType "OriginalLocation" replaces the disks of the production VM in place; set allowOriginalLocationOverwrite: true to confirm, or restore to "AlternateLocation" for a drill');
+            fail(
+                "allowOriginalLocationOverwrite",
+                'restoreType "OriginalLocation" replaces the disks of the production VM in place; set allowOriginalLocationOverwrite: true to confirm, or restore to "AlternateLocation" for a drill',
+            );
         }
-        if (inputs.targetResourceGroupId !== undefined) fail("targetResourceGroupId", 'restoreType "OriginalLocation" restores into the source VM itself; remove targetResourceGroupId');
-    } else if (inputs.allowOriginalLocationOverwrite !== undefined && !isUnknown(inputs.allowOriginalLocationOverwrite) && typeof inputs.allowOriginalLocationOverwrite !== "boolean") {
+        if (inputs.targetResourceGroupId !== undefined)
+            fail(
+                "targetResourceGroupId",
+                'restoreType "OriginalLocation" restores into the source VM itself; remove targetResourceGroupId',
+            );
+    } else if (
+        inputs.allowOriginalLocationOverwrite !== undefined &&
+        !isUnknown(inputs.allowOriginalLocationOverwrite) &&
+        typeof inputs.allowOriginalLocationOverwrite !== "boolean"
+    ) {
         fail("allowOriginalLocationOverwrite", "allowOriginalLocationOverwrite must be true or false");
     }
     checkRestoreOptions(inputs, type, fail, id);
@@ -210,9 +261,13 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
             fail("armEndpoint", `armEndpoint "${endpoint}" is not a URL; use e.g. https://management.azure.com`);
         }
         if (u) {
-            if (u.username || u.password) fail("armEndpoint", "armEndpoint must not carry credentials; use the Azure credential environment variables instead");
+            if (u.username || u.password)
+                fail("armEndpoint", "armEndpoint must not carry credentials; use the Azure credential environment variables instead");
             else if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopbackUrl(endpoint))) {
-                fail("armEndpoint", `armEndpoint must use https (plain http is allowed only for a local emulator on 127.0.0.1/localhost), got "${endpoint}"`);
+                fail(
+                    "armEndpoint",
+                    `armEndpoint must use https (plain http is allowed only for a local emulator on 127.0.0.1/localhost), got "${endpoint}"`,
+                );
             } else if ((u.pathname !== "/" && u.pathname !== "") || u.search || u.hash) {
                 fail("armEndpoint", `armEndpoint must be just the origin, e.g. ${u.origin}, without a path or query`);
             } else inputs.armEndpoint = u.origin;
@@ -221,16 +276,24 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     checkVerifyInputs(inputs, isUnknown, fail);
     const timeout = inputs.timeoutMinutes;
     if (timeout !== undefined && !isUnknown(timeout)) {
-        if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);
-        else if (timeout <= 0 || timeout > 7 * 24 * 60) fail("timeoutMinutes", `timeoutMinutes must be above 0 and at most 10080 (7 days), got ${timeout}`);
+        if (typeof timeout !== "number" || !Number.isFinite(timeout))
+            fail("timeoutMinutes", `timeoutMinutes must be a number of minutes, got ${JSON.stringify(timeout)}`);
+        else if (timeout <= 0 || timeout > 7 * 24 * 60)
+            fail("timeoutMinutes", `timeoutMinutes must be above 0 and at most 10080 (7 days), got ${timeout}`);
     }
     if (inputs.crossRegion === true) {
-        if (type === "OriginalLocation") fail("crossRegion", 'a cross-region restore cannot overwrite the source VM: use "RestoreDisks" or "AlternateLocation"');
-        if (inputs.rehydration !== undefined) fail("crossRegion", "archive-tier points cannot be restored across regions; restore in the vault's region");
+        if (type === "OriginalLocation")
+            fail("crossRegion", 'a cross-region restore cannot overwrite the source VM: use "RestoreDisks" or "AlternateLocation"');
+        if (inputs.rehydration !== undefined)
+            fail("crossRegion", "archive-tier points cannot be restored across regions; restore in the vault's region");
     }
     if (inputs.secondaryRegion !== undefined && !isUnknown(inputs.secondaryRegion)) {
         if (inputs.crossRegion !== true) fail("secondaryRegion", "secondaryRegion is only used with crossRegion: true");
-        else if (typeof inputs.secondaryRegion !== "string" || !/^[a-z0-9]{3,40}$/i.test(inputs.secondaryRegion)) fail("secondaryRegion", `secondaryRegion must be an Azure region name such as "northeurope", got ${JSON.stringify(inputs.secondaryRegion)}`);
+        else if (typeof inputs.secondaryRegion !== "string" || !/^[a-z0-9]{3,40}$/i.test(inputs.secondaryRegion))
+            fail(
+                "secondaryRegion",
+                `secondaryRegion must be an Azure region name such as "northeurope", got ${JSON.stringify(inputs.secondaryRegion)}`,
+            );
     }
     for (const k of ["deleteStagingBlobs", "cancelOnTimeout", "preflight", "osDiskOnly", "crossRegion"] as const) {
         const v = inputs[k];
@@ -249,15 +312,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function checkSelector(selector: unknown, fail: Fail): void {
     const k = "recoveryPointSelector";
-    if (!isObject(selector)) return fail(k, `${k} must be an object like { consistency: "AppConsistent", notAfter: "2026-11-20T00:00:00Z", tier: "Vault" }`);
+    if (!isObject(selector))
+        return fail(k, `${k} must be an object like { consistency: "AppConsistent", notAfter: "2026-11-20T00:00:00Z", tier: "Vault" }`);
     for (const key of Object.keys(selector)) {
-        if (!["consistency", "notAfter", "tier"].includes(key)) fail(`${k}.${key}`, `"${key}" is not a selector field; use consistency, notAfter or tier`);
+        if (!["consistency", "notAfter", "tier"].includes(key))
+            fail(`${k}.${key}`, `"${key}" is not a selector field; use consistency, notAfter or tier`);
     }
     const { consistency, notAfter, tier } = selector;
     if (consistency !== undefined && !(CONSISTENCY_TYPES as readonly unknown[]).includes(consistency)) {
         fail(`${k}.consistency`, `consistency must be one of ${CONSISTENCY_TYPES.join(", ")}, got ${JSON.stringify(consistency)}`);
     }
-    if (tier !== undefined && !(TIERS as readonly unknown[]).includes(tier)) fail(`${k}.tier`, `tier must be one of ${TIERS.join(", ")}, got ${JSON.stringify(tier)}`);
+    if (tier !== undefined && !(TIERS as readonly unknown[]).includes(tier))
+        fail(`${k}.tier`, `tier must be one of ${TIERS.join(", ")}, got ${JSON.stringify(tier)}`);
     if (notAfter !== undefined && (typeof notAfter !== "string" || Number.isNaN(Date.parse(notAfter)))) {
         fail(`${k}.notAfter`, `notAfter must be an ISO 8601 time such as "2026-11-20T00:00:00Z", got ${JSON.stringify(notAfter)}`);
     }
@@ -278,30 +344,51 @@ function checkRestoreOptions(inputs: Record<string, unknown>, type: string | und
         fail(luns !== undefined ? "diskLuns" : "osDiskOnly", 'selective disk restore is not available for restoreType "OriginalLocation"');
     }
     const zone = v("targetZone");
-    if (zone !== undefined && !["1", "2", "3"].includes(String(zone))) fail("targetZone", `targetZone must be "1", "2" or "3", got ${JSON.stringify(zone)}`);
+    if (zone !== undefined && !["1", "2", "3"].includes(String(zone)))
+        fail("targetZone", `targetZone must be "1", "2" or "3", got ${JSON.stringify(zone)}`);
     if (zone !== undefined && v("edgeZone") !== undefined) fail("targetZone", "an availability zone cannot be combined with edgeZone");
     if (v("diskEncryptionSetId") !== undefined) id("diskEncryptionSetId", "Microsoft.Compute/diskEncryptionSets", false);
-    if (v("securedVmOsDiskEncryptionSetId") !== undefined) id("securedVmOsDiskEncryptionSetId", "Microsoft.Compute/diskEncryptionSets", false);
+    if (v("securedVmOsDiskEncryptionSetId") !== undefined)
+        id("securedVmOsDiskEncryptionSetId", "Microsoft.Compute/diskEncryptionSets", false);
 
     const keys = v("encryptionKeys");
     if (keys !== undefined) {
-        if (!isObject(keys)) fail("encryptionKeys", "encryptionKeys must be an object { secretKeyUrl, secretKeyVaultId, kekUrl?, kekVaultId? }");
+        if (!isObject(keys))
+            fail("encryptionKeys", "encryptionKeys must be an object { secretKeyUrl, secretKeyVaultId, kekUrl?, kekVaultId? }");
         else {
-            const kvUrl = /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|usgovcloudapi\.net|azure\.cn)\/(secrets|keys)\/[A-Za-z0-9-]+(\/[A-Za-z0-9]+)?$/i;
-            for (const [f, required, kind] of [["secretKeyUrl", true, "secrets"], ["kekUrl", false, "keys"]] as const) {
+            const kvUrl =
+                /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|usgovcloudapi\.net|azure\.cn)\/(secrets|keys)\/[A-Za-z0-9-]+(\/[A-Za-z0-9]+)?$/i;
+            for (const [f, required, kind] of [
+                ["secretKeyUrl", true, "secrets"],
+                ["kekUrl", false, "keys"],
+            ] as const) {
                 const u = keys[f];
                 if (u === undefined) {
                     if (required) fail(`encryptionKeys.${f}`, `encryptionKeys.${f} is required for an Azure Disk Encryption VM`);
                 } else if (typeof u !== "string" || !kvUrl.test(u) || !u.includes(`/${kind}/`)) {
-                    fail(`encryptionKeys.${f}`, `encryptionKeys.${f} must be a Key Vault ${kind} URL such as https://myvault.vault.azure.net/${kind}/name/version, got ${JSON.stringify(u)}`);
+                    fail(
+                        `encryptionKeys.${f}`,
+                        `encryptionKeys.${f} must be a Key Vault ${kind} URL such as https://myvault.vault.azure.net/${kind}/name/version, got ${JSON.stringify(u)}`,
+                    );
                 }
             }
             for (const f of ["secretKeyVaultId", "kekVaultId"] as const) {
                 const vid = keys[f];
                 if (vid === undefined) {
-                    if (f === "secretKeyVaultId" || keys.kekUrl !== undefined) fail(`encryptionKeys.${f}`, `encryptionKeys.${f} is required${f === "kekVaultId" ? " with kekUrl" : ""}: the Key Vault's resource ID`);
-                } else if (typeof vid !== "string" || !/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(vid) || unsafeIdSegment(vid)) {
-                    fail(`encryptionKeys.${f}`, `encryptionKeys.${f} must be a Microsoft.KeyVault/vaults resource ID, got ${JSON.stringify(vid)}`);
+                    if (f === "secretKeyVaultId" || keys.kekUrl !== undefined)
+                        fail(
+                            `encryptionKeys.${f}`,
+                            `encryptionKeys.${f} is required${f === "kekVaultId" ? " with kekUrl" : ""}: the Key Vault's resource ID`,
+                        );
+                } else if (
+                    typeof vid !== "string" ||
+                    !/\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(vid) ||
+                    unsafeIdSegment(vid)
+                ) {
+                    fail(
+                        `encryptionKeys.${f}`,
+                        `encryptionKeys.${f} must be a Microsoft.KeyVault/vaults resource ID, got ${JSON.stringify(vid)}`,
+                    );
                 }
             }
         }
@@ -313,11 +400,21 @@ function checkRestoreOptions(inputs: Record<string, unknown>, type: string | und
         else {
             const sys = identity.systemAssigned === true;
             const uai = identity.userAssignedIdentityId;
-            if (sys === (uai !== undefined)) fail("identity", "identity needs exactly one of systemAssigned: true or userAssignedIdentityId");
-            if (uai !== undefined && (typeof uai !== "string" || !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(uai) || unsafeIdSegment(uai))) {
-                fail("identity.userAssignedIdentityId", `identity.userAssignedIdentityId must be a Microsoft.ManagedIdentity/userAssignedIdentities resource ID, got ${JSON.stringify(uai)}`);
+            if (sys === (uai !== undefined))
+                fail("identity", "identity needs exactly one of systemAssigned: true or userAssignedIdentityId");
+            if (
+                uai !== undefined &&
+                (typeof uai !== "string" ||
+                    !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(uai) ||
+                    unsafeIdSegment(uai))
+            ) {
+                fail(
+                    "identity.userAssignedIdentityId",
+                    `identity.userAssignedIdentityId must be a Microsoft.ManagedIdentity/userAssignedIdentities resource ID, got ${JSON.stringify(uai)}`,
+                );
             }
-            if (identity.useForStagingAccount !== undefined && typeof identity.useForStagingAccount !== "boolean") fail("identity.useForStagingAccount", "identity.useForStagingAccount must be true or false");
+            if (identity.useForStagingAccount !== undefined && typeof identity.useForStagingAccount !== "boolean")
+                fail("identity.useForStagingAccount", "identity.useForStagingAccount must be true or false");
         }
     }
 
@@ -328,31 +425,55 @@ function checkRestoreOptions(inputs: Record<string, unknown>, type: string | und
         } else if (access.option === "EnablePrivateAccessForAllDisks") {
             const da = access.diskAccessId;
             if (typeof da !== "string" || !/\/providers\/Microsoft\.Compute\/diskAccesses\/[^/]+$/i.test(da) || unsafeIdSegment(da)) {
-                fail("diskNetworkAccess.diskAccessId", "EnablePrivateAccessForAllDisks needs diskAccessId: a Microsoft.Compute/diskAccesses resource ID");
+                fail(
+                    "diskNetworkAccess.diskAccessId",
+                    "EnablePrivateAccessForAllDisks needs diskAccessId: a Microsoft.Compute/diskAccesses resource ID",
+                );
             }
-        } else if (access.diskAccessId !== undefined) fail("diskNetworkAccess.diskAccessId", `diskAccessId is only used with EnablePrivateAccessForAllDisks, not ${access.option}`);
+        } else if (access.diskAccessId !== undefined)
+            fail("diskNetworkAccess.diskAccessId", `diskAccessId is only used with EnablePrivateAccessForAllDisks, not ${access.option}`);
     }
 
     const edge = v("edgeZone");
-    if (edge !== undefined && (typeof edge !== "string" || !/^[a-z0-9]{2,40}$/i.test(edge))) fail("edgeZone", `edgeZone must be an Extended Zone name such as "losangeles", got ${JSON.stringify(edge)}`);
+    if (edge !== undefined && (typeof edge !== "string" || !/^[a-z0-9]{2,40}$/i.test(edge)))
+        fail("edgeZone", `edgeZone must be an Extended Zone name such as "losangeles", got ${JSON.stringify(edge)}`);
 
     const guards = v("resourceGuardOperationRequests");
-    if (guards !== undefined && (!Array.isArray(guards) || guards.some((g) => typeof g !== "string" || !g.startsWith("/") || unsafeIdSegment(g)))) {
-        fail("resourceGuardOperationRequests", "resourceGuardOperationRequests must be a list of Resource Guard operation request IDs (…/providers/Microsoft.DataProtection/resourceGuards/{guard}/{operation}/default)");
+    if (
+        guards !== undefined &&
+        (!Array.isArray(guards) || guards.some((g) => typeof g !== "string" || !g.startsWith("/") || unsafeIdSegment(g)))
+    ) {
+        fail(
+            "resourceGuardOperationRequests",
+            "resourceGuardOperationRequests must be a list of Resource Guard operation request IDs (…/providers/Microsoft.DataProtection/resourceGuards/{guard}/{operation}/default)",
+        );
     }
 
     const rehydration = v("rehydration");
     if (rehydration !== undefined) {
-        if (!isObject(rehydration)) fail("rehydration", 'rehydration must be an object { priority: "Standard" | "High", retentionDays: 10-30 }');
+        if (!isObject(rehydration))
+            fail("rehydration", 'rehydration must be an object { priority: "Standard" | "High", retentionDays: 10-30 }');
         else {
-            if (!["Standard", "High"].includes(rehydration.priority as string)) fail("rehydration.priority", `rehydration.priority must be "Standard" or "High", got ${JSON.stringify(rehydration.priority)}`);
+            if (!["Standard", "High"].includes(rehydration.priority as string))
+                fail(
+                    "rehydration.priority",
+                    `rehydration.priority must be "Standard" or "High", got ${JSON.stringify(rehydration.priority)}`,
+                );
             const d = rehydration.retentionDays;
-            if (!Number.isInteger(d) || (d as number) < 10 || (d as number) > 30) fail("rehydration.retentionDays", `rehydration.retentionDays must be a whole number of days from 10 to 30, got ${JSON.stringify(d)}`);
+            if (!Number.isInteger(d) || (d as number) < 10 || (d as number) > 30)
+                fail(
+                    "rehydration.retentionDays",
+                    `rehydration.retentionDays must be a whole number of days from 10 to 30, got ${JSON.stringify(d)}`,
+                );
         }
     }
 }
 
 /** A segment of an ID that could inject into a URL, if any. */
 function unsafeIdSegment(id: string): string | undefined {
-    return id.slice(1).split("/").map(unsafeSegmentReason).find((r) => r !== undefined);
+    return id
+        .slice(1)
+        .split("/")
+        .map(unsafeSegmentReason)
+        .find((r) => r !== undefined);
 }

@@ -29,7 +29,9 @@ export function heartbeatMsFrom(env: NodeJS.ProcessEnv): number {
     if (raw === undefined || raw.trim() === "") return DEFAULT_HEARTBEAT_MS;
     const seconds = Number(raw);
     if (!Number.isFinite(seconds) || seconds < 0) {
-        throw new Error(`VMRESTORE_HEARTBEAT_SECONDS must be a number of seconds >= 0 (0 turns the heartbeat off); unset it for the default of ${DEFAULT_HEARTBEAT_MS / 1000}`);
+        throw new Error(
+            `VMRESTORE_HEARTBEAT_SECONDS must be a number of seconds >= 0 (0 turns the heartbeat off); unset it for the default of ${DEFAULT_HEARTBEAT_MS / 1000}`,
+        );
     }
     return seconds * 1000;
 }
@@ -41,7 +43,10 @@ export const DEFAULT_HEARTBEAT_MS = 60_000;
  * (stack config and ARM_*; see azure-settings.ts). The ARM endpoint is the `armEndpoint` input, else
  * the cloud of `metadataHost` (its metadata document) or `environment`, else public Azure.
  */
-export async function createRuntime(inputs: Partial<VmRestoreInputs> & { resourceName?: string }, overrides: RuntimeOverrides = {}): Promise<WorkflowDeps> {
+export async function createRuntime(
+    inputs: Partial<VmRestoreInputs> & { resourceName?: string },
+    overrides: RuntimeOverrides = {},
+): Promise<WorkflowDeps> {
     exitWhenEngineGone();
     proxySettings();
     const heartbeatMs = overrides.heartbeatMs ?? heartbeatMsFrom(process.env);
@@ -57,14 +62,20 @@ export async function createRuntime(inputs: Partial<VmRestoreInputs> & { resourc
         // The azure-native settings sign in to the cloud they name. An `armEndpoint` on this machine
         // that is not that cloud (the emulator of an offline drill, run where ARM_* is set for real
         // Azure) keeps the provider's own chain: no credential unless AZURE_* names one.
-        tokens: isLoopbackUrl(endpoint) && !sameCloud
-            ? createTokenSource(endpoint, process.env, { settings: { ...settings, credential: undefined } })
-            : createTokenSource(endpoint, process.env, { settings, authorityHost: cloud?.authorityHost }),
+        tokens:
+            isLoopbackUrl(endpoint) && !sameCloud
+                ? createTokenSource(endpoint, process.env, { settings: { ...settings, credential: undefined } })
+                : createTokenSource(endpoint, process.env, { settings, authorityHost: cloud?.authorityHost }),
         sleep,
         log: (line) => progress.say(line),
     });
     return {
-        arm, scheduler: overrides.scheduler ?? new AdaptivePollScheduler(), sleep, now: overrides.now ?? Date.now, progress, jobBoard: processJobBoard(),
+        arm,
+        scheduler: overrides.scheduler ?? new AdaptivePollScheduler(),
+        sleep,
+        now: overrides.now ?? Date.now,
+        progress,
+        jobBoard: processJobBoard(),
         heartbeatMs,
     };
 }

@@ -12,12 +12,21 @@ import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, p
 import {
     readJobOf,
     sourceOutputs,
-    cancelRestoreJob, collectOutputs, isEmpty, leftoversOf, resolveRestoreSource, restoredAsOutputs, restoredFromOutputs,
-    startRestore, TriggeredRestore, vaultPathOf, waitForRestore, WorkflowDeps,
+    cancelRestoreJob,
+    collectOutputs,
+    isEmpty,
+    leftoversOf,
+    resolveRestoreSource,
+    restoredAsOutputs,
+    restoredFromOutputs,
+    startRestore,
+    TriggeredRestore,
+    vaultPathOf,
+    waitForRestore,
+    WorkflowDeps,
 } from "../restore/restore-workflow";
 import { allDiskIds, deleteRestoredResources, existingBlobs, missingResources, RestoredResources } from "../restore/restored-resources";
-import { API_VERSIONS } from "../azure/api-versions";
-import { readRestoreJob, RestoreJobView } from "../azure/backup/restore-job";
+import { RestoreJobView } from "../azure/backup/restore-job";
 import { checkpointKey, fileCheckpointStore } from "../restore/restore-checkpoint";
 import { crossRegionTargetOf } from "../azure/backup/cross-region-restore";
 import { isKind, isRestoreJobError, namedError } from "../azure/errors";
@@ -53,7 +62,13 @@ function label(props: Props): { resourceName?: string } {
  * what exists, so Pulumi records it and the next `up` resumes (or `destroy` cleans up) — nothing
  * restored is lost track of, and nothing is restored twice.
  */
-async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Props, resume?: TriggeredRestore, firstTriggeredAt?: number): Promise<{ id: string; outs: VmRestoreOutputs }> {
+async function runRestore(
+    rt: WorkflowDeps,
+    inputs: VmRestoreInputs,
+    props: Props,
+    resume?: TriggeredRestore,
+    firstTriggeredAt?: number,
+): Promise<{ id: string; outs: VmRestoreOutputs }> {
     const key = checkpointKey(inputs, label(props).resourceName);
     const checkpoints = fileCheckpointStore(undefined, (l) => rt.progress.say(l));
     const t = resume ?? (await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), { checkpoints, checkpointKey: key }));
@@ -62,7 +77,14 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
     let job: RestoreJobView | undefined;
     try {
         job = await waitForRestore(rt, t, inputs, (jobId) =>
-            checkpoints.save(key, { vaultPath: t.vaultPath, recoveryPointId: t.recoveryPoint.id, triggeredAt: t.triggeredAt, firstTriggeredAt: t.firstTriggeredAt, jobId }));
+            checkpoints.save(key, {
+                vaultPath: t.vaultPath,
+                recoveryPointId: t.recoveryPoint.id,
+                triggeredAt: t.triggeredAt,
+                firstTriggeredAt: t.firstTriggeredAt,
+                jobId,
+            }),
+        );
         const outs = await verified(rt, inputs, await collectOutputs(rt, t, job, inputs), t.firstTriggeredAt);
         checkpoints.remove(key);
         const id = `${t.vaultPath}/backupJobs/${job.jobId}`;
@@ -70,11 +92,13 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
         if (violations.length > 0 && inputs.verify?.failOnViolation !== false) {
             // Restored and tracked (so nothing is orphaned), but not the drill it had to be: the
             // next `up` checks again (same job, no new restore); `destroy` removes it.
-            throw namedError("RestoreVerificationFailed",
+            throw namedError(
+                "RestoreVerificationFailed",
                 `the restore completed (job ${job.jobId}) but did not pass its drill: ${violations.join("; ")}. ` +
-                "What was restored is kept in state: the next `pulumi up` checks it again (no new restore), `pulumi destroy` removes it; " +
-                "set verify.failOnViolation: false to record violations without failing.",
-                { id, properties: wireSafe({ ...outs, ...label(props), __provider: props.__provider, restoreIncomplete: true }) });
+                    "What was restored is kept in state: the next `pulumi up` checks it again (no new restore), `pulumi destroy` removes it; " +
+                    "set verify.failOnViolation: false to record violations without failing.",
+                { id, properties: wireSafe({ ...outs, ...label(props), __provider: props.__provider, restoreIncomplete: true }) },
+            );
         }
         return { id, outs };
     } catch (e) {
@@ -97,7 +121,10 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
         const next = isRestoreJobError(e)
             ? "The next `pulumi up` removes what it left and restores again; `pulumi destroy` removes it."
             : "The next `pulumi up` resumes this restore job; `pulumi destroy` cancels it and removes what it left.";
-        throw namedError("RestoreIncomplete", `${(e as Error).message} ${next}`, { id: `${t.vaultPath}/backupJobs/${t.jobId}`, properties });
+        throw namedError("RestoreIncomplete", `${(e as Error).message} ${next}`, {
+            id: `${t.vaultPath}/backupJobs/${t.jobId}`,
+            properties,
+        });
     }
 }
 
@@ -105,13 +132,22 @@ async function runRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, props: Prop
  * The outputs with the drill's evidence: the `verify` checks, then the time to restore up to now
  * (from the first trigger) and the objectives against it.
  */
-async function verified(rt: WorkflowDeps, inputs: VmRestoreInputs, outs: VmRestoreOutputs, firstTriggeredAt: number): Promise<VmRestoreOutputs> {
+async function verified(
+    rt: WorkflowDeps,
+    inputs: VmRestoreInputs,
+    outs: VmRestoreOutputs,
+    firstTriggeredAt: number,
+): Promise<VmRestoreOutputs> {
     const checks = verificationWanted(inputs)
         ? await verifyRestore({ arm: rt.arm, sleep: rt.sleep, now: rt.now, say: (l) => rt.progress.say(l) }, inputs, outs)
         : [];
     for (const c of checks) rt.progress.say(`check ${c.name}: ${c.passed ? "passed" : "FAILED"}: ${c.detail}`);
     const end = rt.now();
-    const timed = { ...outs, timeToRestoreSeconds: Math.round((end - firstTriggeredAt) / 100) / 10, restoreVerifiedAt: new Date(end).toISOString() };
+    const timed = {
+        ...outs,
+        timeToRestoreSeconds: Math.round((end - firstTriggeredAt) / 100) / 10,
+        restoreVerifiedAt: new Date(end).toISOString(),
+    };
     const objectives = evaluateObjectives(inputs, timed);
     for (const o of [objectives.rto, objectives.rpo]) if (o) rt.progress.say(o.detail);
     return { ...timed, checks, objectives, violations: violationsOf(checks, objectives) };
@@ -119,7 +155,10 @@ async function verified(rt: WorkflowDeps, inputs: VmRestoreInputs, outs: VmResto
 
 /** Reads the recorded restore's job, wherever it runs (the vault, or the secondary region). */
 async function readJob(rt: WorkflowDeps, vaultPath: string, jobId: string, props: Props): Promise<RestoreJobView> {
-    const cross = props.crossRegion === true && typeof props.restoreRegion === "string" ? crossRegionTargetOf(vaultPath, props.restoreRegion) : undefined;
+    const cross =
+        props.crossRegion === true && typeof props.restoreRegion === "string"
+            ? crossRegionTargetOf(vaultPath, props.restoreRegion)
+            : undefined;
     return readJobOf(rt, vaultPath, jobId, cross);
 }
 
@@ -137,7 +176,13 @@ function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partia
         vaultPath: vaultPathOf(inputs),
         vaultLocation: String(olds.vaultLocation ?? ""),
         item: { id: itemId, path: itemId, containerName: "", protectedItemName: "" },
-        recoveryPoint: { id: String(olds.recoveryPointId), time: String(olds.recoveryPointTime), type: String(olds.recoveryPointType), tiers: (olds.recoveryPointTiers ?? []) as never[], raw: undefined },
+        recoveryPoint: {
+            id: String(olds.recoveryPointId),
+            time: String(olds.recoveryPointTime),
+            type: String(olds.recoveryPointType),
+            tiers: (olds.recoveryPointTiers ?? []) as never[],
+            raw: undefined,
+        },
         jobId: olds.jobId,
         triggeredAt: now,
         firstTriggeredAt: recordedTrigger(olds) ?? now,
@@ -158,7 +203,8 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds: Props, news: Props) {
         const result = checkInputs(news);
         // (An import adopts a restore that exists: nothing to ask Azure in advance.)
-        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false || news.importJobId !== undefined) return result;
+        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false || news.importJobId !== undefined)
+            return result;
         // An existing restore whose restore-defining inputs are unchanged starts nothing new, and Azure's
         // validation would only report what it restored itself ("a VM named … already exists").
         if (Object.keys(olds).length > 0 && REPLACING_INPUTS.every((k) => same(olds[k], result.inputs[k]))) return result;
@@ -178,8 +224,12 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         // An unfinished restore is finished by an update (it resumes the same job).
         if (olds.restoreIncomplete === true && replaces.length === 0) updates.push("restoreIncomplete" as never);
         // A new VM under the same name cannot exist beside the old one: delete the old one first.
-        const sameVmName = replaces.length > 0 && news.restoreType === "AlternateLocation" && olds.restoreType === "AlternateLocation" &&
-            same(olds.targetVmName, news.targetVmName) && same(olds.targetResourceGroupId, news.targetResourceGroupId);
+        const sameVmName =
+            replaces.length > 0 &&
+            news.restoreType === "AlternateLocation" &&
+            olds.restoreType === "AlternateLocation" &&
+            same(olds.targetVmName, news.targetVmName) &&
+            same(olds.targetResourceGroupId, news.targetResourceGroupId);
         return {
             changes: replaces.length + updates.length > 0,
             replaces,
@@ -211,23 +261,32 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         }
         if (outs.restoreIncomplete) {
             // Nothing verified to check yet: report the job's progress; the next up finishes it.
-            const job = typeof outs.jobId === "string" ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined) : undefined;
+            const job =
+                typeof outs.jobId === "string"
+                    ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined)
+                    : undefined;
             return { id, props: wireSafe({ ...props, jobStatus: job?.status ?? outs.jobStatus }) };
         }
         const restored = restoredFromOutputs(outs);
         const tracked = [...(restored.vmId ? [restored.vmId] : []), ...allDiskIds(restored), ...(restored.vhdUris ?? [])];
         const missing = await missingResources(rt.arm, restored);
-        const blobsLeft = tracked.length > 0 && missing.length === tracked.length && (outs.deleteStagingBlobs ?? true)
-            ? await existingBlobs(rt.arm, restored) : [];
+        const blobsLeft =
+            tracked.length > 0 && missing.length === tracked.length && (outs.deleteStagingBlobs ?? true)
+                ? await existingBlobs(rt.arm, restored)
+                : [];
         if (tracked.length > 0 && missing.length === tracked.length && blobsLeft.length === 0) {
             // Everything the restore made is gone: so is the restore. The next `up` restores again.
-            rt.progress.say(`the restored resources are all gone (${missing.join(", ")}); the restore will run again on the next \`pulumi up\``);
+            rt.progress.say(
+                `the restored resources are all gone (${missing.join(", ")}); the restore will run again on the next \`pulumi up\``,
+            );
             return { id: "", props: {} };
         }
         if (missing.length > 0) {
             // Some are gone (or only the staging blobs are left): keep tracking the rest, so that the
             // replacement the next `up` makes (see diff) deletes them instead of orphaning them.
-            rt.progress.say(`restored resources are gone: ${missing.join(", ")}; the next \`pulumi up\` restores again and removes the rest`);
+            rt.progress.say(
+                `restored resources are gone: ${missing.join(", ")}; the next \`pulumi up\` restores again and removes the rest`,
+            );
             return { id, props: wireSafe({ ...props, missingResourceIds: missing }) };
         }
         let jobStatus = outs.jobStatus;
@@ -253,7 +312,9 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         const inputs = pickInputs(news);
         const rt = await createRuntime({ ...inputs, ...label(news) });
         const recorded = recordedRestore(rt, inputs, prev);
-        const job = recorded.jobId ? await readJobOf(rt, recorded.vaultPath, recorded.jobId, recorded.crossRegion).catch(() => undefined) : undefined;
+        const job = recorded.jobId
+            ? await readJobOf(rt, recorded.vaultPath, recorded.jobId, recorded.crossRegion).catch(() => undefined)
+            : undefined;
         if (job && (!job.terminal || job.succeeded)) {
             rt.progress.say(`resuming restore job ${job.jobId} (${job.status}) recorded by an earlier run`);
             const { outs } = await runRestore(rt, inputs, news, recorded);
@@ -296,7 +357,9 @@ const CRR_DESTROY_WAIT_MS = 60 * 60_000;
  */
 async function waitOutCrossRegionJob(rt: WorkflowDeps, vaultPath: string, first: RestoreJobView, props: Props): Promise<RestoreJobView> {
     const deadline = rt.now() + CRR_DESTROY_WAIT_MS;
-    rt.progress.say(`cross-region restore job ${first.jobId} is ${first.status}; Azure cannot cancel cross-region jobs, so destroy waits for it to end (up to ${CRR_DESTROY_WAIT_MS / 60_000} minutes) and then removes what it made`);
+    rt.progress.say(
+        `cross-region restore job ${first.jobId} is ${first.status}; Azure cannot cancel cross-region jobs, so destroy waits for it to end (up to ${CRR_DESTROY_WAIT_MS / 60_000} minutes) and then removes what it made`,
+    );
     let job = first;
     for (let polls = 1; !job.terminal; polls++) {
         const left = deadline - rt.now();
@@ -307,7 +370,15 @@ async function waitOutCrossRegionJob(rt: WorkflowDeps, vaultPath: string, first:
                     "Nothing was deleted and the resource stays in the state: run `pulumi destroy` again once the job has ended (Backup center → Cross Region Restore jobs).",
             );
         }
-        const delay = rt.scheduler.nextDelayMs({ phase: "job", polls, serverHintMs: job.serverHintMs, localElapsedMs: 0, serverElapsedMs: job.durationMs, progressPercentage: job.progressPercentage, serverRemainingMs: job.estimatedRemainingMs });
+        const delay = rt.scheduler.nextDelayMs({
+            phase: "job",
+            polls,
+            serverHintMs: job.serverHintMs,
+            localElapsedMs: 0,
+            serverElapsedMs: job.durationMs,
+            progressPercentage: job.progressPercentage,
+            serverRemainingMs: job.estimatedRemainingMs,
+        });
         await rt.sleep(Math.min(delay, left));
         job = await readJob(rt, vaultPath, job.jobId, props);
     }
@@ -316,7 +387,13 @@ async function waitOutCrossRegionJob(rt: WorkflowDeps, vaultPath: string, first:
 }
 
 function deleteOptions(rt: WorkflowDeps, inputs: VmRestoreInputs) {
-    return { sleep: rt.sleep, timeoutMs: 30 * 60_000, deleteBlobs: inputs.deleteStagingBlobs ?? true, log: (line: string) => rt.progress.say(line), stagingAccountId: inputs.storageAccountId };
+    return {
+        sleep: rt.sleep,
+        timeoutMs: 30 * 60_000,
+        deleteBlobs: inputs.deleteStagingBlobs ?? true,
+        log: (line: string) => rt.progress.say(line),
+        stagingAccountId: inputs.storageAccountId,
+    };
 }
 
 function mergeRestored(a: RestoredResources, b: RestoredResources): RestoredResources {

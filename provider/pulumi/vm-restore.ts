@@ -6,7 +6,13 @@ import { restoreProvider } from "./restore-provider";
 import { packedProvider } from "./packed-provider";
 import * as providerHost from "../provider-host";
 import { RestoreType, RestoredDataDiskOutput } from "../restore/restore-inputs";
-import { DiskEncryptionKeysArgs, DiskNetworkAccessArgs, RecoveryPointSelectorArgs, RehydrationArgs, RestoreIdentityArgs } from "./input-types";
+import {
+    DiskEncryptionKeysArgs,
+    DiskNetworkAccessArgs,
+    RecoveryPointSelectorArgs,
+    RehydrationArgs,
+    RestoreIdentityArgs,
+} from "./input-types";
 
 export interface VmRestoreArgs {
     /** Recovery Services vault resource ID. Either this, or vaultResourceGroupName + vaultName (in the VM's subscription). */
@@ -108,11 +114,37 @@ export class VmRestore extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: VmRestoreArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = [
-            "jobId", "jobStatus", "jobStartTime", "jobEndTime", "jobDuration", "jobDurationSeconds", "warnings",
-            "vaultLocation", "protectedItemId", "recoveryPointId", "recoveryPointTime", "recoveryPointType",
-            "recoveryPointTiers", "restoredDiskIds", "osDiskId", "dataDisks", "restoredVmId", "networkInterfaceIds",
-            "configBlobUri", "templateBlobUri", "restoreTriggeredAt", "timeToRestoreSeconds", "missingResourceIds", "restoreIncomplete", "restoreRegion", "restoredVhdUris",
-            "recoveryPointAgeSeconds", "restoreVerifiedAt", "checks", "objectives", "violations",
+            "jobId",
+            "jobStatus",
+            "jobStartTime",
+            "jobEndTime",
+            "jobDuration",
+            "jobDurationSeconds",
+            "warnings",
+            "vaultLocation",
+            "protectedItemId",
+            "recoveryPointId",
+            "recoveryPointTime",
+            "recoveryPointType",
+            "recoveryPointTiers",
+            "restoredDiskIds",
+            "osDiskId",
+            "dataDisks",
+            "restoredVmId",
+            "networkInterfaceIds",
+            "configBlobUri",
+            "templateBlobUri",
+            "restoreTriggeredAt",
+            "timeToRestoreSeconds",
+            "missingResourceIds",
+            "restoreIncomplete",
+            "restoreRegion",
+            "restoredVhdUris",
+            "recoveryPointAgeSeconds",
+            "restoreVerifiedAt",
+            "checks",
+            "objectives",
+            "violations",
         ];
         const props: Record<string, unknown> = { ...args, resourceName: name };
         for (const o of outputs) props[o] = undefined;
@@ -123,10 +155,20 @@ export class VmRestore extends pulumi.dynamic.Resource {
             props.importJobId = opts.import;
             opts = { ...opts, import: undefined };
         }
-        super(storedProvider(), name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }), "vmrestore", "VmRestore");
+        super(
+            storedProvider(),
+            name,
+            props,
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["templateBlobUri"] }),
+            "vmrestore",
+            "VmRestore",
+        );
         if (opts?.customTimeouts) {
             // The engine does not pass customTimeouts to dynamic providers; say so, on this resource.
-            void pulumi.log.warn("customTimeouts has no effect on VmRestore (Pulumi does not give it to dynamic providers): set the timeoutMinutes input instead (default 720, i.e. 12 h).", this);
+            void pulumi.log.warn(
+                "customTimeouts has no effect on VmRestore (Pulumi does not give it to dynamic providers): set the timeoutMinutes input instead (default 720, i.e. 12 h).",
+                this,
+            );
         }
     }
 }

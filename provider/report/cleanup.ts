@@ -33,7 +33,10 @@ const withoutQuery = (u: string) => u.replace(/\?.*$/, "");
  * Looks for what one restore (its outputs, as recorded before destroy) left behind. Read-only:
  * GETs of the resources and blobs, nothing else.
  */
-export async function verifyCleanup(recorded: Record<string, unknown>, write: (line: string) => void = () => undefined): Promise<CleanupResult> {
+export async function verifyCleanup(
+    recorded: Record<string, unknown>,
+    write: (line: string) => void = () => undefined,
+): Promise<CleanupResult> {
     const outs = plainValue(recorded) as Partial<VmRestoreOutputs> & Record<string, unknown>;
     const rt = await createRuntime({ ...pickInputs(outs), resourceName: `${String(outs.resourceName ?? "")} cleanup`.trim() }, { write });
     const restored = restoredFromOutputs(outs);
@@ -47,8 +50,9 @@ export async function verifyCleanup(recorded: Record<string, unknown>, write: (l
     return {
         verified: remaining.length === 0,
         remaining,
-        detail: remaining.length === 0
-            ? `none of the ${looked} restored resource(s) and staging blob(s) exist any more (checked through ${rt.arm.endpoint})`
-            : `${remaining.length} of ${looked} still exist: ${remaining.join(", ")}`,
+        detail:
+            remaining.length === 0
+                ? `none of the ${looked} restored resource(s) and staging blob(s) exist any more (checked through ${rt.arm.endpoint})`
+                : `${remaining.length} of ${looked} still exist: ${remaining.join(", ")}`,
     };
 }

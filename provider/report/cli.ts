@@ -52,7 +52,12 @@ function readState(a: ReportArgs): { state: StackExport; stack: string } {
         }
     } else {
         try {
-            text = execFileSync("pulumi", ["stack", "export", "--show-secrets", "--stack", a.stack!], { cwd: a.cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
+            text = execFileSync("pulumi", ["stack", "export", "--show-secrets", "--stack", a.stack!], {
+                cwd: a.cwd,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+                maxBuffer: 1 << 30,
+            });
         } catch (e) {
             const err = e as { stderr?: string; message: string };
             throw new Error(`pulumi stack export --stack ${a.stack} failed: ${(err.stderr || err.message).trim()}`);

@@ -56,14 +56,24 @@ export interface DrillReport {
     project?: string;
     /** The stacks the report covers (several for a sharded drill). */
     stacks: string[];
-    summary: { restores: number; passed: number; failed: number; cleanupVerified?: boolean; longestTimeToRestoreSeconds?: number; oldestRecoveryPointAgeSeconds?: number };
+    summary: {
+        restores: number;
+        passed: number;
+        failed: number;
+        cleanupVerified?: boolean;
+        longestTimeToRestoreSeconds?: number;
+        oldestRecoveryPointAgeSeconds?: number;
+    };
     restores: RestoreReport[];
 }
 
 /** `pulumi stack export` JSON: only what the report reads. */
 export interface StackExport {
     version?: number;
-    deployment?: { manifest?: unknown; resources?: { urn?: string; type?: string; id?: string; outputs?: Record<string, unknown>; inputs?: Record<string, unknown> }[] };
+    deployment?: {
+        manifest?: unknown;
+        resources?: { urn?: string; type?: string; id?: string; outputs?: Record<string, unknown>; inputs?: Record<string, unknown> }[];
+    };
 }
 
 type Props = Record<string, unknown>;
@@ -88,7 +98,8 @@ export function restoreReportOf(outputs: Props, urn?: string): RestoreReport {
     const jobStatus = str(o.jobStatus);
     const completed = jobStatus === "Completed" || jobStatus === "CompletedWithWarnings";
     if (!completed) failures.unshift(`restore job ${str(o.jobId) ?? "(none)"} is ${jobStatus ?? "unknown"}, not Completed`);
-    else if (o.restoreIncomplete === true && violations.length === 0) failures.unshift("the restore did not reach verified outputs (restoreIncomplete)");
+    else if (o.restoreIncomplete === true && violations.length === 0)
+        failures.unshift("the restore did not reach verified outputs (restoreIncomplete)");
     return {
         name: str(o.resourceName) ?? (urn ? urn.split("::").pop()! : sourceVmId.split("/").pop()!),
         urn,
@@ -160,10 +171,14 @@ export function reportFromStackExport(state: StackExport, o: { stack: string; pr
 /** One report of several (a sharded drill's shards). */
 export function mergeReports(reports: DrillReport[], now?: Date): DrillReport {
     const stacks = reports.flatMap((r) => r.stacks);
-    const merged = drillReport(reports.flatMap((r) => r.restores), { stacks, project: reports.find((r) => r.project)?.project, now });
+    const merged = drillReport(
+        reports.flatMap((r) => r.restores),
+        { stacks, project: reports.find((r) => r.project)?.project, now },
+    );
     const names = new Set<string>();
     for (const r of merged.restores) {
-        if (names.has(r.name)) throw new Error(`the reports to merge both hold a restore named "${r.name}": each shard must restore different VMs`);
+        if (names.has(r.name))
+            throw new Error(`the reports to merge both hold a restore named "${r.name}": each shard must restore different VMs`);
         names.add(r.name);
     }
     return merged;

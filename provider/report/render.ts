@@ -7,12 +7,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { DrillReport, RestoreReport } from "./drill-report";
 
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const xml = (s: string) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 const md = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function minutes(seconds: number | undefined): string {
     if (seconds === undefined) return "–";
-    return seconds < 120 ? `${seconds.toFixed(1)} s` : seconds < 7200 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`;
+    return seconds < 120
+        ? `${seconds.toFixed(1)} s`
+        : seconds < 7200
+          ? `${(seconds / 60).toFixed(1)} min`
+          : `${(seconds / 3600).toFixed(1)} h`;
 }
 
 export function renderJson(report: DrillReport): string {
@@ -30,9 +35,10 @@ export function renderJunit(report: DrillReport): string {
             ...r.checks.map((c) => `check ${c.name}: ${c.passed ? "passed" : "FAILED"}: ${c.detail}`),
             ...(r.cleanup ? [`cleanup: ${r.cleanup.detail}`] : []),
         ].join("\n");
-        const failure = r.result === "failed"
-            ? `\n      <failure message="${xml(r.failures[0] ?? "failed")}" type="DrillFailure">${xml(r.failures.join("\n"))}</failure>`
-            : "";
+        const failure =
+            r.result === "failed"
+                ? `\n      <failure message="${xml(r.failures[0] ?? "failed")}" type="DrillFailure">${xml(r.failures.join("\n"))}</failure>`
+                : "";
         return `    <testcase classname="vmrestore.drill.${xml(r.restoreType)}" name="${xml(r.name)} (${xml(r.vm)})" time="${(r.timeToRestoreSeconds ?? 0).toFixed(1)}">${failure}\n      <system-out>${xml(out)}</system-out>\n    </testcase>`;
     });
     return [
@@ -53,14 +59,22 @@ export function renderJunit(report: DrillReport): string {
 export function renderTimelineSvg(report: DrillReport): string {
     const rows = report.restores.filter((r) => r.triggeredAt);
     const t = (s?: string) => (s ? Date.parse(s) : NaN);
-    const width = 760, label = 170, right = 20, rowH = 26, top = 34, axisH = 30;
+    const width = 760,
+        label = 170,
+        right = 20,
+        rowH = 26,
+        top = 34,
+        axisH = 30;
     const height = top + Math.max(1, rows.length) * rowH + axisH;
     const starts = rows.map((r) => t(r.triggeredAt));
     const t0 = Math.min(...starts);
     // The axis spans the restores; an RTO objective far beyond them is named at the edge instead.
     const ends = rows.map((r) => (Number.isNaN(t(r.verifiedAt)) ? t(r.jobEndTime) : t(r.verifiedAt))).filter((x) => !Number.isNaN(x));
     const span = Math.max(1000, ...ends.map((e) => e - t0));
-    const rtoEnds = rows.filter((r) => r.objectives.rto).map((r) => t(r.triggeredAt) + r.objectives.rto!.targetMinutes * 60_000 - t0).filter((e) => e <= 3 * span);
+    const rtoEnds = rows
+        .filter((r) => r.objectives.rto)
+        .map((r) => t(r.triggeredAt) + r.objectives.rto!.targetMinutes * 60_000 - t0)
+        .filter((e) => e <= 3 * span);
     const t1 = t0 + Math.max(span, ...rtoEnds) * 1.04;
     const x = (ms: number) => label + ((ms - t0) / (t1 - t0)) * (width - label - right);
     const parts: string[] = [
@@ -78,9 +92,16 @@ export function renderTimelineSvg(report: DrillReport): string {
         const jobStart = Number.isNaN(t(r.jobStartTime)) ? trig : Math.max(trig, t(r.jobStartTime));
         const jobEnd = Number.isNaN(t(r.jobEndTime)) ? (Number.isNaN(t(r.verifiedAt)) ? jobStart : t(r.verifiedAt)) : t(r.jobEndTime);
         const verified = Number.isNaN(t(r.verifiedAt)) ? jobEnd : t(r.verifiedAt);
-        const bar = (a: number, b: number, fill: string) => `<rect x="${x(a).toFixed(1)}" y="${y + 4}" width="${Math.max(1, x(b) - x(a)).toFixed(1)}" height="${rowH - 10}" fill="${fill}"/>`;
-        parts.push(`<text x="4" y="${y + rowH / 2 + 4}" fill="${r.result === "passed" ? "#1b5e20" : "#b71c1c"}">${xml(r.result === "passed" ? "✔" : "✘")} ${xml(r.name.slice(0, 24))}</text>`);
-        parts.push(bar(trig, jobStart, "#b0bec5"), bar(jobStart, Math.max(jobStart, Math.min(jobEnd, verified)), "#1e88e5"), bar(Math.min(jobEnd, verified), verified, "#43a047"));
+        const bar = (a: number, b: number, fill: string) =>
+            `<rect x="${x(a).toFixed(1)}" y="${y + 4}" width="${Math.max(1, x(b) - x(a)).toFixed(1)}" height="${rowH - 10}" fill="${fill}"/>`;
+        parts.push(
+            `<text x="4" y="${y + rowH / 2 + 4}" fill="${r.result === "passed" ? "#1b5e20" : "#b71c1c"}">${xml(r.result === "passed" ? "✔" : "✘")} ${xml(r.name.slice(0, 24))}</text>`,
+        );
+        parts.push(
+            bar(trig, jobStart, "#b0bec5"),
+            bar(jobStart, Math.max(jobStart, Math.min(jobEnd, verified)), "#1e88e5"),
+            bar(Math.min(jobEnd, verified), verified, "#43a047"),
+        );
         let note = "";
         if (r.objectives.rto) {
             const due = trig + r.objectives.rto.targetMinutes * 60_000;
@@ -119,7 +140,10 @@ export function renderMarkdown(report: DrillReport): string {
         ``,
         `| restore | VM | type | recovery point | RPO achieved / objective | RTO achieved / objective | checks | cleanup | result |`,
         `|---|---|---|---|---|---|---|---|---|`,
-        ...report.restores.map((r) => `| ${md(r.name)} | ${md(r.vm)} | ${md(r.restoreType)} | ${md(r.recoveryPointId ?? "–")} (${md(r.recoveryPointTime ?? "?")}) | ${minutes(r.recoveryPointAgeSeconds)}${objective(r.objectives.rpo)} | ${minutes(r.timeToRestoreSeconds)}${objective(r.objectives.rto)} | ${r.checks.filter((c) => c.passed).length}/${r.checks.length} | ${r.cleanup ? (r.cleanup.verified ? "✔" : "✘") : "–"} | ${r.result === "passed" ? "✔ passed" : "✘ failed"} |`),
+        ...report.restores.map(
+            (r) =>
+                `| ${md(r.name)} | ${md(r.vm)} | ${md(r.restoreType)} | ${md(r.recoveryPointId ?? "–")} (${md(r.recoveryPointTime ?? "?")}) | ${minutes(r.recoveryPointAgeSeconds)}${objective(r.objectives.rpo)} | ${minutes(r.timeToRestoreSeconds)}${objective(r.objectives.rto)} | ${r.checks.filter((c) => c.passed).length}/${r.checks.length} | ${r.cleanup ? (r.cleanup.verified ? "✔" : "✘") : "–"} | ${r.result === "passed" ? "✔ passed" : "✘ failed"} |`,
+        ),
         ``,
         `## Timeline`,
         ``,
@@ -133,10 +157,17 @@ export function renderMarkdown(report: DrillReport): string {
     for (const r of report.restores) {
         lines.push(`### ${md(r.name)} — ${r.result === "passed" ? "passed" : "FAILED"}`, ``);
         lines.push(`- source VM \`${r.sourceVmId}\`, ${r.restoreType}`);
-        lines.push(`- recovery point ${r.recoveryPointId ?? "?"} (${r.recoveryPointType ?? "?"}, ${r.recoveryPointTime ?? "?"}), age at trigger ${minutes(r.recoveryPointAgeSeconds)}`);
-        lines.push(`- triggered ${r.triggeredAt ?? "?"}, job ${r.jobId ?? "?"} ${r.jobStatus ?? ""} (${r.jobStartTime ?? "?"} → ${r.jobEndTime ?? "?"}), verified ${r.verifiedAt ?? "–"}: time to restore ${minutes(r.timeToRestoreSeconds)}`);
+        lines.push(
+            `- recovery point ${r.recoveryPointId ?? "?"} (${r.recoveryPointType ?? "?"}, ${r.recoveryPointTime ?? "?"}), age at trigger ${minutes(r.recoveryPointAgeSeconds)}`,
+        );
+        lines.push(
+            `- triggered ${r.triggeredAt ?? "?"}, job ${r.jobId ?? "?"} ${r.jobStatus ?? ""} (${r.jobStartTime ?? "?"} → ${r.jobEndTime ?? "?"}), verified ${r.verifiedAt ?? "–"}: time to restore ${minutes(r.timeToRestoreSeconds)}`,
+        );
         for (const o of [r.objectives.rto, r.objectives.rpo]) if (o) lines.push(`- ${o.passed ? "✔" : "✘"} ${o.detail}`);
-        for (const c of r.checks) lines.push(`- ${c.passed ? "✔" : "✘"} check \`${c.name}\`${c.resourceId ? ` (${c.resourceId.split("/").pop()})` : ""}: ${c.detail}`);
+        for (const c of r.checks)
+            lines.push(
+                `- ${c.passed ? "✔" : "✘"} check \`${c.name}\`${c.resourceId ? ` (${c.resourceId.split("/").pop()})` : ""}: ${c.detail}`,
+            );
         if (r.cleanup) lines.push(`- ${r.cleanup.verified ? "✔" : "✘"} cleanup: ${r.cleanup.detail}`);
         for (const f of r.failures) lines.push(`- **failure**: ${f}`);
         lines.push(``);
@@ -157,7 +188,9 @@ export function ensureWritableReportDir(dir: string): void {
         fs.writeFileSync(probe, "");
         fs.rmSync(probe);
     } catch (e) {
-        throw new Error(`--report ${dir}: the report directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a directory you can write to`);
+        throw new Error(
+            `--report ${dir}: the report directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a directory you can write to`,
+        );
     }
 }
 

@@ -11,7 +11,10 @@ export class ProgressReporter {
     private readonly taskStatus: Map<string, string>;
 
     // Fields are set here, not by initializers: Pulumi's closure serializer drops those.
-    constructor(private readonly label: string, private readonly write: (line: string) => void = (l) => console.log(l)) {
+    constructor(
+        private readonly label: string,
+        private readonly write: (line: string) => void = (l) => console.log(l),
+    ) {
         this.lastPercentStep = -1;
         this.taskStatus = new Map();
     }
@@ -26,12 +29,16 @@ export class ProgressReporter {
      * time left, and when the provider looks at the job next.
      */
     heartbeat(job: RestoreJobView, at: { elapsedMs: number; nextCheckAt: number; now: number }): void {
-        const task = job.tasks.find((x) => x.status === "InProgress") ?? job.tasks.find((x) => x.status !== "Completed" && x.status !== "NotStarted");
+        const task =
+            job.tasks.find((x) => x.status === "InProgress") ??
+            job.tasks.find((x) => x.status !== "Completed" && x.status !== "NotStarted");
         const parts = [
             `restoring: job ${job.jobId} ${job.status}${task ? ` (${task.taskId})` : ""}`,
             job.progressPercentage !== undefined ? `${Math.round(job.progressPercentage)}%` : "progress not reported",
             `elapsed ${formatHuman(at.elapsedMs)}`,
-            job.estimatedRemainingMs !== undefined ? `Azure estimates ${formatHuman(job.estimatedRemainingMs)} left` : "no estimate from Azure",
+            job.estimatedRemainingMs !== undefined
+                ? `Azure estimates ${formatHuman(job.estimatedRemainingMs)} left`
+                : "no estimate from Azure",
             `next check ${new Date(at.nextCheckAt).toISOString().replace(/\.\d+Z$/, "Z")} (in ${formatHuman(Math.max(0, at.nextCheckAt - at.now))})`,
         ];
         this.say(parts.join(", "));

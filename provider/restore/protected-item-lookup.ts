@@ -37,15 +37,20 @@ export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourc
     const filter = "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'";
     let seen = 0;
     let found: ProtectedItemResource | undefined;
-    await arm.list<ProtectedItemResource>(`${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`, { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS }, (item) => {
-        seen++;
-        const p = item.properties ?? {};
-        if (sameResourceId(p.sourceResourceId, sourceVmId) || sameResourceId(p.virtualMachineId, sourceVmId)) found = item;
-        return !!found;
-    });
+    await arm.list<ProtectedItemResource>(
+        `${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`,
+        { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS },
+        (item) => {
+            seen++;
+            const p = item.properties ?? {};
+            if (sameResourceId(p.sourceResourceId, sourceVmId) || sameResourceId(p.virtualMachineId, sourceVmId)) found = item;
+            return !!found;
+        },
+    );
     if (found) {
         const m = found.id ? ITEM_ID.exec(found.id) : null;
-        if (!m) throw new Error(`the vault returned protected item "${found.id}" for ${sourceVmId}, whose ID has no container/item segments`);
+        if (!m)
+            throw new Error(`the vault returned protected item "${found.id}" for ${sourceVmId}, whose ID has no container/item segments`);
         return {
             id: found.id!,
             containerName: m[2],
@@ -79,9 +84,14 @@ async function itemByName(arm: ArmClient, vaultPath: string, sourceVmId: string)
     const container = `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
     const itemName = `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
     const path = `${vaultPath}/backupFabrics/Azure/protectionContainers/${container}/protectedItems/${itemName}`;
-    const res = await arm.get<ProtectedItemResource>(path, { apiVersion: API_VERSIONS.backup, okStatuses: [404], shareMs: LOOKUP_SHARE_MS });
+    const res = await arm.get<ProtectedItemResource>(path, {
+        apiVersion: API_VERSIONS.backup,
+        okStatuses: [404],
+        shareMs: LOOKUP_SHARE_MS,
+    });
     const p = res.body?.properties ?? {};
-    if (res.status === 404 || (!sameResourceId(p.sourceResourceId, sourceVmId) && !sameResourceId(p.virtualMachineId, sourceVmId))) return undefined;
+    if (res.status === 404 || (!sameResourceId(p.sourceResourceId, sourceVmId) && !sameResourceId(p.virtualMachineId, sourceVmId)))
+        return undefined;
     const m = res.body?.id ? ITEM_ID.exec(res.body.id) : null;
     return {
         id: res.body?.id ?? path,

@@ -28,12 +28,18 @@ const TIER_STATUSES: Record<string, TierStatus> = { "0": "Invalid", "1": "Valid"
 
 export function normalizeTierType(v: unknown): TierName {
     const s = String(v);
-    return TIER_TYPES[s] ?? ((Object.values(TIER_TYPES) as string[]).find((n) => n.toLowerCase() === s.toLowerCase()) as TierName) ?? "Invalid";
+    return (
+        TIER_TYPES[s] ?? ((Object.values(TIER_TYPES) as string[]).find((n) => n.toLowerCase() === s.toLowerCase()) as TierName) ?? "Invalid"
+    );
 }
 
 export function normalizeTierStatus(v: unknown): TierStatus {
     const s = String(v);
-    return TIER_STATUSES[s] ?? ((Object.values(TIER_STATUSES) as string[]).find((n) => n.toLowerCase() === s.toLowerCase()) as TierStatus) ?? "Invalid";
+    return (
+        TIER_STATUSES[s] ??
+        ((Object.values(TIER_STATUSES) as string[]).find((n) => n.toLowerCase() === s.toLowerCase()) as TierStatus) ??
+        "Invalid"
+    );
 }
 
 interface RecoveryPointResource {
@@ -69,10 +75,14 @@ export function toRecoveryPoint(r: RecoveryPointResource): RecoveryPoint | undef
  */
 export async function listRecoveryPoints(arm: ArmClient, itemPath: string, crossRegion = false): Promise<RecoveryPoint[]> {
     const points: RecoveryPoint[] = [];
-    await arm.list<RecoveryPointResource>(`${itemPath}/recoveryPoints`, { apiVersion: pointsApiVersion(crossRegion), shareMs: LOOKUP_SHARE_MS }, (r) => {
-        const rp = toRecoveryPoint(r);
-        if (rp) points.push(rp);
-    });
+    await arm.list<RecoveryPointResource>(
+        `${itemPath}/recoveryPoints`,
+        { apiVersion: pointsApiVersion(crossRegion), shareMs: LOOKUP_SHARE_MS },
+        (r) => {
+            const rp = toRecoveryPoint(r);
+            if (rp) points.push(rp);
+        },
+    );
     return points.sort((a, b) => b.time.localeCompare(a.time));
 }
 
@@ -102,7 +112,14 @@ export function pickBySelector(points: RecoveryPoint[], s: RecoveryPointSelector
  * Resolves the requested point: "latest" (the newest point that can be restored directly, from the
  * snapshot or vault tier), an explicit ID, or a selector. An archive-only point needs rehydration.
  */
-export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requested: string, selector?: RecoveryPointSelector, rehydrationAllowed = false, crossRegion = false): Promise<RecoveryPoint> {
+export async function selectRecoveryPoint(
+    arm: ArmClient,
+    itemPath: string,
+    requested: string,
+    selector?: RecoveryPointSelector,
+    rehydrationAllowed = false,
+    crossRegion = false,
+): Promise<RecoveryPoint> {
     const where = crossRegion ? " in the vault's secondary region (cross-region restore: points reach it hours after the backup)" : "";
     if (selector) {
         const points = await listRecoveryPoints(arm, itemPath, crossRegion);
@@ -114,7 +131,9 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
             );
         }
         if (!isRestorableWithoutRehydration(rp) && !rehydrationAllowed) {
-            throw new Error(`recoveryPointSelector: the matching point ${rp.id} (${rp.time}) is only in the archive tier; add rehydration: { priority: "Standard", retentionDays: 15 } to restore it`);
+            throw new Error(
+                `recoveryPointSelector: the matching point ${rp.id} (${rp.time}) is only in the archive tier; add rehydration: { priority: "Standard", retentionDays: 15 } to restore it`,
+            );
         }
         return rp;
     }
@@ -132,13 +151,21 @@ export async function selectRecoveryPoint(arm: ArmClient, itemPath: string, requ
     }
     let res;
     try {
-        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, { apiVersion: pointsApiVersion(crossRegion), shareMs: LOOKUP_SHARE_MS });
+        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, {
+            apiVersion: pointsApiVersion(crossRegion),
+            shareMs: LOOKUP_SHARE_MS,
+        });
     } catch (e) {
         if (isAzureRequestError(e) && e.status === 404) {
             const points = await listRecoveryPoints(arm, itemPath, crossRegion).catch(() => []);
             throw new Error(
                 `recoveryPoint: recovery point "${requested}" does not exist for this VM${where} (${e.code ?? "404"}: ${e.azureMessage ?? "not found"}). ` +
-                    (points.length ? `The newest points are ${points.slice(0, 3).map((p) => `${p.id} (${p.time})`).join(", ")}; or use "latest".` : 'Use "latest" or list the points with `az backup recoverypoint list`.'),
+                    (points.length
+                        ? `The newest points are ${points
+                              .slice(0, 3)
+                              .map((p) => `${p.id} (${p.time})`)
+                              .join(", ")}; or use "latest".`
+                        : 'Use "latest" or list the points with `az backup recoverypoint list`.'),
             );
         }
         throw e;

@@ -31,9 +31,17 @@ function checkpointDir(env: NodeJS.ProcessEnv = process.env): string {
 export function checkpointKey(inputs: VmRestoreInputs, resourceName: string | undefined): string {
     const lower = (s?: string) => (s ?? "").toLowerCase();
     const parts = [
-        resourceName ?? "", lower(inputs.vaultId), lower(inputs.vaultResourceGroupName), lower(inputs.vaultName),
-        lower(inputs.sourceVmId), inputs.recoveryPoint ?? "latest", inputs.restoreType, lower(inputs.storageAccountId),
-        lower(inputs.targetResourceGroupId), lower(inputs.targetVmName), lower(inputs.subnetId),
+        resourceName ?? "",
+        lower(inputs.vaultId),
+        lower(inputs.vaultResourceGroupName),
+        lower(inputs.vaultName),
+        lower(inputs.sourceVmId),
+        inputs.recoveryPoint ?? "latest",
+        inputs.restoreType,
+        lower(inputs.storageAccountId),
+        lower(inputs.targetResourceGroupId),
+        lower(inputs.targetVmName),
+        lower(inputs.subnetId),
     ];
     return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
@@ -63,7 +71,9 @@ export function fileCheckpointStore(dir: string = checkpointDir(), warn: (line: 
                 fs.writeFileSync(tmp, JSON.stringify(safe), { mode: 0o600 });
                 fs.renameSync(tmp, file(key));
             } catch (e) {
-                warn(`could not record the restore in ${dir} (${(e as Error).message}); a killed run would find the job through Azure's job list instead`);
+                warn(
+                    `could not record the restore in ${dir} (${(e as Error).message}); a killed run would find the job through Azure's job list instead`,
+                );
             }
         },
         remove(key) {

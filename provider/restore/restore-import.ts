@@ -13,8 +13,10 @@ import { VmRestoreInputs, VmRestoreOutputs } from "./restore-inputs";
 import { bagValue, RestoreJobView } from "../azure/backup/restore-job";
 import { collectOutputs, readJobOf, TriggeredRestore, vaultPathOf, WorkflowDeps } from "./restore-workflow";
 
-const JOB_ID_SHAPE = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.RecoveryServices\/vaults\/[^/]+)\/backupJobs\/([^/]+)$/i;
-const HOW = "The ID to import is the restore job's resource ID: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.RecoveryServices/vaults/<vault>/backupJobs/<job ID> " +
+const JOB_ID_SHAPE =
+    /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.RecoveryServices\/vaults\/[^/]+)\/backupJobs\/([^/]+)$/i;
+const HOW =
+    "The ID to import is the restore job's resource ID: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.RecoveryServices/vaults/<vault>/backupJobs/<job ID> " +
     "(find it with `az backup job list --vault-name <vault> -g <rg> --operation Restore`).";
 
 /** True when `read` is asked for a resource that has no outputs yet: an import (or a get). */
@@ -39,14 +41,18 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
     if (!m) throw refuse(`'${id}' is not the ID of a restore job. ${HOW}`);
     const [, vaultPath, jobId] = m;
     if ((inputs.vaultId || inputs.vaultName) && vaultPathOf(inputs).toLowerCase() !== vaultPath.toLowerCase()) {
-        throw refuse(`the job is in vault ${vaultPath}, but the resource's inputs name ${vaultPathOf(inputs)}. Make the inputs name the vault of the job.`);
+        throw refuse(
+            `the job is in vault ${vaultPath}, but the resource's inputs name ${vaultPathOf(inputs)}. Make the inputs name the vault of the job.`,
+        );
     }
     let job: RestoreJobView;
     try {
         job = await readJobOf(rt, vaultPath, jobId);
     } catch (e) {
         if (isAzureRequestError(e) && e.status === 404) {
-            throw refuse(`there is no job '${jobId}' in vault ${vaultPath} (Azure answered 404${e.code ? ` ${e.code}` : ""}). Check the job ID; ${HOW}`);
+            throw refuse(
+                `there is no job '${jobId}' in vault ${vaultPath} (Azure answered 404${e.code ? ` ${e.code}` : ""}). Check the job ID; ${HOW}`,
+            );
         }
         throw e;
     }
@@ -54,15 +60,24 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
         throw refuse(`job ${jobId} is a ${job.operation} job, not a restore. ${HOW}`);
     }
     if (!job.terminal) {
-        throw refuse(`restore job ${jobId} is still ${job.status}. Import it once it has finished; or remove the \`import\` option and run \`pulumi up\`: ` +
-            "VmRestore adopts a running restore of the same VM, target and recovery point instead of starting another.");
+        throw refuse(
+            `restore job ${jobId} is still ${job.status}. Import it once it has finished; or remove the \`import\` option and run \`pulumi up\`: ` +
+                "VmRestore adopts a running restore of the same VM, target and recovery point instead of starting another.",
+        );
     }
     if (!job.succeeded) {
-        throw refuse(`restore job ${jobId} ended ${job.status}, so there is nothing restored to import. Remove the \`import\` option to restore again.`);
+        throw refuse(
+            `restore job ${jobId} ended ${job.status}, so there is nothing restored to import. Remove the \`import\` option to restore again.`,
+        );
     }
     const jobType = bagValue(job.propertyBag, "Job Type");
     const expectedType = inputs.restoreType === "RestoreDisks" ? "Recover disks" : "Recover VM";
-    if (jobType && inputs.restoreType && jobType.toLowerCase() !== expectedType.toLowerCase() && inputs.restoreType !== "OriginalLocation") {
+    if (
+        jobType &&
+        inputs.restoreType &&
+        jobType.toLowerCase() !== expectedType.toLowerCase() &&
+        inputs.restoreType !== "OriginalLocation"
+    ) {
         throw refuse(`job ${jobId} is a '${jobType}' restore, but restoreType is ${inputs.restoreType}. Set restoreType to match the job.`);
     }
     const vault = await rt.arm.get<{ location?: string }>(vaultPath, { apiVersion: API_VERSIONS.vault });
@@ -74,13 +89,21 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
         ? points.find((p) => p.id.toLowerCase() === explicit.toLowerCase())
         : points.find((p) => pointTime !== undefined && Math.abs(Date.parse(p.time) - pointTime) < 1000);
     if (!point) {
-        throw refuse(`cannot tell which recovery point of ${inputs.sourceVmId} job ${jobId} restored (it is not among the item's points${explicit ? ` as recoveryPoint names it` : ""}). Set recoveryPoint to that point's ID.`);
+        throw refuse(
+            `cannot tell which recovery point of ${inputs.sourceVmId} job ${jobId} restored (it is not among the item's points${explicit ? ` as recoveryPoint names it` : ""}). Set recoveryPoint to that point's ID.`,
+        );
     }
     const started = Date.parse(job.startTime ?? "");
     const triggeredAt = Number.isNaN(started) ? rt.now() : started;
     const t: TriggeredRestore = {
-        vaultPath, vaultLocation: vault.body?.location ?? "", item, recoveryPoint: point, jobId,
-        triggeredAt, firstTriggeredAt: triggeredAt, origin: "job-list",
+        vaultPath,
+        vaultLocation: vault.body?.location ?? "",
+        item,
+        recoveryPoint: point,
+        jobId,
+        triggeredAt,
+        firstTriggeredAt: triggeredAt,
+        origin: "job-list",
     };
     rt.progress.say(`importing restore job ${jobId} (${job.status}, recovery point ${point.id})`);
     const outs = await collectOutputs(rt, t, job, inputs);

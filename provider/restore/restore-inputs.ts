@@ -35,7 +35,11 @@ export interface RestoreIdentity {
     useForStagingAccount?: boolean;
 }
 
-export const DISK_NETWORK_ACCESS_OPTIONS = ["SameAsOnSourceDisks", "EnablePrivateAccessForAllDisks", "EnablePublicAccessForAllDisks"] as const;
+export const DISK_NETWORK_ACCESS_OPTIONS = [
+    "SameAsOnSourceDisks",
+    "EnablePrivateAccessForAllDisks",
+    "EnablePublicAccessForAllDisks",
+] as const;
 
 export interface DiskNetworkAccess {
     option: (typeof DISK_NETWORK_ACCESS_OPTIONS)[number];
@@ -183,15 +187,45 @@ export const DEFAULT_TIMEOUT_MINUTES = 720;
 export const DEFAULT_RECOVERY_POINT = "latest";
 
 /** Inputs that do not change what is restored: a change to them updates in place. */
-export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = ["armEndpoint", "timeoutMinutes", "deleteStagingBlobs", "cancelOnTimeout", "preflight", "rtoMinutes", "rpoMinutes", "verify"];
+export const IN_PLACE_INPUTS: readonly (keyof VmRestoreInputs)[] = [
+    "armEndpoint",
+    "timeoutMinutes",
+    "deleteStagingBlobs",
+    "cancelOnTimeout",
+    "preflight",
+    "rtoMinutes",
+    "rpoMinutes",
+    "verify",
+];
 
 /** Inputs that decide what is restored, and where: a change to them replaces (restores again). */
 export const REPLACING_INPUTS: readonly (keyof VmRestoreInputs)[] = [
-    "vaultId", "vaultResourceGroupName", "vaultName", "sourceVmId", "recoveryPoint", "restoreType",
-    "storageAccountId", "targetResourceGroupId", "targetVmName", "virtualNetworkId", "subnetId",
-    "recoveryPointSelector", "allowOriginalLocationOverwrite", "diskLuns", "osDiskOnly", "targetZone",
-    "diskEncryptionSetId", "encryptionKeys", "identity", "diskNetworkAccess", "securedVmOsDiskEncryptionSetId",
-    "edgeZone", "resourceGuardOperationRequests", "rehydration", "crossRegion", "secondaryRegion",
+    "vaultId",
+    "vaultResourceGroupName",
+    "vaultName",
+    "sourceVmId",
+    "recoveryPoint",
+    "restoreType",
+    "storageAccountId",
+    "targetResourceGroupId",
+    "targetVmName",
+    "virtualNetworkId",
+    "subnetId",
+    "recoveryPointSelector",
+    "allowOriginalLocationOverwrite",
+    "diskLuns",
+    "osDiskOnly",
+    "targetZone",
+    "diskEncryptionSetId",
+    "encryptionKeys",
+    "identity",
+    "diskNetworkAccess",
+    "securedVmOsDiskEncryptionSetId",
+    "edgeZone",
+    "resourceGuardOperationRequests",
+    "rehydration",
+    "crossRegion",
+    "secondaryRegion",
 ];
 
 export const ALL_INPUTS: readonly string[] = [...REPLACING_INPUTS, ...IN_PLACE_INPUTS];

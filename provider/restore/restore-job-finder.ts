@@ -21,7 +21,8 @@ function jobFilterTime(ms: number): string {
 
 /** The vault's Azure VM restore jobs started between `from` and `to` (epoch ms), in the job list's filter dialect. */
 export function restoreJobsListPath(vaultPath: string, from: number, to: number, status?: "InProgress"): string {
-    const filter = `operation eq 'Restore' and backupManagementType eq 'AzureIaasVM' ${status ? `and status eq '${status}' ` : ""}` +
+    const filter =
+        `operation eq 'Restore' and backupManagementType eq 'AzureIaasVM' ${status ? `and status eq '${status}' ` : ""}` +
         `and startTime eq '${jobFilterTime(from)}' and endTime eq '${jobFilterTime(to)}'`;
     return `${vaultPath}/backupJobs?$filter=${encodeURIComponent(filter)}`;
 }
@@ -58,7 +59,12 @@ function jobMatchesRestore(job: RestoreJobView, inputs: VmRestoreInputs, rp: Rec
 export async function findRunningRestoreJob(
     arm: ArmClient,
     o: {
-        vaultPath: string; inputs: VmRestoreInputs; recoveryPoint: RecoveryPoint; vmName: string; windowStart: number; now: number;
+        vaultPath: string;
+        inputs: VmRestoreInputs;
+        recoveryPoint: RecoveryPoint;
+        vmName: string;
+        windowStart: number;
+        now: number;
         /**
          * Whether a list another resource of this process took up to this long ago will do. Yes when
          * looking for a job an earlier run started (it is older than that); never right after a
@@ -74,10 +80,14 @@ export async function findRunningRestoreJob(
         : [o.windowStart, o.now + minute];
     const candidates: { name: string; start: string }[] = [];
     await arm.list<{ name?: string; properties?: { entityFriendlyName?: string; startTime?: string; status?: string } }>(
-        restoreJobsListPath(o.vaultPath, from, to, "InProgress"), { apiVersion: API_VERSIONS.backup, shareMs: o.shareMs }, (j) => {
+        restoreJobsListPath(o.vaultPath, from, to, "InProgress"),
+        { apiVersion: API_VERSIONS.backup, shareMs: o.shareMs },
+        (j) => {
             const p = j.properties ?? {};
-            if (j.name && eq(p.entityFriendlyName, o.vmName) && eq(p.status, "InProgress")) candidates.push({ name: j.name, start: p.startTime ?? "" });
-        });
+            if (j.name && eq(p.entityFriendlyName, o.vmName) && eq(p.status, "InProgress"))
+                candidates.push({ name: j.name, start: p.startTime ?? "" });
+        },
+    );
     candidates.sort((a, b) => b.start.localeCompare(a.start));
     for (const c of candidates) {
         const res = await arm.get(`${o.vaultPath}/backupJobs/${encodeURIComponent(c.name)}`, { apiVersion: API_VERSIONS.backup });

@@ -54,21 +54,29 @@ export function checkVerifyInputs(inputs: Record<string, unknown>, isUnknown: (v
         const v = inputs[k];
         if (v === undefined || isUnknown(v)) continue;
         if (!positiveMinutes(v)) {
-            const what = k === "rtoMinutes" ? "the recovery time objective: the longest a restore may take from its trigger to verified outputs" : "the recovery point objective: the oldest a recovery point may be when the restore is triggered";
+            const what =
+                k === "rtoMinutes"
+                    ? "the recovery time objective: the longest a restore may take from its trigger to verified outputs"
+                    : "the recovery point objective: the oldest a recovery point may be when the restore is triggered";
             fail(k, `${k} must be a positive number of minutes (${what}), got ${JSON.stringify(v)}`);
         }
     }
     const verify = inputs.verify;
     if (verify === undefined || isUnknown(verify)) return;
     if (typeof verify !== "object" || verify === null || Array.isArray(verify)) {
-        fail("verify", "verify must be an object { enabled?: boolean, windowMinutes?: number, vmAgent?: boolean, failOnViolation?: boolean }");
+        fail(
+            "verify",
+            "verify must be an object { enabled?: boolean, windowMinutes?: number, vmAgent?: boolean, failOnViolation?: boolean }",
+        );
         return;
     }
     const known = ["enabled", "windowMinutes", "vmAgent", "failOnViolation"];
     const o = verify as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!known.includes(k)) fail(`verify.${k}`, `verify.${k} is not a setting of verify; the settings are ${known.join(", ")}`);
+    for (const k of Object.keys(o))
+        if (!known.includes(k)) fail(`verify.${k}`, `verify.${k} is not a setting of verify; the settings are ${known.join(", ")}`);
     for (const k of ["enabled", "vmAgent", "failOnViolation"]) {
-        if (o[k] !== undefined && !isUnknown(o[k]) && typeof o[k] !== "boolean") fail(`verify.${k}`, `verify.${k} must be true or false, got ${JSON.stringify(o[k])}`);
+        if (o[k] !== undefined && !isUnknown(o[k]) && typeof o[k] !== "boolean")
+            fail(`verify.${k}`, `verify.${k} must be true or false, got ${JSON.stringify(o[k])}`);
     }
     const w = o.windowMinutes;
     if (w !== undefined && !isUnknown(w) && (!positiveMinutes(w) || (w as number) > 24 * 60)) {
@@ -119,14 +127,16 @@ async function checkVm(d: VerifyDeps, vmId: string, s: VerifySettings): Promise<
     }
     const waited = d.now() - start;
     const power = (view.statuses ?? []).find((x) => x.code?.startsWith("PowerState/"));
-    const checks: DrillCheck[] = [{
-        name: "vm-running",
-        passed: isRunning(view),
-        detail: isRunning(view)
-            ? `${power?.code} (${power?.displayStatus ?? "running"}) after ${minutes(waited)}`
-            : `not running within the ${minutes(windowMs)} window: ${power?.code ?? "no power state"}${power?.displayStatus ? ` (${power.displayStatus})` : ""}`,
-        resourceId: vmId,
-    }];
+    const checks: DrillCheck[] = [
+        {
+            name: "vm-running",
+            passed: isRunning(view),
+            detail: isRunning(view)
+                ? `${power?.code} (${power?.displayStatus ?? "running"}) after ${minutes(waited)}`
+                : `not running within the ${minutes(windowMs)} window: ${power?.code ?? "no power state"}${power?.displayStatus ? ` (${power.displayStatus})` : ""}`,
+            resourceId: vmId,
+        },
+    ];
     if (wantAgent) {
         const agent = view.vmAgent?.statuses?.[0];
         checks.push({
@@ -150,10 +160,12 @@ interface DiskBody {
 }
 
 interface VmBody {
-    properties?: { storageProfile?: {
-        osDisk?: { diskSizeGB?: number; managedDisk?: { id?: string } };
-        dataDisks?: { lun: number; diskSizeGB?: number; managedDisk?: { id?: string } }[];
-    } };
+    properties?: {
+        storageProfile?: {
+            osDisk?: { diskSizeGB?: number; managedDisk?: { id?: string } };
+            dataDisks?: { lun: number; diskSizeGB?: number; managedDisk?: { id?: string } }[];
+        };
+    };
 }
 
 /** The source VM's disks a restore of these inputs brings back: {lun (-1 for the OS disk), size}. */
@@ -177,22 +189,24 @@ async function expectedDisks(arm: ArmClient, inputs: VmRestoreInputs): Promise<{
 
 /** Restored managed disks: attachable (Unattached), as many as expected, each the source disk's size. */
 async function checkDisks(d: VerifyDeps, inputs: VmRestoreInputs, outs: VmRestoreOutputs): Promise<DrillCheck[]> {
-    const restored = [
-        ...(outs.osDiskId ? [{ lun: -1, diskId: outs.osDiskId }] : []),
-        ...(outs.dataDisks ?? []),
-    ];
+    const restored = [...(outs.osDiskId ? [{ lun: -1, diskId: outs.osDiskId }] : []), ...(outs.dataDisks ?? [])];
     const checks: DrillCheck[] = [];
     const expected = await expectedDisks(d.arm, inputs).catch(() => undefined);
     if (expected) {
         checks.push({
             name: "disk-count",
             passed: restored.length === expected.length,
-            detail: restored.length === expected.length
-                ? `${restored.length} disk(s) restored, as the source VM has`
-                : `${restored.length} disk(s) restored, ${expected.length} expected from the source VM (${restored.length < expected.length ? `${expected.length - restored.length} missing` : `${restored.length - expected.length} extra`})`,
+            detail:
+                restored.length === expected.length
+                    ? `${restored.length} disk(s) restored, as the source VM has`
+                    : `${restored.length} disk(s) restored, ${expected.length} expected from the source VM (${restored.length < expected.length ? `${expected.length - restored.length} missing` : `${restored.length - expected.length} extra`})`,
         });
     } else {
-        checks.push({ name: "disk-count", passed: true, detail: `${restored.length} disk(s) restored; the source VM cannot be read, so count and sizes are not compared` });
+        checks.push({
+            name: "disk-count",
+            passed: true,
+            detail: `${restored.length} disk(s) restored; the source VM cannot be read, so count and sizes are not compared`,
+        });
     }
     for (const r of restored) {
         const disk = (await d.arm.get<DiskBody>(r.diskId, { apiVersion: API_VERSIONS.disks })).body ?? {};
@@ -201,7 +215,10 @@ async function checkDisks(d: VerifyDeps, inputs: VmRestoreInputs, outs: VmRestor
         checks.push({
             name: "disk-attachable",
             passed: state === "Unattached",
-            detail: state === "Unattached" ? `${label} is Unattached: it can be attached to a VM` : `${label} is ${state}, not Unattached: it cannot be attached to a new VM`,
+            detail:
+                state === "Unattached"
+                    ? `${label} is Unattached: it can be attached to a VM`
+                    : `${label} is ${state}, not Unattached: it cannot be attached to a new VM`,
             resourceId: r.diskId,
         });
         const want = expected?.find((e) => e.lun === r.lun)?.sizeGB;
@@ -210,7 +227,10 @@ async function checkDisks(d: VerifyDeps, inputs: VmRestoreInputs, outs: VmRestor
             checks.push({
                 name: "disk-size",
                 passed: got === want,
-                detail: got === want ? `${label} is ${got} GB, as on the source` : `${label} is ${got ?? "of unknown size"}${got !== undefined ? " GB" : ""}, the source's is ${want} GB${got !== undefined ? ` (${Math.abs(want - got)} GB ${got < want ? "smaller" : "larger"})` : ""}`,
+                detail:
+                    got === want
+                        ? `${label} is ${got} GB, as on the source`
+                        : `${label} is ${got ?? "of unknown size"}${got !== undefined ? " GB" : ""}, the source's is ${want} GB${got !== undefined ? ` (${Math.abs(want - got)} GB ${got < want ? "smaller" : "larger"})` : ""}`,
                 resourceId: r.diskId,
             });
         }
@@ -242,10 +262,15 @@ function objective(kind: "RTO" | "RPO", targetMinutes: number, actualSeconds: nu
 }
 
 /** The objectives the inputs declare, against what the restore achieved. */
-export function evaluateObjectives(inputs: VmRestoreInputs, outs: Partial<Pick<VmRestoreOutputs, "timeToRestoreSeconds" | "recoveryPointAgeSeconds">>): DrillObjectives {
+export function evaluateObjectives(
+    inputs: VmRestoreInputs,
+    outs: Partial<Pick<VmRestoreOutputs, "timeToRestoreSeconds" | "recoveryPointAgeSeconds">>,
+): DrillObjectives {
     const out: DrillObjectives = {};
-    if (inputs.rtoMinutes !== undefined && typeof outs.timeToRestoreSeconds === "number") out.rto = objective("RTO", inputs.rtoMinutes, outs.timeToRestoreSeconds);
-    if (inputs.rpoMinutes !== undefined && outs.recoveryPointAgeSeconds !== undefined) out.rpo = objective("RPO", inputs.rpoMinutes, outs.recoveryPointAgeSeconds);
+    if (inputs.rtoMinutes !== undefined && typeof outs.timeToRestoreSeconds === "number")
+        out.rto = objective("RTO", inputs.rtoMinutes, outs.timeToRestoreSeconds);
+    if (inputs.rpoMinutes !== undefined && outs.recoveryPointAgeSeconds !== undefined)
+        out.rpo = objective("RPO", inputs.rpoMinutes, outs.recoveryPointAgeSeconds);
     return out;
 }
 

@@ -13,7 +13,14 @@ import { RecoveryPoint, selectRecoveryPoint } from "./recovery-point-selector";
 import { buildRestoreRequest, targetVmIdOf } from "../azure/backup/restore-request-builder";
 import { CheckpointStore, RestoreCheckpoint } from "./restore-checkpoint";
 import { findRunningRestoreJob } from "./restore-job-finder";
-import { CrossRegionTarget, crossRegionTargetOf, findCrossRegionJob, pairedRegion, readCrossRegionJob, triggerCrossRegionRestore } from "../azure/backup/cross-region-restore";
+import {
+    CrossRegionTarget,
+    crossRegionTargetOf,
+    findCrossRegionJob,
+    pairedRegion,
+    readCrossRegionJob,
+    triggerCrossRegionRestore,
+} from "../azure/backup/cross-region-restore";
 import { initOperationState, lastSegment, OperationState, updateOperationState } from "../polling/operation-tracker";
 import { serverRetryHintMs } from "../azure/retry-policy";
 import { planPoll, PollScheduler } from "../polling/poll-scheduler";
@@ -70,12 +77,20 @@ export interface TriggeredRestore extends RestoreSource {
 export function restoreRegionOf(inputs: VmRestoreInputs, vaultLocation: string): string {
     if (!inputs.crossRegion) return vaultLocation;
     const region = inputs.secondaryRegion ?? pairedRegion(vaultLocation);
-    if (!region) throw new Error(`secondaryRegion: the vault is in ${vaultLocation}, whose paired region is not known to VmRestore; set secondaryRegion`);
+    if (!region)
+        throw new Error(
+            `secondaryRegion: the vault is in ${vaultLocation}, whose paired region is not known to VmRestore; set secondaryRegion`,
+        );
     return region;
 }
 
 /** Reads a restore job, in the vault or (cross-region) in the secondary region. */
-export async function readJobOf(deps: WorkflowDeps, vaultPath: string, jobId: string, crossRegion?: CrossRegionTarget): Promise<RestoreJobView> {
+export async function readJobOf(
+    deps: WorkflowDeps,
+    vaultPath: string,
+    jobId: string,
+    crossRegion?: CrossRegionTarget,
+): Promise<RestoreJobView> {
     if (crossRegion) return readCrossRegionJob(deps.arm, crossRegion, jobId);
     const res = await deps.arm.get(`${vaultPath}/backupJobs/${encodeURIComponent(jobId)}`, { apiVersion: API_VERSIONS.backup });
     return { ...readRestoreJob(jobId, res.body), serverHintMs: serverRetryHintMs(res.headers) };
@@ -98,8 +113,17 @@ export async function resolveRestoreSource(deps: WorkflowDeps, inputs: VmRestore
     const vaultLocation = vault.body?.location;
     if (!vaultLocation) throw new Error(`the vault ${vaultPath} has no location in its ARM response; cannot set the restore's region`);
     const item = await findProtectedItem(arm, vaultPath, inputs.sourceVmId);
-    const recoveryPoint = await selectRecoveryPoint(arm, item.path, inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT, inputs.recoveryPointSelector, !!inputs.rehydration, !!inputs.crossRegion);
-    progress.say(`recovery point ${recoveryPoint.id} (${recoveryPoint.type}, ${recoveryPoint.time}, tiers ${recoveryPoint.tiers.join("+")})`);
+    const recoveryPoint = await selectRecoveryPoint(
+        arm,
+        item.path,
+        inputs.recoveryPoint ?? DEFAULT_RECOVERY_POINT,
+        inputs.recoveryPointSelector,
+        !!inputs.rehydration,
+        !!inputs.crossRegion,
+    );
+    progress.say(
+        `recovery point ${recoveryPoint.id} (${recoveryPoint.type}, ${recoveryPoint.time}, tiers ${recoveryPoint.tiers.join("+")})`,
+    );
     return { vaultPath, vaultLocation, item, recoveryPoint };
 }
 
@@ -112,19 +136,38 @@ export interface StartOptions {
  * Step 1: start the restore, or adopt the one this resource already started (a checkpoint left by a
  * killed run, or a matching job still running in Azure). Never POSTs a second restore for one intent.
  */
-export async function startRestore(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource, o: StartOptions): Promise<TriggeredRestore> {
+export async function startRestore(
+    deps: WorkflowDeps,
+    inputs: VmRestoreInputs,
+    src: RestoreSource,
+    o: StartOptions,
+): Promise<TriggeredRestore> {
     const { arm, progress } = deps;
     if (inputs.crossRegion) return startCrossRegion(deps, inputs, src, o);
     const saved = o.checkpoints.load(o.checkpointKey);
     if (saved && !(await checkpointStillValid(deps, saved))) o.checkpoints.remove(o.checkpointKey);
-    else if (saved && sameResourceId(saved.vaultPath, src.vaultPath) && saved.recoveryPointId === src.recoveryPoint.id && (saved.jobId || saved.operationUrl)) {
-        progress.say(`resuming the restore started at ${new Date(saved.triggeredAt).toISOString()}${saved.jobId ? ` (job ${saved.jobId})` : ""} instead of starting another`);
+    else if (
+        saved &&
+        sameResourceId(saved.vaultPath, src.vaultPath) &&
+        saved.recoveryPointId === src.recoveryPoint.id &&
+        (saved.jobId || saved.operationUrl)
+    ) {
+        progress.say(
+            `resuming the restore started at ${new Date(saved.triggeredAt).toISOString()}${saved.jobId ? ` (job ${saved.jobId})` : ""} instead of starting another`,
+        );
         return {
             ...src,
             triggeredAt: saved.triggeredAt,
             firstTriggeredAt: saved.firstTriggeredAt ?? saved.triggeredAt,
             jobId: saved.jobId,
-            operation: saved.jobId ? undefined : { mode: "AsyncOperation", pollUrl: saved.operationUrl!, operationId: lastSegment(saved.operationUrl!), status: "running" },
+            operation: saved.jobId
+                ? undefined
+                : {
+                      mode: "AsyncOperation",
+                      pollUrl: saved.operationUrl!,
+                      operationId: lastSegment(saved.operationUrl!),
+                      status: "running",
+                  },
             origin: "checkpoint",
         };
     }
@@ -150,7 +193,12 @@ export async function startRestore(deps: WorkflowDeps, inputs: VmRestoreInputs, 
         throw e;
     }
     const operation = initOperationState(res.headers, serverRetryHintMs(res.headers));
-    o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, operationUrl: operation.pollUrl });
+    o.checkpoints.save(o.checkpointKey, {
+        vaultPath: src.vaultPath,
+        recoveryPointId: src.recoveryPoint.id,
+        triggeredAt,
+        operationUrl: operation.pollUrl,
+    });
     progress.say(`restore requested (${inputs.restoreType}); following the operation ${operation.operationId ?? ""}`.trim());
     return { ...src, operation, triggeredAt, firstTriggeredAt: triggeredAt, origin: "started" };
 }
@@ -163,7 +211,12 @@ async function checkpointStillValid(deps: WorkflowDeps, c: RestoreCheckpoint): P
     return res.status !== 404;
 }
 
-async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource, o: StartOptions): Promise<TriggeredRestore> {
+async function startCrossRegion(
+    deps: WorkflowDeps,
+    inputs: VmRestoreInputs,
+    src: RestoreSource,
+    o: StartOptions,
+): Promise<TriggeredRestore> {
     const region = restoreRegionOf(inputs, src.vaultLocation);
     const crossRegion = crossRegionTargetOf(src.vaultPath, region);
     const saved = o.checkpoints.load(o.checkpointKey);
@@ -171,17 +224,33 @@ async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src
         const job = await readCrossRegionJob(deps.arm, crossRegion, saved.jobId).catch(() => undefined);
         if (job) {
             deps.progress.say(`resuming the cross-region restore job ${saved.jobId} instead of starting another`);
-            return { ...src, triggeredAt: saved.triggeredAt, firstTriggeredAt: saved.firstTriggeredAt ?? saved.triggeredAt, jobId: saved.jobId, origin: "checkpoint", crossRegion };
+            return {
+                ...src,
+                triggeredAt: saved.triggeredAt,
+                firstTriggeredAt: saved.firstTriggeredAt ?? saved.triggeredAt,
+                jobId: saved.jobId,
+                origin: "checkpoint",
+                crossRegion,
+            };
         }
     }
     const request = buildRestoreRequest({ inputs, recoveryPointId: src.recoveryPoint.id, region });
     const triggeredAt = deps.now();
-    const { headers } = await triggerCrossRegionRestore(deps.arm, crossRegion,
-        `${src.item.path}/recoveryPoints/${encodeURIComponent(src.recoveryPoint.id)}`, request.properties as unknown as Record<string, unknown>);
+    const { headers } = await triggerCrossRegionRestore(
+        deps.arm,
+        crossRegion,
+        `${src.item.path}/recoveryPoints/${encodeURIComponent(src.recoveryPoint.id)}`,
+        request.properties as unknown as Record<string, unknown>,
+    );
     deps.progress.say(`cross-region restore requested into ${region}`);
     if (headers["azure-asyncoperation"] || headers["location"]) {
         const operation = initOperationState(headers, serverRetryHintMs(headers));
-        o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, operationUrl: operation.pollUrl });
+        o.checkpoints.save(o.checkpointKey, {
+            vaultPath: src.vaultPath,
+            recoveryPointId: src.recoveryPoint.id,
+            triggeredAt,
+            operationUrl: operation.pollUrl,
+        });
         return { ...src, operation, triggeredAt, firstTriggeredAt: triggeredAt, origin: "started", crossRegion };
     }
     // A body-less 200 with nothing to follow: the job shows up in the secondary region's job list.
@@ -194,13 +263,20 @@ async function startCrossRegion(deps: WorkflowDeps, inputs: VmRestoreInputs, src
         }
         await deps.sleep(10_000);
     }
-    throw new Error(`crossRegion: Azure accepted the cross-region restore but no job appeared in ${region}; check the vault's cross-region jobs`);
+    throw new Error(
+        `crossRegion: Azure accepted the cross-region restore but no job appeared in ${region}; check the vault's cross-region jobs`,
+    );
 }
 
 /** How old a shared list of running jobs may be when looking for one an earlier run started. */
 const ADOPTION_LIST_SHARE_MS = 15_000;
 
-async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: RestoreSource, shareMs?: number): Promise<RestoreJobView | undefined> {
+async function findRunning(
+    deps: WorkflowDeps,
+    inputs: VmRestoreInputs,
+    src: RestoreSource,
+    shareMs?: number,
+): Promise<RestoreJobView | undefined> {
     const now = deps.now();
     return findRunningRestoreJob(deps.arm, {
         vaultPath: src.vaultPath,
@@ -213,13 +289,27 @@ async function findRunning(deps: WorkflowDeps, inputs: VmRestoreInputs, src: Res
     });
 }
 
-function adopt(deps: WorkflowDeps, src: RestoreSource, job: RestoreJobView, origin: TriggeredRestore["origin"], o: StartOptions): TriggeredRestore {
+function adopt(
+    deps: WorkflowDeps,
+    src: RestoreSource,
+    job: RestoreJobView,
+    origin: TriggeredRestore["origin"],
+    o: StartOptions,
+): TriggeredRestore {
     const triggeredAt = deps.now();
     // The restore began when Azure started the job (an earlier run triggered it), not now.
     const jobStart = Date.parse(job.startTime ?? "");
     const firstTriggeredAt = Number.isNaN(jobStart) ? triggeredAt : Math.min(jobStart, triggeredAt);
-    deps.progress.say(`adopting restore job ${job.jobId} (${job.status}, started ${job.startTime ?? "earlier"}) for the same VM, target and recovery point, instead of starting another`);
-    o.checkpoints.save(o.checkpointKey, { vaultPath: src.vaultPath, recoveryPointId: src.recoveryPoint.id, triggeredAt, firstTriggeredAt, jobId: job.jobId });
+    deps.progress.say(
+        `adopting restore job ${job.jobId} (${job.status}, started ${job.startTime ?? "earlier"}) for the same VM, target and recovery point, instead of starting another`,
+    );
+    o.checkpoints.save(o.checkpointKey, {
+        vaultPath: src.vaultPath,
+        recoveryPointId: src.recoveryPoint.id,
+        triggeredAt,
+        firstTriggeredAt,
+        jobId: job.jobId,
+    });
     return { ...src, triggeredAt, firstTriggeredAt, jobId: job.jobId, origin };
 }
 
@@ -249,8 +339,13 @@ export async function cancelRestoreJob(deps: WorkflowDeps, vaultPath: string, jo
 }
 
 /** Step 2: follow the operation to the job, and the job to its end. Returns the finished job. */
-export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, inputs: VmRestoreInputs, onJob?: (jobId: string) => void): Promise<RestoreJobView> {
-    const { arm, scheduler, sleep, progress } = deps;
+export async function waitForRestore(
+    deps: WorkflowDeps,
+    t: TriggeredRestore,
+    inputs: VmRestoreInputs,
+    onJob?: (jobId: string) => void,
+): Promise<RestoreJobView> {
+    const { arm, scheduler, progress } = deps;
     const deadline = t.triggeredAt + (inputs.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000;
     let polls = 0;
     while (!t.jobId) {
@@ -260,9 +355,13 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
         // Acceptance takes seconds to a minute; it is not cut short by timeoutMinutes, so that a
         // restore running in Azure always has its job ID recorded.
         if (deps.now() - t.triggeredAt > OPERATION_CAP_MS) {
-            throw new Error(`Azure has not accepted the restore after ${OPERATION_CAP_MS / 60_000} minutes (operation ${t.operation.operationId}); check the vault's Backup Jobs before running again`);
+            throw new Error(
+                `Azure has not accepted the restore after ${OPERATION_CAP_MS / 60_000} minutes (operation ${t.operation.operationId}); check the vault's Backup Jobs before running again`,
+            );
         }
-        await deps.sleep(scheduler.nextDelayMs({ phase: "operation", polls, serverHintMs: hint, localElapsedMs: deps.now() - t.triggeredAt }));
+        await deps.sleep(
+            scheduler.nextDelayMs({ phase: "operation", polls, serverHintMs: hint, localElapsedMs: deps.now() - t.triggeredAt }),
+        );
         const res = await arm.get(t.operation.pollUrl, { okStatuses: [] });
         polls++;
         t.operation = updateOperationState(t.operation, res.status, res.body, serverRetryHintMs(res.headers));
@@ -281,11 +380,15 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
         }
         if (t.operation.status === "succeeded" && !t.operation.jobId && t.operation.operationId && !t.crossRegion) {
             // Location mode ends in a body-less 204: the job ID lives on the vault-level operation.
-            const op = await arm.get<{ properties?: { jobId?: string } }>(`${t.vaultPath}/backupOperations/${encodeURIComponent(t.operation.operationId)}`, { apiVersion: API_VERSIONS.backup });
+            const op = await arm.get<{ properties?: { jobId?: string } }>(
+                `${t.vaultPath}/backupOperations/${encodeURIComponent(t.operation.operationId)}`,
+                { apiVersion: API_VERSIONS.backup },
+            );
             t.operation.jobId = op.body?.properties?.jobId;
         }
         if (t.operation.status === "succeeded") {
-            if (!t.operation.jobId) throw new Error("the restore operation succeeded but Azure named no job for it; check the vault's Backup Jobs");
+            if (!t.operation.jobId)
+                throw new Error("the restore operation succeeded but Azure named no job for it; check the vault's Backup Jobs");
             t.jobId = t.operation.jobId;
             progress.say(`restore accepted: job ${t.jobId}`);
             onJob?.(t.jobId);
@@ -312,11 +415,7 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
                 // A list showed it finished: its errors and property bag come with the job's own read.
                 if (job !== lastRead) job = lastRead = await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
                 if (!job.succeeded) {
-                    throw restoreJobError(
-                        `restore job ${job.jobId} ended ${job.status}: ${describeJobErrors(job)}`,
-                        job.jobId,
-                        job.status,
-                    );
+                    throw restoreJobError(`restore job ${job.jobId} ended ${job.status}: ${describeJobErrors(job)}`, job.jobId, job.status);
                 }
                 return job;
             }
@@ -327,7 +426,10 @@ export async function waitForRestore(deps: WorkflowDeps, t: TriggeredRestore, in
                 localElapsedMs: deps.now() - t.triggeredAt,
                 serverElapsedMs: job.durationMs,
                 // The clocks are compared on the restore's own reads (a shared look is a little older).
-                scaleSample: baseline && lastRead.durationMs !== undefined ? { localMs: lastReadAt - baseline.local, serverMs: lastRead.durationMs - baseline.server } : undefined,
+                scaleSample:
+                    baseline && lastRead.durationMs !== undefined
+                        ? { localMs: lastReadAt - baseline.local, serverMs: lastRead.durationMs - baseline.server }
+                        : undefined,
                 progressPercentage: job.progressPercentage,
                 serverRemainingMs: job.estimatedRemainingMs,
             });
@@ -362,14 +464,28 @@ async function readJobWhenVisible(deps: WorkflowDeps, t: TriggeredRestore, jobId
         try {
             return await readJobOf(deps, t.vaultPath, jobId, t.crossRegion);
         } catch (e) {
-            if (!(isAzureRequestError(e) && e.status === 404) || t.origin !== "started" || deps.now() - t.triggeredAt > OPERATION_CAP_MS) throw e;
+            if (!(isAzureRequestError(e) && e.status === 404) || t.origin !== "started" || deps.now() - t.triggeredAt > OPERATION_CAP_MS)
+                throw e;
             if (polls === 0) deps.progress.say(`restore job ${jobId} is not readable yet (404 right after Azure named it); looking again`);
-            await deps.sleep(deps.scheduler.nextDelayMs({ phase: "operation", polls, serverHintMs: undefined, localElapsedMs: deps.now() - t.triggeredAt }));
+            await deps.sleep(
+                deps.scheduler.nextDelayMs({
+                    phase: "operation",
+                    polls,
+                    serverHintMs: undefined,
+                    localElapsedMs: deps.now() - t.triggeredAt,
+                }),
+            );
         }
     }
 }
 
-async function sleepUntilDeadline(deps: WorkflowDeps, delayMs: number, deadline: number, t: TriggeredRestore, job?: RestoreJobView): Promise<void> {
+async function sleepUntilDeadline(
+    deps: WorkflowDeps,
+    delayMs: number,
+    deadline: number,
+    t: TriggeredRestore,
+    job?: RestoreJobView,
+): Promise<void> {
     // A wait that would cross the deadline is cut short, so the job gets one last look at the
     // deadline instead of the restore giving up early (adaptive waits can be long).
     const left = deadline - deps.now();
@@ -377,7 +493,9 @@ async function sleepUntilDeadline(deps: WorkflowDeps, delayMs: number, deadline:
         const where = job
             ? `job ${job.jobId} was ${job.status}${job.progressPercentage !== undefined ? ` at ${job.progressPercentage}%` : ""}` +
               (job.tasks.length ? ` (tasks: ${job.tasks.map((x) => `${x.taskId} ${x.status}`).join(", ")})` : "")
-            : t.jobId ? `job ${t.jobId} had started` : "Azure had not yet accepted the restore";
+            : t.jobId
+              ? `job ${t.jobId} had started`
+              : "Azure had not yet accepted the restore";
         throw restoreTimeoutError(
             `timeoutMinutes: the restore did not finish within the timeout; ${where}. ` +
                 "Raise timeoutMinutes and run `pulumi up` again (the running job is still in Azure).",
@@ -413,7 +531,20 @@ async function waitWithHeartbeat(deps: WorkflowDeps, ms: number, t: TriggeredRes
 }
 
 /** The outputs that say where the restore came from and when it started (known once it is triggered). */
-export function sourceOutputs(t: TriggeredRestore): Pick<VmRestoreOutputs, "vaultLocation" | "protectedItemId" | "recoveryPointId" | "recoveryPointTime" | "recoveryPointType" | "recoveryPointTiers" | "restoreTriggeredAt" | "recoveryPointAgeSeconds" | "restoreRegion"> {
+export function sourceOutputs(
+    t: TriggeredRestore,
+): Pick<
+    VmRestoreOutputs,
+    | "vaultLocation"
+    | "protectedItemId"
+    | "recoveryPointId"
+    | "recoveryPointTime"
+    | "recoveryPointType"
+    | "recoveryPointTiers"
+    | "restoreTriggeredAt"
+    | "recoveryPointAgeSeconds"
+    | "restoreRegion"
+> {
     const pointTime = Date.parse(t.recoveryPoint.time);
     return {
         vaultLocation: t.vaultLocation,
@@ -430,7 +561,12 @@ export function sourceOutputs(t: TriggeredRestore): Pick<VmRestoreOutputs, "vaul
 }
 
 /** Step 3: find what was restored, check it exists, and shape the outputs. */
-export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, job: RestoreJobView, inputs: VmRestoreInputs): Promise<VmRestoreOutputs> {
+export async function collectOutputs(
+    deps: WorkflowDeps,
+    t: TriggeredRestore,
+    job: RestoreJobView,
+    inputs: VmRestoreInputs,
+): Promise<VmRestoreOutputs> {
     const { arm } = deps;
     const bag = job.propertyBag;
     const configBlobUri = bagValue(bag, "Config Blob Uri");
@@ -447,7 +583,7 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
         if (allDiskIds(restored).length === 0 && !(restored.vhdUris ?? []).length) {
             const where = inputs.targetResourceGroupId
                 ? `nor does resource group ${inputs.targetResourceGroupId} hold disks named as Azure names restored disks of ${vmNameOf(inputs)} ` +
-                    `(${vmNameOf(inputs)}-osdisk-yyyyMMdd-HHmmss) created since the job started`
+                  `(${vmNameOf(inputs)}-osdisk-yyyyMMdd-HHmmss) created since the job started`
                 : `and without targetResourceGroupId there is no other place to look (staging account ${inputs.storageAccountId})`;
             throw new Error(
                 `restore job ${job.jobId} reported ${job.status}, but no restored disk can be found: ${notes.join("; ") || "the template names none"}, ${where}. ` +
@@ -457,12 +593,16 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
     }
     const missing = await missingResources(arm, restored);
     if (missing.length) {
-        throw new Error(`restore job ${job.jobId} reported ${job.status}, but these restored resources do not exist: ${missing.join(", ")}`);
+        throw new Error(
+            `restore job ${job.jobId} reported ${job.status}, but these restored resources do not exist: ${missing.join(", ")}`,
+        );
     }
     const warnings = job.status === "CompletedWithWarnings" ? [describeJobErrors(job)] : [];
     for (const w of warnings) deps.progress.say(`warning: restore job ${job.jobId} completed with warnings: ${w}`);
     const elapsedMs = deps.now() - t.firstTriggeredAt;
-    deps.progress.say(`restored ${allDiskIds(restored).length + (restored.vhdUris?.length ?? 0)} disk(s)${restored.vmId ? ` and VM ${restored.vmId.split("/").pop()}` : ""} in ${Math.round(elapsedMs / 1000)} s`);
+    deps.progress.say(
+        `restored ${allDiskIds(restored).length + (restored.vhdUris?.length ?? 0)} disk(s)${restored.vmId ? ` and VM ${restored.vmId.split("/").pop()}` : ""} in ${Math.round(elapsedMs / 1000)} s`,
+    );
     return {
         ...inputs,
         ...sourceOutputs(t),
@@ -483,7 +623,11 @@ export async function collectOutputs(deps: WorkflowDeps, t: TriggeredRestore, jo
  * its NICs and disks) for AlternateLocation, the disks its template names for RestoreDisks, and
  * the staging blobs. Only what exists is returned.
  */
-export async function leftoversOf(deps: WorkflowDeps, inputs: VmRestoreInputs, job: RestoreJobView | undefined): Promise<RestoredResources> {
+export async function leftoversOf(
+    deps: WorkflowDeps,
+    inputs: VmRestoreInputs,
+    job: RestoreJobView | undefined,
+): Promise<RestoredResources> {
     const { arm } = deps;
     const bag = job?.propertyBag ?? {};
     const blobCandidates = [bagValue(bag, "Config Blob Uri"), bagValue(bag, "Template Blob Uri")].filter((x): x is string => !!x);
@@ -497,7 +641,11 @@ export async function leftoversOf(deps: WorkflowDeps, inputs: VmRestoreInputs, j
     const template = bagValue(bag, "Template Blob Uri");
     if (job && inputs.restoreType === "RestoreDisks" && (template || inputs.targetResourceGroupId)) {
         const notes: string[] = [];
-        const disks = await findRestoredDisks(arm, restoredDisksQuery(inputs, job, template && found.blobUris.includes(template) ? template : undefined, deps.now()), notes);
+        const disks = await findRestoredDisks(
+            arm,
+            restoredDisksQuery(inputs, job, template && found.blobUris.includes(template) ? template : undefined, deps.now()),
+            notes,
+        );
         const exists = async (id?: string) => !!id && (await resourceExists(arm, id, API_VERSIONS.disks));
         if (await exists(disks.osDiskId)) found.osDiskId = disks.osDiskId;
         for (const d of disks.dataDisks) if (await exists(d.diskId)) found.dataDisks.push(d);
@@ -521,19 +669,39 @@ function restoredDisksQuery(inputs: VmRestoreInputs, job: RestoreJobView, templa
 }
 
 export function isEmpty(r: RestoredResources): boolean {
-    return !r.vmId && allDiskIds(r).length === 0 && r.networkInterfaceIds.length === 0 && r.blobUris.length === 0 && !(r.vhdUris ?? []).length;
+    return (
+        !r.vmId && allDiskIds(r).length === 0 && r.networkInterfaceIds.length === 0 && r.blobUris.length === 0 && !(r.vhdUris ?? []).length
+    );
 }
 
 /** The restored resources as output fields. */
-export function restoredAsOutputs(r: RestoredResources, job: RestoreJobView | undefined): Pick<VmRestoreOutputs,
-    "restoredDiskIds" | "restoredVhdUris" | "osDiskId" | "dataDisks" | "restoredVmId" | "networkInterfaceIds" | "configBlobUri" | "templateBlobUri"> {
+export function restoredAsOutputs(
+    r: RestoredResources,
+    job: RestoreJobView | undefined,
+): Pick<
+    VmRestoreOutputs,
+    | "restoredDiskIds"
+    | "restoredVhdUris"
+    | "osDiskId"
+    | "dataDisks"
+    | "restoredVmId"
+    | "networkInterfaceIds"
+    | "configBlobUri"
+    | "templateBlobUri"
+> {
     const bag = job?.propertyBag ?? {};
     const [config, template] = [bagValue(bag, "Config Blob Uri"), bagValue(bag, "Template Blob Uri")];
     const configBlobUri = config && r.blobUris.includes(config) ? config : undefined;
     const templateBlobUri = template && r.blobUris.includes(template) ? template : undefined;
     return {
-        restoredDiskIds: allDiskIds(r), restoredVhdUris: r.vhdUris?.length ? r.vhdUris : undefined, osDiskId: r.osDiskId,
-        dataDisks: r.dataDisks, restoredVmId: r.vmId, networkInterfaceIds: r.networkInterfaceIds, configBlobUri, templateBlobUri,
+        restoredDiskIds: allDiskIds(r),
+        restoredVhdUris: r.vhdUris?.length ? r.vhdUris : undefined,
+        osDiskId: r.osDiskId,
+        dataDisks: r.dataDisks,
+        restoredVmId: r.vmId,
+        networkInterfaceIds: r.networkInterfaceIds,
+        configBlobUri,
+        templateBlobUri,
     };
 }
 

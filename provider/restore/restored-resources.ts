@@ -51,10 +51,15 @@ export function resolveDiskReference(ref: string | undefined, targetResourceGrou
     return ref.startsWith("/") ? ref : undefined;
 }
 
-function disksOf(profile: StorageProfile | undefined, targetResourceGroupId?: string): Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris"> {
+function disksOf(
+    profile: StorageProfile | undefined,
+    targetResourceGroupId?: string,
+): Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris"> {
     const osDiskId = resolveDiskReference(profile?.osDisk?.managedDisk?.id, targetResourceGroupId);
-    const vhdUris = [profile?.osDisk?.vhd?.uri, ...(profile?.dataDisks ?? []).sort((a, b) => Number(a.lun ?? 0) - Number(b.lun ?? 0)).map((d) => d.vhd?.uri)]
-        .filter((u): u is string => !!u);
+    const vhdUris = [
+        profile?.osDisk?.vhd?.uri,
+        ...(profile?.dataDisks ?? []).sort((a, b) => Number(a.lun ?? 0) - Number(b.lun ?? 0)).map((d) => d.vhd?.uri),
+    ].filter((u): u is string => !!u);
     const dataDisks = (profile?.dataDisks ?? [])
         .map((d) => ({ lun: Number(d.lun ?? 0), diskId: resolveDiskReference(d.managedDisk?.id, targetResourceGroupId) }))
         .filter((d): d is RestoredDataDisk => !!d.diskId)
@@ -63,7 +68,11 @@ function disksOf(profile: StorageProfile | undefined, targetResourceGroupId?: st
 }
 
 /** Reads the restore's ARM template (from the staging account) and returns the disks it attaches. */
-export async function disksFromTemplate(arm: ArmClient, templateBlobUri: string, targetResourceGroupId?: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
+export async function disksFromTemplate(
+    arm: ArmClient,
+    templateBlobUri: string,
+    targetResourceGroupId?: string,
+): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
     const res = await arm.get<unknown>(templateBlobUri, { scope: STORAGE_SCOPE, extraHeaders: BLOB_HEADERS });
     const text = decodeBlobText(res.bytes ?? Buffer.from(typeof res.body === "string" ? res.body : JSON.stringify(res.body ?? ""), "utf8"));
     let template: unknown;
@@ -79,10 +88,20 @@ export async function disksFromTemplate(arm: ArmClient, templateBlobUri: string,
 }
 
 /** The disks in a resource group named as Azure names the disks of `vmName`'s restore started at `sinceMs`. */
-export async function restoredDisksInResourceGroup(arm: ArmClient, targetResourceGroupId: string, vmName: string, sinceMs: number): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
+export async function restoredDisksInResourceGroup(
+    arm: ArmClient,
+    targetResourceGroupId: string,
+    vmName: string,
+    sinceMs: number,
+): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "vhdUris">> {
     const disks: { id?: string; name?: string; properties?: { timeCreated?: string } }[] = [];
     await arm.list<{ id?: string; name?: string; properties?: { timeCreated?: string } }>(
-        `${targetResourceGroupId}/providers/Microsoft.Compute/disks`, { apiVersion: API_VERSIONS.disks }, (d) => { disks.push(d); });
+        `${targetResourceGroupId}/providers/Microsoft.Compute/disks`,
+        { apiVersion: API_VERSIONS.disks },
+        (d) => {
+            disks.push(d);
+        },
+    );
     return restoredDisksByName(disks, vmName, sinceMs);
 }
 
@@ -116,7 +135,10 @@ interface VmBody {
 }
 
 /** The restored VM's disks and NICs. */
-export async function resourcesOfVm(arm: ArmClient, vmId: string): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "networkInterfaceIds" | "vmId">> {
+export async function resourcesOfVm(
+    arm: ArmClient,
+    vmId: string,
+): Promise<Pick<RestoredResources, "osDiskId" | "dataDisks" | "networkInterfaceIds" | "vmId">> {
     const res = await arm.get<VmBody>(vmId, { apiVersion: API_VERSIONS.virtualMachines });
     const nics = (res.body?.properties?.networkProfile?.networkInterfaces ?? []).map((n) => n.id).filter((x): x is string => !!x);
     return { vmId, networkInterfaceIds: nics, ...disksOf(res.body?.properties?.storageProfile) };
@@ -148,7 +170,13 @@ export async function existingBlobs(arm: ArmClient, r: RestoredResources): Promi
 export async function deleteRestoredResources(
     arm: ArmClient,
     r: RestoredResources,
-    opts: { sleep: (ms: number) => Promise<void>; timeoutMs: number; deleteBlobs: boolean; log: (line: string) => void; stagingAccountId?: string },
+    opts: {
+        sleep: (ms: number) => Promise<void>;
+        timeoutMs: number;
+        deleteBlobs: boolean;
+        log: (line: string) => void;
+        stagingAccountId?: string;
+    },
 ): Promise<string[]> {
     const deleted: string[] = [];
     const del = async (id: string, apiVersion: string, blob = false) => {
@@ -193,11 +221,20 @@ export async function stagingVhds(arm: ArmClient, blobUris: string[]): Promise<s
     const containers = [...new Set(blobUris.map((u) => u.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "")))];
     const found: string[] = [];
     for (const container of containers) {
-        const res = await arm.get<unknown>(`${container}?restype=container&comp=list`, { scope: STORAGE_SCOPE, extraHeaders: BLOB_HEADERS, okStatuses: [404] });
+        const res = await arm.get<unknown>(`${container}?restype=container&comp=list`, {
+            scope: STORAGE_SCOPE,
+            extraHeaders: BLOB_HEADERS,
+            okStatuses: [404],
+        });
         if (res.status === 404) continue;
         const xml = res.bytes ? decodeBlobText(res.bytes) : String(res.body ?? "");
         for (const m of xml.matchAll(/<Name>([^<]*)<\/Name>/g)) {
-            const name = m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+            const name = m[1]
+                .replace(/&lt;/g, "<")
+                .replace(/&gt;/g, ">")
+                .replace(/&quot;/g, '"')
+                .replace(/&apos;/g, "'")
+                .replace(/&amp;/g, "&");
             if (/\.vhd$/i.test(name)) found.push(`${container}/${name.split("/").map(encodeURIComponent).join("/")}`);
         }
     }

@@ -15,7 +15,10 @@ export function decodeBlobText(bytes: Buffer): string {
     else if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) text = bytes.toString("utf16le");
     else if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] !== 0) text = swapBytes(bytes).toString("utf16le");
     else text = bytes.toString("utf8");
-    return text.replace(/^\uFEFF/, "").replace(/\u0000+$/, "").trim();
+    return text
+        .replace(/^\uFEFF/, "")
+        .replace(/\u0000+$/, "")
+        .trim();
 }
 
 function swapBytes(b: Buffer): Buffer {
@@ -54,7 +57,11 @@ export function evaluateTemplateString(s: string, ctx: TemplateContext, depth = 
 class ExpressionParser {
     private i: number;
     // Fields are set in the constructor, never by initializers: Pulumi's closure serializer drops those.
-    constructor(private readonly src: string, private readonly ctx: TemplateContext, private readonly depth: number) {
+    constructor(
+        private readonly src: string,
+        private readonly ctx: TemplateContext,
+        private readonly depth: number,
+    ) {
         this.i = 0;
     }
 
@@ -95,7 +102,10 @@ class ExpressionParser {
             for (;;) {
                 args.push(this.expression());
                 this.skip();
-                if (this.src[this.i] === ",") { this.i++; continue; }
+                if (this.src[this.i] === ",") {
+                    this.i++;
+                    continue;
+                }
                 break;
             }
         }
@@ -145,7 +155,11 @@ class ExpressionParser {
             const c = this.src[this.i++];
             if (c === undefined) throw new Error("unterminated string");
             if (c === "'") {
-                if (this.src[this.i] === "'") { out += "'"; this.i++; continue; }
+                if (this.src[this.i] === "'") {
+                    out += "'";
+                    this.i++;
+                    continue;
+                }
                 return out;
             }
             out += c;
@@ -209,19 +223,26 @@ export interface TemplateDisks {
 }
 
 /** The managed disks (or VHDs) the template's virtual machine attaches, as full IDs. */
-export function disksOfTemplate(template: unknown, deployment: { subscriptionId: string; resourceGroup: string }): TemplateDisks | undefined {
+export function disksOfTemplate(
+    template: unknown,
+    deployment: { subscriptionId: string; resourceGroup: string },
+): TemplateDisks | undefined {
     if (!template || typeof template !== "object") return undefined;
     const t = template as { parameters?: Record<string, unknown>; variables?: Record<string, unknown>; resources?: unknown };
     const ctx: TemplateContext = { ...deployment, parameters: t.parameters ?? {}, variables: t.variables ?? {} };
     const resources = Array.isArray(t.resources) ? t.resources : Object.values((t.resources as Record<string, unknown>) ?? {});
-    const vm = resources.find((r) => String((r as { type?: unknown })?.type ?? "").toLowerCase() === "microsoft.compute/virtualmachines") as
-        { properties?: { storageProfile?: StorageProfileLike } } | undefined;
+    const vm = resources.find(
+        (r) => String((r as { type?: unknown })?.type ?? "").toLowerCase() === "microsoft.compute/virtualmachines",
+    ) as { properties?: { storageProfile?: StorageProfileLike } } | undefined;
     if (!vm) return undefined;
     const profile = vm.properties?.storageProfile;
     const diskId = (ref: string | undefined) => {
         if (!ref) return undefined;
         const v = evaluateTemplateString(ref, ctx);
-        return typeof v === "string" && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/disks\/[^/]+$/i.test(v) ? v : undefined;
+        return typeof v === "string" &&
+            /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/disks\/[^/]+$/i.test(v)
+            ? v
+            : undefined;
     };
     const uri = (ref: string | undefined) => {
         const v = ref ? evaluateTemplateString(ref, ctx) : undefined;
@@ -230,7 +251,9 @@ export function disksOfTemplate(template: unknown, deployment: { subscriptionId:
     const data = (profile?.dataDisks ?? []).map((d) => ({ lun: Number(d.lun ?? 0), d })).sort((a, b) => a.lun - b.lun);
     return {
         osDiskId: diskId(profile?.osDisk?.managedDisk?.id),
-        dataDisks: data.map(({ lun, d }) => ({ lun, diskId: diskId(d.managedDisk?.id) })).filter((x): x is { lun: number; diskId: string } => !!x.diskId),
+        dataDisks: data
+            .map(({ lun, d }) => ({ lun, diskId: diskId(d.managedDisk?.id) }))
+            .filter((x): x is { lun: number; diskId: string } => !!x.diskId),
         vhdUris: [uri(profile?.osDisk?.vhd?.uri), ...data.map(({ d }) => uri(d.vhd?.uri))].filter((x): x is string => !!x),
     };
 }
@@ -240,11 +263,16 @@ export function disksOfTemplate(template: unknown, deployment: { subscriptionId:
  * `{vm}-datadisk-{lun}-{yyyyMMdd-HHmmss}` (a `-N` suffix when the name was taken) — created at or
  * after `sinceMs`; of several restores' sets, the one stamped nearest after `sinceMs`.
  */
-export function restoredDisksByName(disks: { id?: string; name?: string; properties?: { timeCreated?: string } }[], vmName: string, sinceMs: number): TemplateDisks {
+export function restoredDisksByName(
+    disks: { id?: string; name?: string; properties?: { timeCreated?: string } }[],
+    vmName: string,
+    sinceMs: number,
+): TemplateDisks {
     const esc = vmName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const os = new RegExp(`^${esc}-osdisk-(\\d{8}-\\d{6})(?:-\\d+)?$`, "i");
     const dd = new RegExp(`^${esc}-datadisk-(\\d+)-(\\d{8}-\\d{6})(?:-\\d+)?$`, "i");
-    const stampMs = (s: string) => Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(9, 11), +s.slice(11, 13), +s.slice(13, 15));
+    const stampMs = (s: string) =>
+        Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(9, 11), +s.slice(11, 13), +s.slice(13, 15));
     const sets = new Map<string, TemplateDisks>();
     for (const d of disks) {
         if (!d.id || !d.name) continue;

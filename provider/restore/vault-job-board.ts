@@ -60,7 +60,13 @@ export class VaultJobBoard {
      * The job as a list of the vault's restore jobs showed it no earlier than `maxAgeMs` ago, or
      * undefined where sharing does not pay or the list did not show it (the caller reads the job).
      */
-    async sharedView(arm: ArmClient, vaultPath: string, jobId: string, now: () => number, maxAgeMs: number): Promise<RestoreJobView | undefined> {
+    async sharedView(
+        arm: ArmClient,
+        vaultPath: string,
+        jobId: string,
+        now: () => number,
+        maxAgeMs: number,
+    ): Promise<RestoreJobView | undefined> {
         const v = this.vaults.get(vaultKey(arm, vaultPath));
         if (!v || maxAgeMs <= 0 || v.waiting.size < Math.max(2, 2 * v.pages)) return undefined;
         const id = jobId.toLowerCase();
@@ -82,9 +88,13 @@ export class VaultJobBoard {
         const jobs = new Map<string, RestoreJobView>();
         let pages: number;
         try {
-            pages = await arm.list<{ name?: string }>(restoreJobsListPath(vaultPath, earliest, startedAt + 60 * 60_000), { apiVersion: API_VERSIONS.backup }, (j) => {
-                if (j.name) jobs.set(j.name.toLowerCase(), readRestoreJob(j.name, j));
-            });
+            pages = await arm.list<{ name?: string }>(
+                restoreJobsListPath(vaultPath, earliest, startedAt + 60 * 60_000),
+                { apiVersion: API_VERSIONS.backup },
+                (j) => {
+                    if (j.name) jobs.set(j.name.toLowerCase(), readRestoreJob(j.name, j));
+                },
+            );
         } catch {
             return undefined; // each restore reads its own job instead
         }
@@ -105,8 +115,10 @@ function vaultKey(arm: ArmClient, vaultPath: string): string {
  * server time that passed; progress is left out (it cannot be aged).
  */
 export function mergeListedJob(listed: RestoreJobView, lastRead: RestoreJobView): RestoreJobView {
-    const passed = listed.durationMs !== undefined && lastRead.durationMs !== undefined ? listed.durationMs - lastRead.durationMs : undefined;
-    const remaining = lastRead.estimatedRemainingMs !== undefined && passed !== undefined ? lastRead.estimatedRemainingMs - passed : undefined;
+    const passed =
+        listed.durationMs !== undefined && lastRead.durationMs !== undefined ? listed.durationMs - lastRead.durationMs : undefined;
+    const remaining =
+        lastRead.estimatedRemainingMs !== undefined && passed !== undefined ? lastRead.estimatedRemainingMs - passed : undefined;
     return {
         ...listed,
         progressPercentage: undefined,

@@ -21,7 +21,9 @@ const TENANT = "00000000-0000-0000-0000-0000000000aa";
 type Logged = LoggedRequest & { kind?: string; requestBody: Record<string, string> | null };
 
 function files(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** The provider process must not fall back on anything of the test runner's. */
@@ -43,14 +45,24 @@ describe("through the engine with azure-native settings alone (custom cloud from
         await fx.stop();
     });
 
-    const program = (name: string, extra: Partial<VmRestoreArgs> = {}, opts: pulumi.CustomResourceOptions = {}) => async () => {
-        // No armEndpoint: the endpoint comes from the cloud metadata document.
-        const r = new VmRestore(name, {
-            vaultId: VAULT, sourceVmId: vmId("vm-db01"), restoreType: "RestoreDisks",
-            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, ...extra,
-        }, opts);
-        return { jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds };
-    };
+    const program =
+        (name: string, extra: Partial<VmRestoreArgs> = {}, opts: pulumi.CustomResourceOptions = {}) =>
+        async () => {
+            // No armEndpoint: the endpoint comes from the cloud metadata document.
+            const r = new VmRestore(
+                name,
+                {
+                    vaultId: VAULT,
+                    sourceVmId: vmId("vm-db01"),
+                    restoreType: "RestoreDisks",
+                    storageAccountId: STAGING,
+                    targetResourceGroupId: RG_RESTORE,
+                    ...extra,
+                },
+                opts,
+            );
+            return { jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds };
+        };
 
     async function upAndDown(engine: EngineStack, secrets: string[], events: EngineEvent[] = [], output: string[] = []): Promise<Logged[]> {
         await fx.reset();
@@ -58,7 +70,11 @@ describe("through the engine with azure-native settings alone (custom cloud from
         assert.equal(up.summary.result, "succeeded");
         assert.equal(up.outputs.jobStatus.value, "Completed");
         const log = (await fx.requests()) as Logged[];
-        const state = readableProviderCode(files(engine.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n"));
+        const state = readableProviderCode(
+            files(engine.stateDir)
+                .map((f) => fs.readFileSync(f, "utf8"))
+                .join("\n"),
+        );
         for (const s of secrets) assert.ok(!state.includes(s), "no credential value in the state");
         assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/.test(state), "no token in the state");
         await engine.stack.destroy({ color: "never" });
@@ -68,9 +84,14 @@ describe("through the engine with azure-native settings alone (custom cloud from
 
     it("stack config azure-native:* (service principal with a secret, metadataHost); nested Outputs; heartbeat; customTimeouts warned", async () => {
         const engine = await createEngineStack({
-            projectName: "vmrestore-azure-native", stackName: "config",
+            projectName: "vmrestore-azure-native",
+            stackName: "config",
             // A nested Output, resolved by the engine before the provider sees it.
-            program: program("config-restore", { recoveryPointSelector: { notAfter: pulumi.output("2099-01-01T00:00:00Z").apply((t) => t) } }, { customTimeouts: { create: "5m" } }),
+            program: program(
+                "config-restore",
+                { recoveryPointSelector: { notAfter: pulumi.output("2099-01-01T00:00:00Z").apply((t) => t) } },
+                { customTimeouts: { create: "5m" } },
+            ),
             // The restore takes about 20 s here: a heartbeat every 2 s shows in the engine's output.
             envVars: { ...NO_AZURE_VARIABLES, NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath!, VMRESTORE_HEARTBEAT_SECONDS: "2" },
             config: {
@@ -89,13 +110,24 @@ describe("through the engine with azure-native settings alone (custom cloud from
         const beats = diagnostics.filter((d) => /restoring: job \S+ InProgress.*elapsed .*next check/.test(d.message));
         assert.ok(beats.length >= 2, `heartbeats in the engine output: ${beats.length}`);
         assert.ok(output.join("").includes("restoring: job"), "and in the printed output");
-        const warning = diagnostics.find((d) => d.severity === "warning" && d.message.includes("customTimeouts has no effect on VmRestore"));
+        const warning = diagnostics.find(
+            (d) => d.severity === "warning" && d.message.includes("customTimeouts has no effect on VmRestore"),
+        );
         assert.ok(warning, "customTimeouts is warned about");
         assert.match(warning!.urn ?? "", /config-restore$/, "on the resource");
-        assert.ok(!output.join("").includes(DRILL_CLIENT_SECRET) && !diagnostics.some((d) => d.message.includes(DRILL_CLIENT_SECRET)), "no secret in the engine output");
-        assert.ok(log.some((r) => r.method === "GET" && r.path === "/metadata/endpoints" && r.status === 200), "the cloud was discovered");
+        assert.ok(
+            !output.join("").includes(DRILL_CLIENT_SECRET) && !diagnostics.some((d) => d.message.includes(DRILL_CLIENT_SECRET)),
+            "no secret in the engine output",
+        );
+        assert.ok(
+            log.some((r) => r.method === "GET" && r.path === "/metadata/endpoints" && r.status === 200),
+            "the cloud was discovered",
+        );
         const tokens = log.filter((r) => r.kind === "identity" && r.method === "POST");
-        assert.ok(tokens.length >= 1 && tokens.every((r) => r.status === 200 && r.requestBody?.client_secret === "[redacted]"), "tokens with the client secret");
+        assert.ok(
+            tokens.length >= 1 && tokens.every((r) => r.status === 200 && r.requestBody?.client_secret === "[redacted]"),
+            "tokens with the client secret",
+        );
         const arm = log.filter((r) => r.kind === "arm");
         assert.ok(arm.length > 0 && arm.every((r) => r.status !== 401), "every ARM call authenticated");
         assert.equal((await fx.restorePosts()).length, 1);
@@ -103,7 +135,8 @@ describe("through the engine with azure-native settings alone (custom cloud from
 
     it("ARM_* variables: OIDC with the GitHub Actions ID token request flow", async () => {
         const engine = await createEngineStack({
-            projectName: "vmrestore-azure-native", stackName: "oidc",
+            projectName: "vmrestore-azure-native",
+            stackName: "oidc",
             program: program("oidc-restore"),
             envVars: {
                 ...NO_AZURE_VARIABLES,
@@ -119,15 +152,26 @@ describe("through the engine with azure-native settings alone (custom cloud from
         });
         engines.push(engine);
         const log = await upAndDown(engine, [DRILL_OIDC_REQUEST_TOKEN]);
-        assert.ok(log.some((r) => r.path === "/oidc/token" && r.query.audience === "api://AzureADTokenExchange" && r.status === 200), "an ID token was requested");
+        assert.ok(
+            log.some((r) => r.path === "/oidc/token" && r.query.audience === "api://AzureADTokenExchange" && r.status === 200),
+            "an ID token was requested",
+        );
         const tokens = log.filter((r) => r.kind === "identity" && r.method === "POST");
-        assert.ok(tokens.length >= 1 && tokens.every((r) => r.status === 200 && r.requestBody?.client_assertion === "[redacted]" && r.requestBody?.client_secret === undefined), "tokens for a client assertion, no secret");
+        assert.ok(
+            tokens.length >= 1 &&
+                tokens.every(
+                    (r) =>
+                        r.status === 200 && r.requestBody?.client_assertion === "[redacted]" && r.requestBody?.client_secret === undefined,
+                ),
+            "tokens for a client assertion, no secret",
+        );
         assert.equal((await fx.restorePosts()).length, 1);
     });
 
     it("a half-set service principal fails the preview before any request, naming the setting", async () => {
         const engine = await createEngineStack({
-            projectName: "vmrestore-azure-native", stackName: "half",
+            projectName: "vmrestore-azure-native",
+            stackName: "half",
             program: program("half-restore"),
             envVars: { ...NO_AZURE_VARIABLES, NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath! },
             config: { "azure-native:clientId": DRILL_CLIENT_ID, "azure-native:metadataHost": new URL(fx.url).host },
@@ -140,6 +184,10 @@ describe("through the engine with azure-native settings alone (custom cloud from
             assert.ok(!e.message.includes(DRILL_CLIENT_SECRET));
             return true;
         });
-        assert.deepEqual((await fx.requests()).filter((r) => !r.path.startsWith("/admin")), [], "nothing was sent");
+        assert.deepEqual(
+            (await fx.requests()).filter((r) => !r.path.startsWith("/admin")),
+            [],
+            "nothing was sent",
+        );
     });
 });

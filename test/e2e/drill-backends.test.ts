@@ -19,7 +19,10 @@ interface Run {
 }
 
 function drill(args: string[], env: Record<string, string>, onOutput?: (all: string) => void): { done: Promise<Run> } {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", DRILL, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", DRILL, ...args], {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const add = (d: Buffer) => {
         output += d;
@@ -55,9 +58,15 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
 
     it("keeps the state in azblob:// and writes the report", async () => {
         const report = path.join(dir, "report");
-        const run = await drill(["--backend", azurite.backendUrl("drill-state"), "--emulator-url", fx.url, "--stack", "azblob", "--report", report], env()).done;
+        const run = await drill(
+            ["--backend", azurite.backendUrl("drill-state"), "--emulator-url", fx.url, "--stack", "azblob", "--report", report],
+            env(),
+        ).done;
         assert.equal(run.code, 0, run.output.slice(-4000));
-        assert.ok((await azurite.listBlobs("drill-state")).includes(".pulumi/stacks/vmrestore-drill/azblob.json"), "the stack's state lives in the blob container");
+        assert.ok(
+            (await azurite.listBlobs("drill-state")).includes(".pulumi/stacks/vmrestore-drill/azblob.json"),
+            "the stack's state lives in the blob container",
+        );
         const r = readReport(report);
         assert.equal(r.summary.restores, 3);
         assert.equal(r.summary.passed, 3);
@@ -68,14 +77,29 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
 
     it("--shards 3: three runner processes, three stacks on the backend, one merged report", async () => {
         const report = path.join(dir, "report");
-        const run = await drill(["--shards", "3", "--backend", azurite.backendUrl("drill-state"), "--emulator-url", fx.url, "--stack", "sharded", "--report", report], env()).done;
+        const run = await drill(
+            [
+                "--shards",
+                "3",
+                "--backend",
+                azurite.backendUrl("drill-state"),
+                "--emulator-url",
+                fx.url,
+                "--stack",
+                "sharded",
+                "--report",
+                report,
+            ],
+            env(),
+        ).done;
         assert.equal(run.code, 0, run.output.slice(-4000));
         const r = readReport(report);
         assert.deepEqual(r.stacks, ["sharded-shard-1", "sharded-shard-2", "sharded-shard-3"]);
         assert.deepEqual(r.restores.map((x: { vm: string }) => x.vm).sort(), ["vm-app01", "vm-db01", "vm-web01"]);
         assert.equal(r.summary.passed, 3);
         const blobs = await azurite.listBlobs("drill-state");
-        for (const i of [1, 2, 3]) assert.ok(blobs.includes(`.pulumi/stacks/vmrestore-drill/sharded-shard-${i}.json`), `shard ${i}'s stack`);
+        for (const i of [1, 2, 3])
+            assert.ok(blobs.includes(`.pulumi/stacks/vmrestore-drill/sharded-shard-${i}.json`), `shard ${i}'s stack`);
         assert.equal((await fx.restorePosts()).length, 3, "each VM restored once");
         const xml = fs.readFileSync(path.join(report, "drill-report.xml"), "utf8");
         assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
@@ -83,7 +107,18 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
 
     it("a second runner on the same stack is refused by the lock; the first finishes, nothing corrupted", async () => {
         await fx.admin("POST", "clock", { speed: 60 }); // an hour-long job takes 60 s: the first runner holds the lock meanwhile
-        const args = ["--backend", azurite.backendUrl("drill-state"), "--emulator-url", fx.url, "--stack", "shared", "--disk-vms", "vm-web01", "--new-vms", ""];
+        const args = [
+            "--backend",
+            azurite.backendUrl("drill-state"),
+            "--emulator-url",
+            fx.url,
+            "--stack",
+            "shared",
+            "--disk-vms",
+            "vm-web01",
+            "--new-vms",
+            "",
+        ];
         let accepted!: () => void;
         const jobRunning = new Promise<void>((resolve) => (accepted = resolve));
         const first = drill([...args, "--report", path.join(dir, "first")], env(), (out) => {
@@ -92,7 +127,10 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
         await jobRunning;
         const second = await drill([...args, "--report", path.join(dir, "second")], env()).done;
         assert.equal(second.code, 1, second.output.slice(-3000));
-        assert.match(second.output, /stack shared in azblob:\/\/drill-state\?\S+ is locked by another runner: this runner stops without touching it/);
+        assert.match(
+            second.output,
+            /stack shared in azblob:\/\/drill-state\?\S+ is locked by another runner: this runner stops without touching it/,
+        );
         assert.equal((await fx.restorePosts()).length, 1, "the second runner restored nothing");
         await fx.admin("POST", "clock", { speed: 36_000 });
         const one = await first.done;
@@ -100,7 +138,11 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
         const r = readReport(path.join(dir, "first"));
         assert.equal(r.summary.passed, 1);
         assert.equal(r.summary.cleanupVerified, true);
-        assert.equal(fs.existsSync(path.join(dir, "second", "drill-report.json")), false, "the refused runner reports nothing of the other's stack");
+        assert.equal(
+            fs.existsSync(path.join(dir, "second", "drill-report.json")),
+            false,
+            "the refused runner reports nothing of the other's stack",
+        );
         assert.equal((await fx.restorePosts()).length, 1);
     });
 
@@ -117,7 +159,17 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
             assert.equal(run.code, 2, run.output);
             assert.match(run.output, message);
         }
-        const unreachable = await drill(["--backend", "azblob://nowhere?domain=127.0.0.1:1&protocol=http&localemu=true", "--emulator-url", fx.url, "--report", path.join(dir, "r")], env()).done;
+        const unreachable = await drill(
+            [
+                "--backend",
+                "azblob://nowhere?domain=127.0.0.1:1&protocol=http&localemu=true",
+                "--emulator-url",
+                fx.url,
+                "--report",
+                path.join(dir, "r"),
+            ],
+            env(),
+        ).done;
         assert.equal(unreachable.code, 1);
         assert.match(unreachable.output, /--backend azblob:\/\/nowhere\S*: cannot open stack drill there: .*Nothing was restored/);
         assert.deepEqual(await fx.restorePosts(), []);

@@ -6,7 +6,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { VmRestore } from "../../provider";
 import { PROVIDER_BUILD } from "../../provider/pulumi/provider-version";
 import { PACKED_PREFIX, readableProviderCode } from "../../provider/pulumi/packed-provider";
@@ -40,24 +39,34 @@ describe("through the real Pulumi engine", function () {
     const originalVersion = PROVIDER_BUILD.version;
 
     const program = async () => {
-        const r = new VmRestore("drill-web01", {
-            vaultId: VAULT,
-            sourceVmId: vmId(scenario.sourceVm),
-            recoveryPoint: scenario.recoveryPoint,
-            restoreType: "RestoreDisks",
-            storageAccountId: STAGING,
-            targetResourceGroupId: RG_RESTORE,
-            armEndpoint: fx.url,
-            ...scenario.extra,
-        }, { retainOnDelete: scenario.retainOnDelete });
+        const r = new VmRestore(
+            "drill-web01",
+            {
+                vaultId: VAULT,
+                sourceVmId: vmId(scenario.sourceVm),
+                recoveryPoint: scenario.recoveryPoint,
+                restoreType: "RestoreDisks",
+                storageAccountId: STAGING,
+                targetResourceGroupId: RG_RESTORE,
+                armEndpoint: fx.url,
+                ...scenario.extra,
+            },
+            { retainOnDelete: scenario.retainOnDelete },
+        );
         return {
-            jobId: r.jobId, jobStatus: r.jobStatus, recoveryPointId: r.recoveryPointId, restoredDiskIds: r.restoredDiskIds,
-            osDiskId: r.osDiskId, dataDisks: r.dataDisks, jobDurationSeconds: r.jobDurationSeconds, templateBlobUri: r.templateBlobUri,
+            jobId: r.jobId,
+            jobStatus: r.jobStatus,
+            recoveryPointId: r.recoveryPointId,
+            restoredDiskIds: r.restoredDiskIds,
+            osDiskId: r.osDiskId,
+            dataDisks: r.dataDisks,
+            jobDurationSeconds: r.jobDurationSeconds,
+            templateBlobUri: r.templateBlobUri,
         };
     };
 
     const restoreResources = async (): Promise<StateResource[]> =>
-        ((await engine.stack.exportStack()).deployment.resources as StateResource[] ?? []).filter((r) => r.type.endsWith("VmRestore"));
+        (((await engine.stack.exportStack()).deployment.resources as StateResource[]) ?? []).filter((r) => r.type.endsWith("VmRestore"));
 
     before(async () => {
         // Serialize the provider afresh for every run (inline programs otherwise cache it per process),
@@ -105,25 +114,38 @@ describe("through the real Pulumi engine", function () {
         assert.match(up.outputs.recoveryPointId.value, /^\d+$/);
         assert.equal(typeof up.outputs.jobDurationSeconds.value, "number");
         assert.equal(up.outputs.restoredDiskIds.value.length, 3);
-        assert.deepEqual(up.outputs.dataDisks.value.map((d: { lun: number }) => d.lun), [0, 1]);
+        assert.deepEqual(
+            up.outputs.dataDisks.value.map((d: { lun: number }) => d.lun),
+            [0, 1],
+        );
         assert.equal(up.outputs.templateBlobUri.secret, true, "the template blob URI is a secret output");
     });
 
     it("the state file holds no credential, token or secret in clear text", async () => {
         // The file the backend wrote, not `stack export` (which decrypts secrets for display).
-        const files = stateFiles(engine.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+        const files = stateFiles(engine.stateDir)
+            .map((f) => fs.readFileSync(f, "utf8"))
+            .join("\n");
         // The provider code is stored packed: read what is inside as well.
         assert.ok(files.includes(PACKED_PREFIX), "the stored provider is packed");
         const state = readableProviderCode(files);
         assert.ok(state.includes("drill-web01") && state.includes("backupJobs"), "read the stack's state and the provider code in it");
         assert.ok(!state.includes(SECRET), "the client secret is not in state");
         assert.ok(!/Bearer [A-Za-z0-9._~+/-]{8,}|eyJ[A-Za-z0-9_-]{10,}\./.test(state), "no bearer token in state");
-        const current = JSON.parse(fs.readFileSync(stateFiles(engine.stateDir).find((f) => /stacks\/.*e2e\.json$/.test(f))!, "utf8"));
+        const current = JSON.parse(
+            fs.readFileSync(
+                stateFiles(engine.stateDir).find((f) => /stacks\/.*e2e\.json$/.test(f))!,
+                "utf8",
+            ),
+        );
         const res = (current.checkpoint.latest.resources as StateResource[]).find((r) => r.type.endsWith("VmRestore"))!;
         const blob = res.outputs!.templateBlobUri;
         assert.equal(blob["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "stored as a secret");
         const leak = state.indexOf("azuredeploy");
-        assert.ok(blob.ciphertext && leak < 0, `the template URI is only stored encrypted (found: ${state.slice(Math.max(0, leak - 300), leak + 50)})`);
+        assert.ok(
+            blob.ciphertext && leak < 0,
+            `the template URI is only stored encrypted (found: ${state.slice(Math.max(0, leak - 300), leak + 50)})`,
+        );
     });
 
     it("a second up changes nothing and restores nothing", async () => {
@@ -141,13 +163,16 @@ describe("through the real Pulumi engine", function () {
         assert.equal(up.summary.resourceChanges?.create ?? 0, 0);
         assert.equal((await fx.restorePosts()).length, 1, "no second restore");
         const after = (await restoreResources())[0];
-        assert.ok(readableProviderCode(String(after.inputs!.__provider)).includes("0.1.0-upgrade-test"), "the new provider code is what the engine recorded");
+        assert.ok(
+            readableProviderCode(String(after.inputs!.__provider)).includes("0.1.0-upgrade-test"),
+            "the new provider code is what the engine recorded",
+        );
         assert.equal(after.outputs!.jobId, before.outputs!.jobId);
         assert.deepEqual(after.outputs!.restoredDiskIds, before.outputs!.restoredDiskIds);
     });
 
     it("refresh drops the resource when everything restored was deleted; the next up restores again", async () => {
-        const [res] = await restoreResources();
+        assert.ok((await restoreResources()).length > 0, "the restore is in state before the cleanup");
         // Someone cleaned up the drill by hand: the disks and the staging blobs are gone.
         for (const id of await fx.restoredLeftovers()) await fx.deleteOutOfBand(id);
         await engine.stack.refresh({ color: "never" });
@@ -159,7 +184,11 @@ describe("through the real Pulumi engine", function () {
 
     it("refresh after one restored disk was deleted: the next up restores again and leaves nothing behind", async () => {
         const [res] = await restoreResources();
-        const [gone, ...survivors] = [res.outputs!.dataDisks[1].diskId as string, res.outputs!.osDiskId as string, res.outputs!.dataDisks[0].diskId as string];
+        const [gone, ...survivors] = [
+            res.outputs!.dataDisks[1].diskId as string,
+            res.outputs!.osDiskId as string,
+            res.outputs!.dataDisks[0].diskId as string,
+        ];
         await fx.deleteOutOfBand(gone);
         await engine.stack.refresh({ color: "never" });
         assert.deepEqual((await restoreResources())[0].outputs!.missingResourceIds, [gone]);

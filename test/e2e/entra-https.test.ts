@@ -14,7 +14,9 @@ import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../emulator/world/seed"
 import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
 
 function files(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 describe("through the engine, over HTTPS, with Entra ID tokens", function () {
@@ -34,8 +36,12 @@ describe("through the engine, over HTTPS, with Entra ID tokens", function () {
             stackName: "entra",
             program: async () => {
                 const r = new VmRestore("entra-restore", {
-                    vaultId: VAULT, sourceVmId: vmId("vm-db01"), restoreType: "RestoreDisks",
-                    storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
+                    vaultId: VAULT,
+                    sourceVmId: vmId("vm-db01"),
+                    restoreType: "RestoreDisks",
+                    storageAccountId: STAGING,
+                    targetResourceGroupId: RG_RESTORE,
+                    armEndpoint: fx.url,
                 });
                 return { jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds };
             },
@@ -59,7 +65,7 @@ describe("through the engine, over HTTPS, with Entra ID tokens", function () {
         const up = await engine.stack.up({ color: "never" });
         assert.equal(up.summary.result, "succeeded");
         assert.equal(up.outputs.jobStatus.value, "Completed");
-        const log = await fx.requests() as (LoggedRequest & { kind?: string; headers?: Record<string, string> })[];
+        const log = (await fx.requests()) as (LoggedRequest & { kind?: string; headers?: Record<string, string> })[];
         const tokenCalls = log.filter((r) => r.kind === "identity" && r.method === "POST");
         assert.ok(tokenCalls.length >= 2, `tokens were fetched and renewed (${tokenCalls.length} token requests)`);
         const arm = log.filter((r) => r.kind === "arm");
@@ -69,7 +75,11 @@ describe("through the engine, over HTTPS, with Entra ID tokens", function () {
 
     it("leaves no secret or token in the state files", async () => {
         // The provider code in state is packed: read it unpacked, so the search covers it too.
-        const state = readableProviderCode(files(engine.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n"));
+        const state = readableProviderCode(
+            files(engine.stateDir)
+                .map((f) => fs.readFileSync(f, "utf8"))
+                .join("\n"),
+        );
         assert.ok(state.includes("entra-restore"));
         assert.ok(!state.includes(DRILL_CLIENT_SECRET), "no client secret");
         assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/.test(state), "no JWT");

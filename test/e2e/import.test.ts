@@ -18,13 +18,23 @@ describe("import of a restore through the engine", function () {
         await fx.stop();
     });
 
-    const program = (opts: pulumi.CustomResourceOptions = {}) => async () => {
-        const r = new VmRestore("web01-drill", {
-            vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
-        }, opts);
-        return { jobId: r.jobId, jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds, recoveryPointId: r.recoveryPointId };
-    };
+    const program =
+        (opts: pulumi.CustomResourceOptions = {}) =>
+        async () => {
+            const r = new VmRestore(
+                "web01-drill",
+                {
+                    vaultId: VAULT,
+                    sourceVmId: vmId("vm-web01"),
+                    restoreType: "RestoreDisks",
+                    storageAccountId: STAGING,
+                    targetResourceGroupId: RG_RESTORE,
+                    armEndpoint: fx.url,
+                },
+                opts,
+            );
+            return { jobId: r.jobId, jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds, recoveryPointId: r.recoveryPointId };
+        };
     const stack = async (name: string, p: pulumi.automation.PulumiFn) => {
         const e = await createEngineStack({ projectName: "vmrestore-import", stackName: name, program: p });
         engines.push(e);
@@ -34,14 +44,16 @@ describe("import of a restore through the engine", function () {
     it("imports a finished restore by its job ID: outputs from Azure, no second restore", async () => {
         const origin = await stack("origin", program());
         const made = await origin.stack.up({ color: "never" });
-        const id = (await origin.stack.exportStack()).deployment.resources.find((r: { type: string }) => r.type.endsWith("VmRestore")).id as string;
+        const id = (await origin.stack.exportStack()).deployment.resources.find((r: { type: string }) => r.type.endsWith("VmRestore"))
+            .id as string;
         assert.match(id, /\/backupJobs\/[^/]+$/);
         const adopter = await stack("adopter", program({ import: id }));
         const imported = await adopter.stack.up({ color: "never" });
         assert.equal(imported.summary.result, "succeeded");
         // (Created in Pulumi's terms: the engine cannot read a dynamic resource it has no code for yet.)
         assert.equal(imported.summary.resourceChanges?.create, 2, "the stack and the imported restore");
-        for (const k of ["jobId", "jobStatus", "restoredDiskIds", "recoveryPointId"]) assert.deepEqual(imported.outputs[k].value, made.outputs[k].value, k);
+        for (const k of ["jobId", "jobStatus", "restoredDiskIds", "recoveryPointId"])
+            assert.deepEqual(imported.outputs[k].value, made.outputs[k].value, k);
         assert.equal((await fx.restorePosts()).length, 1, "nothing restored again");
         // A second up (import still set, as after a real import) changes nothing.
         const again = await adopter.stack.up({ color: "never" });

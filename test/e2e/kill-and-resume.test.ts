@@ -45,17 +45,31 @@ describe("pulumi up killed mid-restore, then run again", function () {
             const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-kill-"));
             const marker = `VMRESTORE_KILL_TEST=${path.basename(baseDir)}`;
             try {
-                const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "fixtures", "run-up.ts")], {
-                    env: { ...process.env, EMULATOR_URL: fx.url, ENGINE_BASE_DIR: baseDir, VMRESTORE_KILL_TEST: path.basename(baseDir) },
-                    detached: true, // its own process group: the kill takes the engine and provider with it
-                    stdio: ["ignore", "pipe", "pipe"],
-                });
+                const child = spawn(
+                    process.execPath,
+                    ["-r", "ts-node/register/transpile-only", path.join(__dirname, "fixtures", "run-up.ts")],
+                    {
+                        env: {
+                            ...process.env,
+                            EMULATOR_URL: fx.url,
+                            ENGINE_BASE_DIR: baseDir,
+                            VMRESTORE_KILL_TEST: path.basename(baseDir),
+                        },
+                        detached: true, // its own process group: the kill takes the engine and provider with it
+                        stdio: ["ignore", "pipe", "pipe"],
+                    },
+                );
                 let output = "";
                 child.stdout!.on("data", (d) => (output += d));
                 child.stderr!.on("data", (d) => (output += d));
                 const exited = new Promise((r) => child.on("exit", r));
                 // Kill once Azure has accepted the restore and the job is running.
-                await waitFor("the restore job to start", async () => /restore accepted: job|job InProgress/.test(output), 120_000, () => `; the run printed:\n${output.slice(-3000)}`);
+                await waitFor(
+                    "the restore job to start",
+                    async () => /restore accepted: job|job InProgress/.test(output),
+                    120_000,
+                    () => `; the run printed:\n${output.slice(-3000)}`,
+                );
                 process.kill(-child.pid!, "SIGKILL");
                 const killedAt = Date.now();
                 await exited;
@@ -64,11 +78,16 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 await waitFor("orphaned provider processes to exit", async () => processesWithMarker(marker).length === 0, 30_000);
                 assert.equal((await fx.restorePosts()).length, 1);
                 const running = (await fx.admin<{ jobs: { status: string }[] }>("GET", "jobs")).jobs;
-                assert.ok(running.some((j) => j.status === "InProgress"), "the job goes on in Azure after the kill");
+                assert.ok(
+                    running.some((j) => j.status === "InProgress"),
+                    "the job goes on in Azure after the kill",
+                );
                 if (machine.startsWith("another")) fs.rmSync(path.join(baseDir, "home", "vmrestore"), { recursive: true, force: true });
 
                 const engine = await createEngineStack({
-                    projectName: "vmrestore-kill", stackName: "kill", baseDir,
+                    projectName: "vmrestore-kill",
+                    stackName: "kill",
+                    baseDir,
                     program: restoreProgram(fx.url),
                     envVars: { PULUMI_HOME: path.join(baseDir, "home") },
                 });
@@ -83,8 +102,17 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 const secondUpAt = Date.now();
                 const secondUp = engine.stack.up({ color: "never", onOutput: (s) => (second += s) });
                 try {
-                    await waitFor("the second run to look at a restore job", async () => (await fx.requests()).some((r) => r.seq > before &&
-                        ((r.method === "GET" && /\/backupJobs\/[^/]+$/.test(r.path)) || (r.method === "POST" && r.path.endsWith("/restore")))), 180_000);
+                    await waitFor(
+                        "the second run to look at a restore job",
+                        async () =>
+                            (await fx.requests()).some(
+                                (r) =>
+                                    r.seq > before &&
+                                    ((r.method === "GET" && /\/backupJobs\/[^/]+$/.test(r.path)) ||
+                                        (r.method === "POST" && r.path.endsWith("/restore"))),
+                            ),
+                        180_000,
+                    );
                 } finally {
                     await fx.admin("POST", "clock", { speed: 300 });
                 }
@@ -99,11 +127,14 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 const jobs = (await fx.admin<{ jobs: { jobId: string; startTime: string }[] }>("GET", "jobs")).jobs;
                 const job = jobs.find((j) => j.jobId === up.outputs.jobId.value);
                 assert.ok(job, "the adopted job is in the vault");
-                if (machine.startsWith("another")) assert.equal(triggered, Date.parse(job.startTime), "adopted from the job list: the job's own start time in Azure");
+                if (machine.startsWith("another"))
+                    assert.equal(triggered, Date.parse(job.startTime), "adopted from the job list: the job's own start time in Azure");
                 // Verified during the second up: from the first trigger, that is longer than until the second up began.
                 const ttr = up.outputs.timeToRestoreSeconds.value * 1000;
-                assert.ok(ttr >= secondUpAt - triggered && ttr <= Date.now() - triggered,
-                    `timeToRestoreSeconds ${up.outputs.timeToRestoreSeconds.value} counts from the first trigger (${(secondUpAt - triggered) / 1000} s before the second up)`);
+                assert.ok(
+                    ttr >= secondUpAt - triggered && ttr <= Date.now() - triggered,
+                    `timeToRestoreSeconds ${up.outputs.timeToRestoreSeconds.value} counts from the first trigger (${(secondUpAt - triggered) / 1000} s before the second up)`,
+                );
                 assert.ok(up.outputs.recoveryPointAgeSeconds.value > 0);
                 await engine.stack.destroy({ color: "never" });
                 assert.deepEqual(await fx.restoredLeftovers(), []);

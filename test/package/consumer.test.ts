@@ -8,7 +8,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import {
-    InstalledEmulator, cliWithLanguageHostOrSkip, npmInstall, packedTarballs, PulumiCli, run, tempProjectDir, vmRestoresIn,
+    InstalledEmulator,
+    cliWithLanguageHostOrSkip,
+    npmInstall,
+    packedTarballs,
+    PulumiCli,
+    run,
+    tempProjectDir,
+    vmRestoresIn,
 } from "../../scripts/npm-package";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
@@ -56,22 +63,51 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
     before(function () {
         const tarballs = packedTarballs();
         project = tempProjectDir("consumer");
-        fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({
-            name: "platform-dr-drill",
-            private: true,
-            main: "index.ts",
-            dependencies: { "@pulumi/pulumi": "3.248.0", vmrestore: `file:${tarballs.provider}` },
-            devDependencies: { "vmrestore-emulator": `file:${tarballs.emulator}`, typescript: "^5.9.3", "ts-node": "^10.9.2", "@types/node": "^20.19.43" },
-        }, null, 2));
-        fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
-            compilerOptions: {
-                strict: true, noImplicitAny: true, skipLibCheck: false, target: "ES2022", module: "commonjs",
-                moduleResolution: "node", esModuleInterop: true, types: ["node"], noEmit: true,
-            },
-            files: ["index.ts"],
-        }, null, 2));
+        fs.writeFileSync(
+            path.join(project, "package.json"),
+            JSON.stringify(
+                {
+                    name: "platform-dr-drill",
+                    private: true,
+                    main: "index.ts",
+                    dependencies: { "@pulumi/pulumi": "3.248.0", vmrestore: `file:${tarballs.provider}` },
+                    devDependencies: {
+                        "vmrestore-emulator": `file:${tarballs.emulator}`,
+                        typescript: "^5.9.3",
+                        "ts-node": "^10.9.2",
+                        "@types/node": "^20.19.43",
+                    },
+                },
+                null,
+                2,
+            ),
+        );
+        fs.writeFileSync(
+            path.join(project, "tsconfig.json"),
+            JSON.stringify(
+                {
+                    compilerOptions: {
+                        strict: true,
+                        noImplicitAny: true,
+                        skipLibCheck: false,
+                        target: "ES2022",
+                        module: "commonjs",
+                        moduleResolution: "node",
+                        esModuleInterop: true,
+                        types: ["node"],
+                        noEmit: true,
+                    },
+                    files: ["index.ts"],
+                },
+                null,
+                2,
+            ),
+        );
         fs.writeFileSync(path.join(project, "index.ts"), PROGRAM);
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: platform-dr-drill\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+        fs.writeFileSync(
+            path.join(project, "Pulumi.yaml"),
+            "name: platform-dr-drill\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+        );
         npmInstall(project);
     });
     after(async () => {
@@ -83,8 +119,16 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
         const pkgDir = path.join(project, "node_modules", "vmrestore");
         const files = run("find", [".", "-type", "f"], pkgDir).split("\n").filter(Boolean);
         assert.ok(files.includes("./dist/index.js") && files.includes("./dist/index.d.ts") && files.includes("./dist/provider-host.js"));
-        assert.deepEqual(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), [], "no TypeScript sources");
-        assert.deepEqual(files.filter((f) => /(^|\/)(test|bench|emulator|examples|scripts)\//.test(f)), [], "no tests, bench, emulator, examples or scripts");
+        assert.deepEqual(
+            files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")),
+            [],
+            "no TypeScript sources",
+        );
+        assert.deepEqual(
+            files.filter((f) => /(^|\/)(test|bench|emulator|examples|scripts)\//.test(f)),
+            [],
+            "no tests, bench, emulator, examples or scripts",
+        );
         const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
         assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@azure/identity", "http-proxy-agent", "https-proxy-agent", "node-fetch"]);
         assert.ok(pkg.peerDependencies["@pulumi/pulumi"], "@pulumi/pulumi is a peer dependency");
@@ -100,13 +144,20 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
     });
 
     it("loads from plain JavaScript with require()", () => {
-        const out = run("node", ["-e", [
-            "const v = require('vmrestore');",
-            "const host = require('vmrestore/provider-host');",
-            "const sameHost = require('vmrestore/dist/provider-host.js') === host;",
-            "const report = typeof require('vmrestore/report').reportFromStackExport;",
-            "console.log(JSON.stringify({ resource: typeof v.VmRestore, sameHost, report, host: ['configure','check','diff','create','read','update','delete'].map((m) => typeof host[m]) }));",
-        ].join("\n")], project);
+        const out = run(
+            "node",
+            [
+                "-e",
+                [
+                    "const v = require('vmrestore');",
+                    "const host = require('vmrestore/provider-host');",
+                    "const sameHost = require('vmrestore/dist/provider-host.js') === host;",
+                    "const report = typeof require('vmrestore/report').reportFromStackExport;",
+                    "console.log(JSON.stringify({ resource: typeof v.VmRestore, sameHost, report, host: ['configure','check','diff','create','read','update','delete'].map((m) => typeof host[m]) }));",
+                ].join("\n"),
+            ],
+            project,
+        );
         assert.deepEqual(JSON.parse(out), { resource: "function", sameHost: true, report: "function", host: Array(7).fill("function") });
     });
 
@@ -136,13 +187,20 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
         assert.ok(restore, "the state holds the VmRestore");
         // (This project's folder is named vmrestore-consumer-…: the serializer then names the module by
         // its file rather than through the exports map; both names are the package's contract.)
-        assert.match(restore.provider, /require\("vmrestore\/(provider-host|dist\/provider-host\.js)"\)/, "the provider is stored as a reference to the installed package");
+        assert.match(
+            restore.provider,
+            /require\("vmrestore\/(provider-host|dist\/provider-host\.js)"\)/,
+            "the provider is stored as a reference to the installed package",
+        );
         assert.ok(restore.bytes <= 20_000, `one VmRestore takes ${restore.bytes} bytes of state (goal: at most 20 KB)`);
 
         // The next release of the package: installing it neither restores again nor loses outputs.
         const next = nextVersionTarball(packedTarballs().provider, "0.2.1-upgrade-test");
         npmInstall(project, [`vmrestore@file:${next}`]);
-        assert.equal(JSON.parse(fs.readFileSync(path.join(project, "node_modules", "vmrestore", "package.json"), "utf8")).version, "0.2.1-upgrade-test");
+        assert.equal(
+            JSON.parse(fs.readFileSync(path.join(project, "node_modules", "vmrestore", "package.json"), "utf8")).version,
+            "0.2.1-upgrade-test",
+        );
         cli.run("preview", "--expect-no-changes");
         cli.run("up", "--yes", "--expect-no-changes");
         assert.deepEqual(cli.outputs(), outs);
@@ -151,9 +209,13 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
         // is a reference to the package: it is the new version's code that runs, and nothing changes.
         cli.run("refresh", "--yes");
         assert.deepEqual(cli.outputs(), outs);
-        const userAgents = (await emulator.admin<{ requests: { headers: Record<string, string> }[] }>("GET", "/admin/requests?kind=arm"))
-            .requests.map((r) => r.headers["user-agent"] ?? "");
-        assert.ok(userAgents.some((ua) => ua.includes("vmrestore-pulumi/0.2.1-upgrade-test")), "the upgraded provider code ran");
+        const userAgents = (
+            await emulator.admin<{ requests: { headers: Record<string, string> }[] }>("GET", "/admin/requests?kind=arm")
+        ).requests.map((r) => r.headers["user-agent"] ?? "");
+        assert.ok(
+            userAgents.some((ua) => ua.includes("vmrestore-pulumi/0.2.1-upgrade-test")),
+            "the upgraded provider code ran",
+        );
         cli.run("destroy", "--yes");
         assert.deepEqual(await emulator.leftovers(), []);
     });

@@ -8,7 +8,15 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../scripts/engine-workspace";
-import { InstalledEmulator, cliWithLanguageHostOrSkip, npmInstall, packedTarballs, PulumiCli, run, tempProjectDir } from "../../scripts/npm-package";
+import {
+    InstalledEmulator,
+    cliWithLanguageHostOrSkip,
+    npmInstall,
+    packedTarballs,
+    PulumiCli,
+    run,
+    tempProjectDir,
+} from "../../scripts/npm-package";
 
 const DISK = /\/resourceGroups\/rg-restore\/providers\/Microsoft\.Compute\/disks\/[^/]+$/i;
 
@@ -26,7 +34,10 @@ const EXPECTED: Record<string, (outs: Record<string, any>) => void> = {
     "selective-disks": (o) => {
         assert.equal(o.recoveryPointType, "AppConsistent");
         assert.match(o.osDiskId, DISK);
-        assert.deepEqual(o.dataDisks.map((d: { lun: number }) => d.lun), [1]);
+        assert.deepEqual(
+            o.dataDisks.map((d: { lun: number }) => d.lun),
+            [1],
+        );
     },
     "cross-region": (o) => {
         assert.equal(o.restoreRegion, "northeurope");
@@ -39,7 +50,10 @@ const AZURE_ONLY = new Set(["azure-vm-from-restored-disks"]);
 
 function exampleNames(): string[] {
     const root = path.join(REPO_ROOT, "examples");
-    return fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, "Pulumi.yaml"))).sort();
+    return fs
+        .readdirSync(root)
+        .filter((d) => fs.existsSync(path.join(root, d, "Pulumi.yaml")))
+        .sort();
 }
 
 /** A copy of a project folder without installed modules or local state. */
@@ -68,7 +82,8 @@ describe("the examples, each as its own Pulumi project through the plain CLI", f
         for (const name of exampleNames()) {
             if (name === "drill") continue; // the repository's own program: run from the root Pulumi.yaml below
             const dir = path.join(REPO_ROOT, "examples", name);
-            for (const f of ["package.json", "tsconfig.json", "Pulumi.yaml", "index.ts"]) assert.ok(fs.existsSync(path.join(dir, f)), `examples/${name}/${f}`);
+            for (const f of ["package.json", "tsconfig.json", "Pulumi.yaml", "index.ts"])
+                assert.ok(fs.existsSync(path.join(dir, f)), `examples/${name}/${f}`);
             const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
             assert.equal(pkg.main, "index.ts");
             assert.ok(pkg.dependencies.vmrestore, `examples/${name} depends on vmrestore`);

@@ -18,13 +18,40 @@ function restoreState(name: string, vm: string, o: Record<string, unknown> = {})
         type: "pulumi-nodejs:dynamic/vmrestore:VmRestore",
         id: `/vault/backupJobs/job-${name}`,
         outputs: {
-            __provider: "packed", resourceName: name, sourceVmId: VM(vm), restoreType: "RestoreDisks",
-            recoveryPointId: "591835274016583", recoveryPointTime: new Date(t0 - 3 * 3600_000).toISOString(), recoveryPointType: "AppConsistent",
-            recoveryPointAgeSeconds: 10800, restoreTriggeredAt: new Date(t0).toISOString(), restoreVerifiedAt: new Date(t0 + 1500_000).toISOString(),
-            jobId: `job-${name}`, jobStatus: "Completed", jobStartTime: new Date(t0 + 30_000).toISOString(), jobEndTime: new Date(t0 + 1400_000).toISOString(),
-            timeToRestoreSeconds: 1500, restoredDiskIds: ["/disks/os"], dataDisks: [], networkInterfaceIds: [],
-            objectives: { rto: { targetMinutes: 60, actualMinutes: 25, passed: true, detail: "RTO met: time to restore 25 min, objective 60 min (35.00 min to spare)" } },
-            checks: [{ name: "disk-attachable", passed: true, detail: "OS disk is Unattached: it can be attached to a VM", resourceId: "/disks/os" }],
+            __provider: "packed",
+            resourceName: name,
+            sourceVmId: VM(vm),
+            restoreType: "RestoreDisks",
+            recoveryPointId: "591835274016583",
+            recoveryPointTime: new Date(t0 - 3 * 3600_000).toISOString(),
+            recoveryPointType: "AppConsistent",
+            recoveryPointAgeSeconds: 10800,
+            restoreTriggeredAt: new Date(t0).toISOString(),
+            restoreVerifiedAt: new Date(t0 + 1500_000).toISOString(),
+            jobId: `job-${name}`,
+            jobStatus: "Completed",
+            jobStartTime: new Date(t0 + 30_000).toISOString(),
+            jobEndTime: new Date(t0 + 1400_000).toISOString(),
+            timeToRestoreSeconds: 1500,
+            restoredDiskIds: ["/disks/os"],
+            dataDisks: [],
+            networkInterfaceIds: [],
+            objectives: {
+                rto: {
+                    targetMinutes: 60,
+                    actualMinutes: 25,
+                    passed: true,
+                    detail: "RTO met: time to restore 25 min, objective 60 min (35.00 min to spare)",
+                },
+            },
+            checks: [
+                {
+                    name: "disk-attachable",
+                    passed: true,
+                    detail: "OS disk is Unattached: it can be attached to a VM",
+                    resourceId: "/disks/os",
+                },
+            ],
             violations: [],
             ...o,
         },
@@ -33,7 +60,12 @@ function restoreState(name: string, vm: string, o: Record<string, unknown> = {})
 
 const stateOf = (...resources: unknown[]): StackExport => ({
     version: 3,
-    deployment: { resources: [{ urn: "urn:pulumi:drill::p::pulumi:pulumi:Stack::p-drill", type: "pulumi:pulumi:Stack", outputs: {} }, ...resources] as never },
+    deployment: {
+        resources: [
+            { urn: "urn:pulumi:drill::p::pulumi:pulumi:Stack::p-drill", type: "pulumi:pulumi:Stack", outputs: {} },
+            ...resources,
+        ] as never,
+    },
 });
 
 describe("drill reports", () => {
@@ -41,20 +73,40 @@ describe("drill reports", () => {
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-report-"))));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const failing = () => restoreState("disks-vm-db01", "vm-db01", {
-        restoreIncomplete: true,
-        objectives: { rpo: { targetMinutes: 60, actualMinutes: 180, passed: false, detail: "RPO missed: recovery point age 180 min exceeds the objective of 60 min by 120.00 min" } },
-        violations: ["RPO missed: recovery point age 180 min exceeds the objective of 60 min by 120.00 min"],
-    });
+    const failing = () =>
+        restoreState("disks-vm-db01", "vm-db01", {
+            restoreIncomplete: true,
+            objectives: {
+                rpo: {
+                    targetMinutes: 60,
+                    actualMinutes: 180,
+                    passed: false,
+                    detail: "RPO missed: recovery point age 180 min exceeds the objective of 60 min by 120.00 min",
+                },
+            },
+            violations: ["RPO missed: recovery point age 180 min exceeds the objective of 60 min by 120.00 min"],
+        });
 
     it("reads the VmRestore resources of a stack export and writes JSON, JUnit and Markdown", () => {
-        const report = reportFromStackExport(stateOf(restoreState("disks-vm-web01", "vm-web01"), failing()), { stack: "drill", now: new Date("2026-11-30T11:00:00Z") });
+        const report = reportFromStackExport(stateOf(restoreState("disks-vm-web01", "vm-web01"), failing()), {
+            stack: "drill",
+            now: new Date("2026-11-30T11:00:00Z"),
+        });
         const files = writeDrillReport(report, dir);
-        assert.deepEqual(files.map((f) => path.basename(f)), ["drill-report.json", "drill-report.xml", "drill-report.md"]);
+        assert.deepEqual(
+            files.map((f) => path.basename(f)),
+            ["drill-report.json", "drill-report.xml", "drill-report.md"],
+        );
 
         const json = JSON.parse(fs.readFileSync(path.join(dir, "drill-report.json"), "utf8"));
         assert.equal(json.schema, "vmrestore.drill-report/v1");
-        assert.deepEqual(json.summary, { restores: 2, passed: 1, failed: 1, longestTimeToRestoreSeconds: 1500, oldestRecoveryPointAgeSeconds: 10800 });
+        assert.deepEqual(json.summary, {
+            restores: 2,
+            passed: 1,
+            failed: 1,
+            longestTimeToRestoreSeconds: 1500,
+            oldestRecoveryPointAgeSeconds: 10800,
+        });
         const web = json.restores.find((r: { name: string }) => r.name === "disks-vm-web01");
         assert.equal(web.vm, "vm-web01");
         assert.equal(web.recoveryPointId, "591835274016583");
@@ -69,21 +121,42 @@ describe("drill reports", () => {
         const xml = fs.readFileSync(path.join(dir, "drill-report.xml"), "utf8");
         assert.match(xml, /<testsuites name="VmRestore DR drill" tests="2" failures="1"/);
         assert.equal((xml.match(/<testcase /g) ?? []).length, 2, "one test case per restore");
-        assert.match(xml, /<testcase classname="vmrestore\.drill\.RestoreDisks" name="disks-vm-db01 \(vm-db01\)" time="1500\.0">\s*<failure message="RPO missed/);
+        assert.match(
+            xml,
+            /<testcase classname="vmrestore\.drill\.RestoreDisks" name="disks-vm-db01 \(vm-db01\)" time="1500\.0">\s*<failure message="RPO missed/,
+        );
         assert.equal((xml.match(/<failure /g) ?? []).length, 1);
 
         const md = fs.readFileSync(path.join(dir, "drill-report.md"), "utf8");
         assert.match(md, /^# DR drill report: FAILED/);
-        assert.match(md, /\| disks-vm-web01 \| vm-web01 \| RestoreDisks \| 591835274016583 .*\| 3\.0 h \| 25\.0 min \/ 60 min ✔ \| 1\/1 \| – \| ✔ passed \|/);
+        assert.match(
+            md,
+            /\| disks-vm-web01 \| vm-web01 \| RestoreDisks \| 591835274016583 .*\| 3\.0 h \| 25\.0 min \/ 60 min ✔ \| 1\/1 \| – \| ✔ passed \|/,
+        );
         assert.match(md, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>/);
         assert.match(md, /\*\*failure\*\*: RPO missed/);
     });
 
     it("the timeline: a row per restore, bars in time order, the RTO objective as a tick", () => {
-        const report = reportFromStackExport(stateOf(restoreState("a", "vm-a"), restoreState("b", "vm-b", { restoreTriggeredAt: "2026-11-30T10:10:00.000Z", restoreVerifiedAt: "2026-11-30T10:20:00.000Z", jobStartTime: "2026-11-30T10:10:30.000Z", jobEndTime: "2026-11-30T10:19:00.000Z" })), { stack: "drill" });
+        const report = reportFromStackExport(
+            stateOf(
+                restoreState("a", "vm-a"),
+                restoreState("b", "vm-b", {
+                    restoreTriggeredAt: "2026-11-30T10:10:00.000Z",
+                    restoreVerifiedAt: "2026-11-30T10:20:00.000Z",
+                    jobStartTime: "2026-11-30T10:10:30.000Z",
+                    jobEndTime: "2026-11-30T10:19:00.000Z",
+                }),
+            ),
+            { stack: "drill" },
+        );
         const svg = renderTimelineSvg(report);
         assert.equal((svg.match(/fill="#1e88e5"/g) ?? []).length, 3, "a job bar per restore, plus the legend's");
-        const bars = [...svg.matchAll(/<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)" height="\d+" fill="#1e88e5"\/>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), w: Number(m[3]) }));
+        const bars = [...svg.matchAll(/<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)" height="\d+" fill="#1e88e5"\/>/g)].map((m) => ({
+            x: Number(m[1]),
+            y: Number(m[2]),
+            w: Number(m[3]),
+        }));
         const jobs = bars.filter((b) => b.y > 20);
         assert.equal(jobs.length, 2);
         assert.ok(jobs[1].x > jobs[0].x, "b starts later than a");
@@ -108,7 +181,12 @@ describe("drill reports", () => {
     });
 
     describe("npm run report", () => {
-        const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "..", "..", "provider", "report", "cli.ts"), ...args], { encoding: "utf8" });
+        const run = (...args: string[]) =>
+            spawnSync(
+                process.execPath,
+                ["-r", "ts-node/register/transpile-only", path.join(__dirname, "..", "..", "provider", "report", "cli.ts"), ...args],
+                { encoding: "utf8" },
+            );
 
         it("writes the three files from a `pulumi stack export` file and exits non-zero for a failed drill", () => {
             const stateFile = path.join(dir, "state.json");

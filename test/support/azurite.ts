@@ -25,7 +25,22 @@ export interface RunningAzurite {
 
 export async function startAzurite(): Promise<RunningAzurite> {
     const bin = path.join(path.dirname(require.resolve("azurite/package.json")), "dist", "src", "blob", "main.js");
-    const child: ChildProcess = spawn(process.execPath, [bin, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(
+        process.execPath,
+        [
+            bin,
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            "0",
+            "--inMemoryPersistence",
+            "--skipApiVersionCheck",
+            "--loose",
+            "--disableTelemetry",
+            "--silent",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+    );
     const host = await new Promise<string>((resolve, reject) => {
         let out = "";
         child.stdout!.on("data", (d) => {
@@ -38,12 +53,24 @@ export async function startAzurite(): Promise<RunningAzurite> {
     const blobCall = async (method: string, container: string, query: Record<string, string>): Promise<string> => {
         const date = new Date().toUTCString();
         const headers: Record<string, string> = { "x-ms-date": date, "x-ms-version": "2021-08-06", "content-length": "0" };
-        const canonHeaders = Object.keys(headers).filter((k) => k.startsWith("x-ms-")).sort().map((k) => `${k}:${headers[k]}\n`).join("");
-        const canonResource = `/${AZURITE_ACCOUNT}/${AZURITE_ACCOUNT}/${container}` + Object.keys(query).sort().map((k) => `\n${k}:${query[k]}`).join("");
+        const canonHeaders = Object.keys(headers)
+            .filter((k) => k.startsWith("x-ms-"))
+            .sort()
+            .map((k) => `${k}:${headers[k]}\n`)
+            .join("");
+        const canonResource =
+            `/${AZURITE_ACCOUNT}/${AZURITE_ACCOUNT}/${container}` +
+            Object.keys(query)
+                .sort()
+                .map((k) => `\n${k}:${query[k]}`)
+                .join("");
         const toSign = [method, "", "", "", "", "", "", "", "", "", "", ""].join("\n") + "\n" + canonHeaders + canonResource;
         const signature = createHmac("sha256", Buffer.from(AZURITE_KEY, "base64")).update(toSign, "utf8").digest("base64");
         const qs = new URLSearchParams(query).toString();
-        const res = await fetch(`http://${host}/${AZURITE_ACCOUNT}/${container}?${qs}`, { method, headers: { ...headers, authorization: `SharedKey ${AZURITE_ACCOUNT}:${signature}` } });
+        const res = await fetch(`http://${host}/${AZURITE_ACCOUNT}/${container}?${qs}`, {
+            method,
+            headers: { ...headers, authorization: `SharedKey ${AZURITE_ACCOUNT}:${signature}` },
+        });
         const text = await res.text();
         if (!res.ok) throw new Error(`azurite ${method} ${container}: ${res.status} ${text}`);
         return text;
@@ -53,11 +80,15 @@ export async function startAzurite(): Promise<RunningAzurite> {
         backendUrl: (container) => `azblob://${container}?domain=${host}&protocol=http&localemu=true`,
         env: { AZURE_STORAGE_ACCOUNT: AZURITE_ACCOUNT, AZURE_STORAGE_KEY: AZURITE_KEY },
         createContainer: async (name) => void (await blobCall("PUT", name, { restype: "container" })),
-        listBlobs: async (container) => [...(await blobCall("GET", container, { comp: "list", restype: "container" })).matchAll(/<Name>([^<]+)<\/Name>/g)].map((m) => m[1]),
-        stop: () => new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-        }),
+        listBlobs: async (container) =>
+            [...(await blobCall("GET", container, { comp: "list", restype: "container" })).matchAll(/<Name>([^<]+)<\/Name>/g)].map(
+                (m) => m[1],
+            ),
+        stop: () =>
+            new Promise<void>((resolve) => {
+                if (child.exitCode !== null) return resolve();
+                child.once("exit", () => resolve());
+                child.kill("SIGTERM");
+            }),
     };
 }

@@ -57,7 +57,9 @@ export class EmulatorFixture {
     async releaseClockOnceJobRead(speed = 36_000): Promise<void> {
         for (let seen = false; !seen;) {
             const log = await this.requests();
-            seen = log.some((r) => r.method === "GET" && /\/backupJobs\/[0-9a-f-]{36}$/i.test(r.path)) || log.filter((r) => /\/restore$/i.test(r.path)).length > 1;
+            seen =
+                log.some((r) => r.method === "GET" && /\/backupJobs\/[0-9a-f-]{36}$/i.test(r.path)) ||
+                log.filter((r) => /\/restore$/i.test(r.path)).length > 1;
         }
         await this.admin("POST", "clock", { speed });
     }
@@ -85,7 +87,9 @@ export class EmulatorFixture {
 
     /** Reads an ARM path on the emulator (with an api-version its resource type registers). */
     async arm<T = unknown>(path: string): Promise<{ status: number; body: T }> {
-        const res = await fetch(`${this.url}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersionFor(path)}`, { headers: { authorization: "Bearer test" } });
+        const res = await fetch(`${this.url}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersionFor(path)}`, {
+            headers: { authorization: "Bearer test" },
+        });
         const text = await res.text();
         return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
     }

@@ -29,59 +29,59 @@ const SUB = "00000000-0000-0000-0000-000000000001";
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod`;
 
 function emit(step: string, data: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ step, ...data })}\n`);
+    process.stdout.write(`${JSON.stringify({ step, ...data })}\n`);
 }
 
 async function arm(token: string): Promise<{ status: number; wwwAuthenticate: string | null; body: any }> {
-  const res = await fetch(`${url}${VAULT}?api-version=2026-02-01`, { headers: { Authorization: `Bearer ${token}` } });
-  const text = await res.text();
-  return { status: res.status, wwwAuthenticate: res.headers.get("www-authenticate"), body: text ? JSON.parse(text) : undefined };
+    const res = await fetch(`${url}${VAULT}?api-version=2026-02-01`, { headers: { Authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    return { status: res.status, wwwAuthenticate: res.headers.get("www-authenticate"), body: text ? JSON.parse(text) : undefined };
 }
 
 function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
+    return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function chain(): Promise<void> {
-  // What the provider does, plus disableInstanceDiscovery (see docs/emulator.md).
-  const credential = new DefaultAzureCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
-  const scope = `${url}/.default`;
-  const t1 = await credential.getToken(scope);
-  emit("token", { claims: claimsOf(t1.token), expiresOnTimestamp: t1.expiresOnTimestamp });
-  emit("arm", await arm(t1.token));
+    // What the provider does, plus disableInstanceDiscovery (see docs/emulator.md).
+    const credential = new DefaultAzureCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
+    const scope = `${url}/.default`;
+    const t1 = await credential.getToken(scope);
+    emit("token", { claims: claimsOf(t1.token), expiresOnTimestamp: t1.expiresOnTimestamp });
+    emit("arm", await arm(t1.token));
 
-  // The official ARM SDK on the same credential (its bearer policy gets and refreshes tokens).
-  const client = new RecoveryServicesBackupClient(credential, SUB, { endpoint: url, $host: url });
-  const listItems = async () => {
-    const names: string[] = [];
-    for await (const item of client.backupProtectedItems.list("vault-prod", "rg-prod")) names.push(String(item.name));
-    return names.length;
-  };
-  emit("sdk", { items: await listItems() });
+    // The official ARM SDK on the same credential (its bearer policy gets and refreshes tokens).
+    const client = new RecoveryServicesBackupClient(credential, SUB, { endpoint: url, $host: url });
+    const listItems = async () => {
+        const names: string[] = [];
+        for await (const item of client.backupProtectedItems.list("vault-prod", "rg-prod")) names.push(String(item.name));
+        return names.length;
+    };
+    emit("sdk", { items: await listItems() });
 
-  // Let every token so far expire (real time), then use the first one anyway.
-  await sleep(lifetime * 1000 + 1500);
-  emit("armExpired", await arm(t1.token));
+    // Let every token so far expire (real time), then use the first one anyway.
+    await sleep(lifetime * 1000 + 1500);
+    emit("armExpired", await arm(t1.token));
 
-  const t2 = await credential.getToken(scope);
-  emit("newToken", { differs: t2.token !== t1.token, claims: claimsOf(t2.token) });
-  emit("armNew", await arm(t2.token));
-  emit("sdkAfterExpiry", { items: await listItems() });
+    const t2 = await credential.getToken(scope);
+    emit("newToken", { differs: t2.token !== t1.token, claims: claimsOf(t2.token) });
+    emit("armNew", await arm(t2.token));
+    emit("sdkAfterExpiry", { items: await listItems() });
 }
 
 async function instanceDiscoveryOn(): Promise<void> {
-  // As the provider is today: no disableInstanceDiscovery.
-  const credential = new DefaultAzureCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST });
-  try {
-    await credential.getToken(`${url}/.default`);
-    emit("token", { ok: true });
-  } catch (e) {
-    emit("tokenError", { name: (e as Error).name, message: (e as Error).message.slice(0, 600) });
-  }
+    // As the provider is today: no disableInstanceDiscovery.
+    const credential = new DefaultAzureCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST });
+    try {
+        await credential.getToken(`${url}/.default`);
+        emit("token", { ok: true });
+    } catch (e) {
+        emit("tokenError", { name: (e as Error).name, message: (e as Error).message.slice(0, 600) });
+    }
 }
 
 (scenario === "chain" ? chain() : instanceDiscoveryOn())
-  .catch((e: unknown) => emit("error", { name: (e as Error)?.name, message: String((e as Error)?.message ?? e).slice(0, 2000) }))
-  .finally(() => emit("network", { connected: [...new Set(guard.connected)], refused: [...new Set(guard.refused)] }));
+    .catch((e: unknown) => emit("error", { name: (e as Error)?.name, message: String((e as Error)?.message ?? e).slice(0, 2000) }))
+    .finally(() => emit("network", { connected: [...new Set(guard.connected)], refused: [...new Set(guard.refused)] }));

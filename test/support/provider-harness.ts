@@ -7,7 +7,10 @@ import { EmulatorOptions } from "../../emulator/server/server";
 import { EmulatorFixture } from "./emulator-fixture";
 import { serializedProvider } from "./serialized-provider";
 
-export function useProviderAgainstEmulator(options: EmulatorOptions = {}): { fx: EmulatorFixture; provider(): pulumi.dynamic.ResourceProvider } {
+export function useProviderAgainstEmulator(options: EmulatorOptions = {}): {
+    fx: EmulatorFixture;
+    provider(): pulumi.dynamic.ResourceProvider;
+} {
     const fx = new EmulatorFixture();
     let provider: pulumi.dynamic.ResourceProvider | undefined;
     before(async () => {

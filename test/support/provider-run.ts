@@ -6,7 +6,12 @@
 import { serializedProvider } from "./serialized-provider";
 
 async function main(): Promise<void> {
-    const run = JSON.parse(process.env.VMRESTORE_RUN ?? "{}") as { action: "create" | "delete"; props?: Record<string, unknown>; id?: string; outs?: Record<string, unknown> };
+    const run = JSON.parse(process.env.VMRESTORE_RUN ?? "{}") as {
+        action: "create" | "delete";
+        props?: Record<string, unknown>;
+        id?: string;
+        outs?: Record<string, unknown>;
+    };
     const provider = (await serializedProvider()).provider;
     try {
         if (run.action === "create") {

@@ -12,12 +12,27 @@ import { serverRetryHintMs } from "../retry-policy";
 
 /** Azure's region pairs for the regions most drills use (both directions); others need `secondaryRegion`. */
 const REGION_PAIRS: [string, string][] = [
-    ["westeurope", "northeurope"], ["eastus", "westus"], ["eastus2", "centralus"], ["westus2", "westcentralus"],
-    ["westus3", "eastus"], ["northcentralus", "southcentralus"], ["uksouth", "ukwest"], ["francecentral", "francesouth"],
-    ["germanywestcentral", "germanynorth"], ["swedencentral", "swedensouth"], ["switzerlandnorth", "switzerlandwest"],
-    ["norwayeast", "norwaywest"], ["southeastasia", "eastasia"], ["japaneast", "japanwest"], ["australiaeast", "australiasoutheast"],
-    ["centralindia", "southindia"], ["koreacentral", "koreasouth"], ["canadacentral", "canadaeast"], ["brazilsouth", "southcentralus"],
-    ["southafricanorth", "southafricawest"], ["uaenorth", "uaecentral"],
+    ["westeurope", "northeurope"],
+    ["eastus", "westus"],
+    ["eastus2", "centralus"],
+    ["westus2", "westcentralus"],
+    ["westus3", "eastus"],
+    ["northcentralus", "southcentralus"],
+    ["uksouth", "ukwest"],
+    ["francecentral", "francesouth"],
+    ["germanywestcentral", "germanynorth"],
+    ["swedencentral", "swedensouth"],
+    ["switzerlandnorth", "switzerlandwest"],
+    ["norwayeast", "norwaywest"],
+    ["southeastasia", "eastasia"],
+    ["japaneast", "japanwest"],
+    ["australiaeast", "australiasoutheast"],
+    ["centralindia", "southindia"],
+    ["koreacentral", "koreasouth"],
+    ["canadacentral", "canadaeast"],
+    ["brazilsouth", "southcentralus"],
+    ["southafricanorth", "southafricawest"],
+    ["uaenorth", "uaecentral"],
 ];
 
 export function pairedRegion(region: string): string | undefined {
@@ -58,7 +73,10 @@ export async function triggerCrossRegionRestore(
         body: { properties: aad.body?.properties ?? {} },
         idempotent: true,
     });
-    if (!token.body?.properties) throw new Error("crossRegion: Azure returned no cross-region access token for the recovery point; check that Cross Region Restore is enabled on the vault");
+    if (!token.body?.properties)
+        throw new Error(
+            "crossRegion: Azure returned no cross-region access token for the recovery point; check that Cross Region Restore is enabled on the vault",
+        );
     const res = await arm.request("POST", locationPath(t, "backupCrossRegionRestore"), {
         apiVersion: API_VERSIONS.crossRegion,
         body: { crossRegionRestoreAccessDetails: token.body.properties, restoreRequest },
@@ -78,12 +96,23 @@ export async function readCrossRegionJob(arm: ArmClient, t: CrossRegionTarget, j
 }
 
 /** The newest CRR job of a VM started since `sinceMs` (when the trigger named no operation to follow). */
-export async function findCrossRegionJob(arm: ArmClient, t: CrossRegionTarget, vmName: string, sinceMs: number): Promise<string | undefined> {
+export async function findCrossRegionJob(
+    arm: ArmClient,
+    t: CrossRegionTarget,
+    vmName: string,
+    sinceMs: number,
+): Promise<string | undefined> {
     const res = await arm.request<{ value?: { name?: string; properties?: { entityFriendlyName?: string; startTime?: string } }[] }>(
-        "POST", locationPath(t, "backupCrrJobs"), { apiVersion: API_VERSIONS.crossRegion, body: { resourceId: t.vaultId }, idempotent: true },
+        "POST",
+        locationPath(t, "backupCrrJobs"),
+        { apiVersion: API_VERSIONS.crossRegion, body: { resourceId: t.vaultId }, idempotent: true },
     );
     return (res.body?.value ?? [])
-        .filter((j) => (j.properties?.entityFriendlyName ?? "").toLowerCase() === vmName.toLowerCase() && Date.parse(j.properties?.startTime ?? "") >= sinceMs - 60_000)
+        .filter(
+            (j) =>
+                (j.properties?.entityFriendlyName ?? "").toLowerCase() === vmName.toLowerCase() &&
+                Date.parse(j.properties?.startTime ?? "") >= sinceMs - 60_000,
+        )
         .sort((a, b) => (b.properties?.startTime ?? "").localeCompare(a.properties?.startTime ?? ""))[0]?.name;
 }
 

@@ -32,6 +32,8 @@ export function formatIsoDuration(ms: number): string {
 /** `1h 02m 03s` for people. */
 export function formatHuman(ms: number): string {
     const t = Math.round(Math.max(0, ms) / 1000);
-    const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+    const h = Math.floor(t / 3600),
+        m = Math.floor((t % 3600) / 60),
+        s = t % 60;
     return h ? `${h}h ${String(m).padStart(2, "0")}m ${String(s).padStart(2, "0")}s` : m ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
 }

@@ -94,8 +94,17 @@ export function readRestoreJob(jobId: string, body: unknown): RestoreJobView {
         durationMs: parseDurationMs(p.duration),
         progressPercentage: typeof ext.progressPercentage === "number" ? ext.progressPercentage : undefined,
         estimatedRemainingMs: parseDurationMs(ext.estimatedRemainingDuration),
-        tasks: (ext.tasksList ?? []).map((t) => ({ taskId: t.taskId ?? "task", status: t.status ?? "Unknown", progressPercentage: t.progressPercentage })),
-        errors: (p.errorDetails ?? []).map((e) => ({ errorCode: e.errorCode, errorString: e.errorString, errorTitle: e.errorTitle, recommendations: e.recommendations ?? [] })),
+        tasks: (ext.tasksList ?? []).map((t) => ({
+            taskId: t.taskId ?? "task",
+            status: t.status ?? "Unknown",
+            progressPercentage: t.progressPercentage,
+        })),
+        errors: (p.errorDetails ?? []).map((e) => ({
+            errorCode: e.errorCode,
+            errorString: e.errorString,
+            errorTitle: e.errorTitle,
+            recommendations: e.recommendations ?? [],
+        })),
         propertyBag: ext.propertyBag ?? {},
         dynamicErrorMessage: ext.dynamicErrorMessage,
         // `["Cancellable"]` or the numeric form `[1]`.

@@ -22,7 +22,13 @@ export interface IaasVmRestoreRequest {
     region: string;
     createNewCloudService: boolean;
     originalStorageAccountOption: boolean;
-    encryptionDetails: { encryptionEnabled: boolean; kekUrl?: string; kekVaultId?: string; secretKeyUrl?: string; secretKeyVaultId?: string };
+    encryptionDetails: {
+        encryptionEnabled: boolean;
+        kekUrl?: string;
+        kekVaultId?: string;
+        secretKeyUrl?: string;
+        secretKeyVaultId?: string;
+    };
     targetResourceGroupId?: string;
     targetVirtualMachineId?: string;
     virtualNetworkId?: string;
@@ -83,14 +89,21 @@ function options({ inputs }: RestoreContext): Partial<IaasVmRestoreRequest> {
         }
     }
     if (inputs.diskNetworkAccess) {
-        o.targetDiskNetworkAccessSettings = { targetDiskNetworkAccessOption: inputs.diskNetworkAccess.option, targetDiskAccessId: inputs.diskNetworkAccess.diskAccessId };
+        o.targetDiskNetworkAccessSettings = {
+            targetDiskNetworkAccessOption: inputs.diskNetworkAccess.option,
+            targetDiskAccessId: inputs.diskNetworkAccess.diskAccessId,
+        };
     }
-    if (inputs.securedVmOsDiskEncryptionSetId) o.securedVMDetails = { securedVMOsDiskEncryptionSetId: inputs.securedVmOsDiskEncryptionSetId };
+    if (inputs.securedVmOsDiskEncryptionSetId)
+        o.securedVMDetails = { securedVMOsDiskEncryptionSetId: inputs.securedVmOsDiskEncryptionSetId };
     if (inputs.edgeZone) o.extendedLocation = { name: inputs.edgeZone, type: "EdgeZone" };
     if (inputs.resourceGuardOperationRequests?.length) o.resourceGuardOperationRequests = inputs.resourceGuardOperationRequests;
     if (inputs.rehydration) {
         o.objectType = "IaasVMRestoreWithRehydrationRequest";
-        o.recoveryPointRehydrationInfo = { rehydrationPriority: inputs.rehydration.priority, rehydrationRetentionDuration: `P${inputs.rehydration.retentionDays}D` };
+        o.recoveryPointRehydrationInfo = {
+            rehydrationPriority: inputs.rehydration.priority,
+            rehydrationRetentionDuration: `P${inputs.rehydration.retentionDays}D`,
+        };
     }
     return o;
 }
@@ -101,7 +114,8 @@ function withoutUndefined<T extends object>(o: T): T {
 
 export function buildRestoreRequest(ctx: RestoreContext): RestoreRequestBody {
     const target = TARGETS[ctx.inputs.restoreType];
-    if (!target) throw new Error(`restoreType: "${ctx.inputs.restoreType}" is not supported; use one of ${Object.keys(TARGETS).join(", ")}`);
+    if (!target)
+        throw new Error(`restoreType: "${ctx.inputs.restoreType}" is not supported; use one of ${Object.keys(TARGETS).join(", ")}`);
     const body: IaasVmRestoreRequest = {
         objectType: "IaasVMRestoreRequest",
         recoveryPointId: ctx.recoveryPointId,
@@ -116,6 +130,7 @@ export function buildRestoreRequest(ctx: RestoreContext): RestoreRequestBody {
         ...options(ctx),
     };
     const props = withoutUndefined(body);
-    if (props.targetDiskNetworkAccessSettings) props.targetDiskNetworkAccessSettings = withoutUndefined(props.targetDiskNetworkAccessSettings);
+    if (props.targetDiskNetworkAccessSettings)
+        props.targetDiskNetworkAccessSettings = withoutUndefined(props.targetDiskNetworkAccessSettings);
     return { properties: props };
 }

@@ -24,12 +24,23 @@ describe("emulator: cloud metadata and OIDC federation", function () {
         return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
     const idToken = async (audience?: string) =>
-        (await json(`${emu.url}/oidc/token${audience ? `?audience=${encodeURIComponent(audience)}` : ""}`, { headers: { authorization: `Bearer ${DRILL_OIDC_REQUEST_TOKEN}` } })).body.value as string;
+        (
+            await json(`${emu.url}/oidc/token${audience ? `?audience=${encodeURIComponent(audience)}` : ""}`, {
+                headers: { authorization: `Bearer ${DRILL_OIDC_REQUEST_TOKEN}` },
+            })
+        ).body.value as string;
     const exchange = (assertion: string, extra: Record<string, string> = {}) =>
         json(`${emu.url}/${TENANT}/oauth2/v2.0/token`, {
             method: "POST",
             headers: { "content-type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({ grant_type: "client_credentials", client_id: DRILL_CLIENT_ID, scope: `${emu.url}/.default`, client_assertion_type: JWT_BEARER, client_assertion: assertion, ...extra }).toString(),
+            body: new URLSearchParams({
+                grant_type: "client_credentials",
+                client_id: DRILL_CLIENT_ID,
+                scope: `${emu.url}/.default`,
+                client_assertion_type: JWT_BEARER,
+                client_assertion: assertion,
+                ...extra,
+            }).toString(),
         });
 
     it("serves the metadata document azure-native / Terraform read from metadataHost (2022-09-01)", async () => {
@@ -60,7 +71,10 @@ describe("emulator: cloud metadata and OIDC federation", function () {
         assert.equal(claims.aud, "api://AzureADTokenExchange");
         const { status, body } = await exchange(assertion);
         assert.equal(status, 200, JSON.stringify(body));
-        const vault = await fetch(`${emu.url}/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod?api-version=2026-02-01`, { headers: { authorization: `Bearer ${body.access_token}` } });
+        const vault = await fetch(
+            `${emu.url}/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod?api-version=2026-02-01`,
+            { headers: { authorization: `Bearer ${body.access_token}` } },
+        );
         assert.equal(vault.status, 200, "the exchanged token opens ARM");
     });
 
@@ -75,8 +89,14 @@ describe("emulator: cloud metadata and OIDC federation", function () {
         const otherIssuer = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${Buffer.from(JSON.stringify({ iss: "https://token.actions.githubusercontent.com", sub: "x", aud: "api://AzureADTokenExchange" })).toString("base64url")}.`;
         assert.match((await exchange(otherIssuer)).body.error_description, /^AADSTS700211:/);
         assert.match((await exchange(token, { client_assertion_type: "other" })).body.error_description, /^AADSTS90014:/);
-        const log = (await json(`${emu.url}/admin/requests`)).body.requests as { requestBody: Record<string, string> | null; kind?: string }[];
+        const log = (await json(`${emu.url}/admin/requests`)).body.requests as {
+            requestBody: Record<string, string> | null;
+            kind?: string;
+        }[];
         const posted = log.filter((r) => r.kind === "identity" && r.requestBody?.client_assertion);
-        assert.ok(posted.length > 0 && posted.every((r) => r.requestBody!.client_assertion === "[redacted]"), "assertions are redacted in the request log");
+        assert.ok(
+            posted.length > 0 && posted.every((r) => r.requestBody!.client_assertion === "[redacted]"),
+            "assertions are redacted in the request log",
+        );
     });
 });

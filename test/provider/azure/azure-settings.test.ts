@@ -39,17 +39,37 @@ describe("azure-native settings", () => {
 
     it("picks the credential in azure-native's order: certificate, secret, OIDC, managed identity", () => {
         const base = { ARM_CLIENT_ID: CLIENT, ARM_TENANT_ID: TENANT };
-        assert.equal(resolveAzureSettings(config({}), { ...base, ARM_CLIENT_CERTIFICATE_PATH: "/c.pem", ARM_CLIENT_SECRET: SECRET }).credential?.kind, "client-certificate");
-        assert.equal(resolveAzureSettings(config({}), { ...base, ARM_CLIENT_SECRET: SECRET, ARM_USE_OIDC: "true", ARM_OIDC_TOKEN: "t" }).credential?.kind, "client-secret");
-        assert.equal(resolveAzureSettings(config({}), { ...base, ARM_USE_OIDC: "true", ARM_OIDC_TOKEN: "t", ARM_USE_MSI: "true" }).credential?.kind, "oidc-token");
-        assert.deepEqual(resolveAzureSettings(config({}), { ARM_USE_MSI: "true" }).credential, { kind: "managed-identity", clientId: undefined });
-        assert.equal(resolveAzureSettings(config({ useDefaultAzureCredential: "true" }), base).credential?.kind, "default-azure-credential");
+        assert.equal(
+            resolveAzureSettings(config({}), { ...base, ARM_CLIENT_CERTIFICATE_PATH: "/c.pem", ARM_CLIENT_SECRET: SECRET }).credential
+                ?.kind,
+            "client-certificate",
+        );
+        assert.equal(
+            resolveAzureSettings(config({}), { ...base, ARM_CLIENT_SECRET: SECRET, ARM_USE_OIDC: "true", ARM_OIDC_TOKEN: "t" }).credential
+                ?.kind,
+            "client-secret",
+        );
+        assert.equal(
+            resolveAzureSettings(config({}), { ...base, ARM_USE_OIDC: "true", ARM_OIDC_TOKEN: "t", ARM_USE_MSI: "true" }).credential?.kind,
+            "oidc-token",
+        );
+        assert.deepEqual(resolveAzureSettings(config({}), { ARM_USE_MSI: "true" }).credential, {
+            kind: "managed-identity",
+            clientId: undefined,
+        });
+        assert.equal(
+            resolveAzureSettings(config({ useDefaultAzureCredential: "true" }), base).credential?.kind,
+            "default-azure-credential",
+        );
     });
 
     it("takes GitHub Actions' ID token request variables for OIDC", () => {
         const s = resolveAzureSettings(config({}), {
-            ARM_USE_OIDC: "true", ARM_CLIENT_ID: CLIENT, ARM_TENANT_ID: TENANT,
-            ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.example/x?api-version=2.0", ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRET,
+            ARM_USE_OIDC: "true",
+            ARM_CLIENT_ID: CLIENT,
+            ARM_TENANT_ID: TENANT,
+            ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.example/x?api-version=2.0",
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRET,
         });
         assert.equal(s.credential?.kind, "oidc-request");
         assert.equal((s.credential as { audience: string }).audience, "api://AzureADTokenExchange");
@@ -61,7 +81,10 @@ describe("azure-native settings", () => {
     });
 
     it("environment picks the cloud: ARM endpoint and authority", () => {
-        assert.equal(resolveAzureSettings(config({ environment: "usgovernment" }), {}).cloud?.armEndpoint, "https://management.usgovcloudapi.net");
+        assert.equal(
+            resolveAzureSettings(config({ environment: "usgovernment" }), {}).cloud?.armEndpoint,
+            "https://management.usgovcloudapi.net",
+        );
         assert.equal(resolveAzureSettings(config({}), { ARM_ENVIRONMENT: "china" }).cloud?.authorityHost, "https://login.chinacloudapi.cn");
         assert.equal(resolveAzureSettings(config({ environment: "AzureCloud" }), {}).cloud?.armEndpoint, "https://management.azure.com");
         const e = failure(() => resolveAzureSettings(config({ environment: "germany" }), {}));
@@ -81,19 +104,38 @@ describe("azure-native settings", () => {
     });
 
     it("refuses stack config and variables that disagree, without printing either value", () => {
-        const e = failure(() => resolveAzureSettings(config({ clientId: CLIENT, tenantId: TENANT, clientSecret: SECRET }), { ARM_CLIENT_SECRET: SECRET + "-other" }));
+        const e = failure(() =>
+            resolveAzureSettings(config({ clientId: CLIENT, tenantId: TENANT, clientSecret: SECRET }), {
+                ARM_CLIENT_SECRET: SECRET + "-other",
+            }),
+        );
         assert.match(e.message, /azure-native:clientSecret and the variable ARM_CLIENT_SECRET are both set, to different values/);
         assert.match(e.message, /pulumi config rm azure-native:<key>/);
         // The same value in both places is fine.
-        assert.equal(resolveAzureSettings(config({ clientId: CLIENT, tenantId: TENANT, clientSecret: SECRET }), { ARM_CLIENT_ID: CLIENT }).credential?.kind, "client-secret");
+        assert.equal(
+            resolveAzureSettings(config({ clientId: CLIENT, tenantId: TENANT, clientSecret: SECRET }), { ARM_CLIENT_ID: CLIENT }).credential
+                ?.kind,
+            "client-secret",
+        );
     });
 
     it("checks metadataHost and OIDC request URLs before anything is sent", () => {
-        assert.equal(resolveAzureSettings(config({ metadataHost: "management.local.azurestack.external" }), {}).metadataHost, "https://management.local.azurestack.external");
+        assert.equal(
+            resolveAzureSettings(config({ metadataHost: "management.local.azurestack.external" }), {}).metadataHost,
+            "https://management.local.azurestack.external",
+        );
         assert.equal(resolveAzureSettings(config({}), { ARM_METADATA_HOSTNAME: "127.0.0.1:8443" }).metadataHost, "https://127.0.0.1:8443");
         let e = failure(() => resolveAzureSettings(config({ metadataHost: "host/with/path" }), {}));
         assert.match(e.message, /azure-native:metadataHost \(or ARM_METADATA_HOSTNAME\) must be a host name/);
-        e = failure(() => resolveAzureSettings(config({}), { ARM_USE_OIDC: "true", ARM_CLIENT_ID: CLIENT, ARM_TENANT_ID: TENANT, ARM_OIDC_REQUEST_URL: "not a url", ARM_OIDC_REQUEST_TOKEN: SECRET }));
+        e = failure(() =>
+            resolveAzureSettings(config({}), {
+                ARM_USE_OIDC: "true",
+                ARM_CLIENT_ID: CLIENT,
+                ARM_TENANT_ID: TENANT,
+                ARM_OIDC_REQUEST_URL: "not a url",
+                ARM_OIDC_REQUEST_TOKEN: SECRET,
+            }),
+        );
         assert.match(e.message, /azure-native:oidcRequestUrl .* is not a valid http\(s\) URL/);
     });
 });

@@ -67,8 +67,14 @@ describe("VmRestore through a forwarding proxy", function () {
     after(() => fx.stop());
 
     const props = (armEndpoint: string) => ({
-        resourceName: "proxied", vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint, preflight: false,
+        resourceName: "proxied",
+        vaultId: VAULT,
+        sourceVmId: vmId("vm-web01"),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        armEndpoint,
+        preflight: false,
     });
     const azureCalls = async (): Promise<LoggedRequest[]> => (await fx.requests()).filter((r) => !r.path.startsWith("/admin"));
 
@@ -80,8 +86,14 @@ describe("VmRestore through a forwarding proxy", function () {
         const calls = await azureCalls();
         const forwarded = proxy.seen.filter((s) => !s.startsWith("CONNECT"));
         assert.equal(forwarded.length, calls.length, "each request the emulator received came through the proxy");
-        assert.ok(forwarded.some((s) => s.startsWith(`POST ${fx.url}/subscriptions/`) && s.includes("/restore?")), "the restore POST");
-        assert.ok(forwarded.some((s) => s.includes("/blob/")), "the template blob read");
+        assert.ok(
+            forwarded.some((s) => s.startsWith(`POST ${fx.url}/subscriptions/`) && s.includes("/restore?")),
+            "the restore POST",
+        );
+        assert.ok(
+            forwarded.some((s) => s.includes("/blob/")),
+            "the template blob read",
+        );
         await provider.delete!(outs.jobId, outs);
     });
 
@@ -114,14 +126,20 @@ describe("VmRestore through a forwarding proxy", function () {
             // ARM under another loopback name than the authority, so the proxy's CONNECT lines tell the two apart.
             restoreEnv = withEnv({
                 HTTPS_PROXY: proxy.url,
-                AZURE_CLIENT_ID: DRILL_CLIENT_ID, AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,
-                AZURE_TENANT_ID: "00000000-0000-0000-0000-0000000000aa", AZURE_AUTHORITY_HOST: secure.url,
+                AZURE_CLIENT_ID: DRILL_CLIENT_ID,
+                AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,
+                AZURE_TENANT_ID: "00000000-0000-0000-0000-0000000000aa",
+                AZURE_AUTHORITY_HOST: secure.url,
             });
             // Pre-flight (check) makes token and ARM calls, no blob calls: 127.0.0.1 is the token endpoint's name.
             const checked = await provider.check!({}, { ...props(`https://localhost:${port}`), preflight: true });
             assert.deepEqual(checked.failures, []);
-            assert.deepEqual([...new Set(proxy.seen)].sort(), [`CONNECT 127.0.0.1:${port}`, `CONNECT localhost:${port}`], "token and ARM calls tunnelled");
-            const tokenCalls = (await secure.requests() as (LoggedRequest & { kind?: string })[]).filter((r) => r.kind === "identity");
+            assert.deepEqual(
+                [...new Set(proxy.seen)].sort(),
+                [`CONNECT 127.0.0.1:${port}`, `CONNECT localhost:${port}`],
+                "token and ARM calls tunnelled",
+            );
+            const tokenCalls = ((await secure.requests()) as (LoggedRequest & { kind?: string })[]).filter((r) => r.kind === "identity");
             assert.ok(tokenCalls.length > 0);
             const { outs } = await provider.create(checked.inputs);
             assert.equal(outs.jobStatus, "Completed");

@@ -10,8 +10,13 @@ describe("shapes as Azure takes them", function () {
     const { fx, provider } = useProviderAgainstEmulator();
 
     const base = (vm = "vm-web01") => ({
-        resourceName: "shapes", vaultId: VAULT, sourceVmId: vmId(vm), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
+        resourceName: "shapes",
+        vaultId: VAULT,
+        sourceVmId: vmId(vm),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        armEndpoint: fx.url,
     });
 
     it("a quota warning from Azure's validation (the official example's) does not fail the preview", async () => {
@@ -27,9 +32,16 @@ describe("shapes as Azure takes them", function () {
         assert.deepEqual(checked.failures, []);
         const { id, outs } = await provider().create(checked.inputs);
         assert.equal(outs.jobStatus, "Completed");
-        const disk = await fx.arm<{ properties: { encryptionSettingsCollection?: { enabled: boolean; encryptionSettings: { diskEncryptionKey: { secretUrl: string } }[] } } }>(outs.osDiskId);
+        const disk = await fx.arm<{
+            properties: {
+                encryptionSettingsCollection?: { enabled: boolean; encryptionSettings: { diskEncryptionKey: { secretUrl: string } }[] };
+            };
+        }>(outs.osDiskId);
         assert.equal(disk.body.properties.encryptionSettingsCollection?.enabled, true);
-        assert.match(disk.body.properties.encryptionSettingsCollection!.encryptionSettings[0].diskEncryptionKey.secretUrl, /\/secrets\/vm-ade01-bek\//);
+        assert.match(
+            disk.body.properties.encryptionSettingsCollection!.encryptionSettings[0].diskEncryptionKey.secretUrl,
+            /\/secrets\/vm-ade01-bek\//,
+        );
         await provider().delete!(id, outs);
     });
 
@@ -37,7 +49,10 @@ describe("shapes as Azure takes them", function () {
         await fx.admin("POST", "variants", { crossZonalRestore: "zrsVaultOrSnapshot" });
         const fromVault = { ...base(), targetZone: "1", recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" } };
         const failures = (await provider().check!({}, fromVault)).failures ?? [];
-        assert.ok(failures.some((f) => f.property === "targetZone" && /UserErrorCrossZonalRestoreNotSupported/.test(f.reason)), JSON.stringify(failures));
+        assert.ok(
+            failures.some((f) => f.property === "targetZone" && /UserErrorCrossZonalRestoreNotSupported/.test(f.reason)),
+            JSON.stringify(failures),
+        );
         // From the snapshot tier (the latest point) the same zone is fine.
         assert.deepEqual((await provider().check!({}, { ...base(), targetZone: "1" })).failures, []);
         assert.equal((await fx.restorePosts()).length, 0);
@@ -46,15 +61,27 @@ describe("shapes as Azure takes them", function () {
     it("a premium staging account for an unmanaged VM's VHDs is left to Azure's judgement (premiumStaging), and refused for managed disks", async () => {
         const original = await fx.admin<Record<string, any>>("GET", "seed");
         const premium = `/subscriptions/${original.subscriptionId}/resourceGroups/rg-restore/providers/Microsoft.Storage/storageAccounts/stgpremium`;
-        await fx.admin("PUT", "seed", { ...original, storageAccounts: [...original.storageAccounts, { name: "stgpremium", resourceGroup: "rg-restore", location: "westeurope", sku: "Premium_LRS" }] });
+        await fx.admin("PUT", "seed", {
+            ...original,
+            storageAccounts: [
+                ...original.storageAccounts,
+                { name: "stgpremium", resourceGroup: "rg-restore", location: "westeurope", sku: "Premium_LRS" },
+            ],
+        });
         try {
             const vhds = { ...base("vm-legacy01"), targetResourceGroupId: undefined, storageAccountId: premium };
             const refused = (await provider().check!({}, vhds)).failures ?? [];
-            assert.ok(refused.some((f) => f.property === "storageAccountId" && /Azure's validation of the restore: .*premium/.test(f.reason)), JSON.stringify(refused));
+            assert.ok(
+                refused.some((f) => f.property === "storageAccountId" && /Azure's validation of the restore: .*premium/.test(f.reason)),
+                JSON.stringify(refused),
+            );
             await fx.admin("POST", "variants", { premiumStaging: "unmanagedOnly" });
             assert.deepEqual((await provider().check!({}, vhds)).failures, []);
             const managed = (await provider().check!({}, { ...base(), storageAccountId: premium })).failures ?? [];
-            assert.ok(managed.some((f) => f.property === "storageAccountId" && /Premium_LRS/.test(f.reason)), JSON.stringify(managed));
+            assert.ok(
+                managed.some((f) => f.property === "storageAccountId" && /Premium_LRS/.test(f.reason)),
+                JSON.stringify(managed),
+            );
         } finally {
             await fx.admin("PUT", "seed", original);
         }

@@ -25,7 +25,12 @@ describe("shared reads", () => {
         await reads.read("missing", 60_000, async () => (sent++, answer(404, undefined)));
         await reads.read("missing", 60_000, async () => (sent++, answer(200, { tags: [] })));
         assert.equal(sent, 2, "a 404 is not kept: the resource may be created before the next look");
-        await assert.rejects(reads.read("failing", 60_000, async () => { sent++; throw new Error("reset"); }));
+        await assert.rejects(
+            reads.read("failing", 60_000, async () => {
+                sent++;
+                throw new Error("reset");
+            }),
+        );
         await reads.read("failing", 60_000, async () => (sent++, answer(200, {})));
         assert.equal(sent, 4);
         const first = await reads.read("missing", 60_000, async () => answer(500, undefined));

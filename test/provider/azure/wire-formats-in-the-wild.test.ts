@@ -36,20 +36,33 @@ describe("wire formats seen in the wild", () => {
         const spread = new Set([0, 0.5, 0.99].map((r) => retryDelayMs(3, undefined, DEFAULT_RETRY, () => r)));
         assert.equal(spread.size, 3, "backoff is jittered");
         // Clients all told "retry in 1 s" spread out more on every repeat, so they stop colliding.
-        const widthAt = (attempt: number) => retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0.99) - retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0);
+        const widthAt = (attempt: number) =>
+            retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0.99) - retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0);
         assert.ok(widthAt(4) > widthAt(1) * 2, `${widthAt(1)} → ${widthAt(4)}`);
     });
 
     it("follows Azure-AsyncOperation in preference to Location, and takes the jobId from it", () => {
-        let s = initOperationState({ location: "https://x/operationResults/op1", "azure-asyncoperation": "https://x/operationsStatus/op1" }, 60_000);
+        let s = initOperationState(
+            { location: "https://x/operationResults/op1", "azure-asyncoperation": "https://x/operationsStatus/op1" },
+            60_000,
+        );
         assert.equal(s.mode, "AsyncOperation");
         assert.equal(s.operationId, "op1");
         s = updateOperationState(s, 200, { status: "InProgress" }, 1000);
         assert.equal(s.status, "running");
-        s = updateOperationState(s, 200, { status: "Succeeded", properties: { objectType: "OperationStatusJobExtendedInfo", jobId: "j-1" } }, undefined);
+        s = updateOperationState(
+            s,
+            200,
+            { status: "Succeeded", properties: { objectType: "OperationStatusJobExtendedInfo", jobId: "j-1" } },
+            undefined,
+        );
         assert.deepEqual([s.status, s.jobId], ["succeeded", "j-1"]);
-        const failed = updateOperationState(initOperationState({ "azure-asyncoperation": "https://x/operationsStatus/op2" }, undefined), 200,
-            { status: "Failed", error: { code: "BMSUserErrorInvalidInput", message: "bad" } }, undefined);
+        const failed = updateOperationState(
+            initOperationState({ "azure-asyncoperation": "https://x/operationsStatus/op2" }, undefined),
+            200,
+            { status: "Failed", error: { code: "BMSUserErrorInvalidInput", message: "bad" } },
+            undefined,
+        );
         assert.deepEqual(failed.error, { code: "BMSUserErrorInvalidInput", message: "bad" });
     });
 
@@ -70,16 +83,35 @@ describe("wire formats seen in the wild", () => {
         assert.equal(normalizeTierType("archivedrp"), "ArchivedRP");
         assert.equal(normalizeTierStatus(1), "Valid");
         assert.equal(normalizeTierStatus("Rehydrated"), "Rehydrated");
-        const rp = toRecoveryPoint({ name: "1", properties: { recoveryPointTime: "2026-11-20T01:00:00Z", recoveryPointType: "AppConsistent",
-            recoveryPointTierDetails: [{ type: 1, status: 1 }, { type: "HardenedRP", status: "Valid" }, { type: 3, status: 3 }] } });
+        const rp = toRecoveryPoint({
+            name: "1",
+            properties: {
+                recoveryPointTime: "2026-11-20T01:00:00Z",
+                recoveryPointType: "AppConsistent",
+                recoveryPointTierDetails: [
+                    { type: 1, status: 1 },
+                    { type: "HardenedRP", status: "Valid" },
+                    { type: 3, status: 3 },
+                ],
+            },
+        });
         assert.deepEqual(rp?.tiers, ["InstantRP", "HardenedRP"]);
     });
 
     it("reads a job with numeric actionsInfo, an odd duration and the trailing-space property bag key", () => {
         const job = readRestoreJob("j", {
             properties: {
-                status: "CompletedWithWarnings", duration: "0:00:01.78", actionsInfo: [1],
-                errorDetails: [{ errorCode: 400023, errorString: "Some disks were skipped", errorTitle: "Warning", recommendations: ["Check the disks"] }],
+                status: "CompletedWithWarnings",
+                duration: "0:00:01.78",
+                actionsInfo: [1],
+                errorDetails: [
+                    {
+                        errorCode: 400023,
+                        errorString: "Some disks were skipped",
+                        errorTitle: "Warning",
+                        recommendations: ["Check the disks"],
+                    },
+                ],
                 extendedInfo: { propertyBag: { "Recovery point time ": "11/20/2026 1:00:00 AM" }, progressPercentage: 100 },
             },
         });
@@ -92,13 +124,18 @@ describe("wire formats seen in the wild", () => {
     });
 
     it("refuses resource IDs that would inject into an ARM URL", () => {
-        for (const bad of ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm?x=1",
+        for (const bad of [
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm?x=1",
             "/subscriptions/s/resourceGroups/../providers/Microsoft.Compute/virtualMachines/vm",
             "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/a%2Fb",
-            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm#frag"]) {
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm#frag",
+        ]) {
             assert.throws(() => parseResourceId(bad, "Microsoft.Compute/virtualMachines"), /invalid segment/, bad);
         }
-        const ok = parseResourceId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/default", "microsoft.network/virtualnetworks/subnets");
+        const ok = parseResourceId(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/default",
+            "microsoft.network/virtualnetworks/subnets",
+        );
         assert.deepEqual(ok.names, ["v", "default"]);
     });
 });

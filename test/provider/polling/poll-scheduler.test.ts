@@ -10,7 +10,13 @@ describe("adaptive poll scheduler", () => {
     });
 
     it("never polls sooner than the server asked", () => {
-        const d = s.nextDelayMs({ ...job, serverHintMs: 120_000, serverElapsedMs: 60_000, scaleSample: { localMs: 60_000, serverMs: 60_000 }, progressPercentage: 99 });
+        const d = s.nextDelayMs({
+            ...job,
+            serverHintMs: 120_000,
+            serverElapsedMs: 60_000,
+            scaleSample: { localMs: 60_000, serverMs: 60_000 },
+            progressPercentage: 99,
+        });
         assert.ok(d >= 120_000, String(d));
     });
 
@@ -19,8 +25,20 @@ describe("adaptive poll scheduler", () => {
     });
 
     it("waits long early in a long job, and converts server time to local time by the observed scale", () => {
-        const real = s.nextDelayMs({ ...job, serverElapsedMs: 600_000, scaleSample: { localMs: 600_000, serverMs: 600_000 }, progressPercentage: 10, serverRemainingMs: 5_400_000 });
-        const compressed = s.nextDelayMs({ ...job, serverElapsedMs: 600_000, scaleSample: { localMs: 1_000, serverMs: 600_000 }, progressPercentage: 10, serverRemainingMs: 5_400_000 });
+        const real = s.nextDelayMs({
+            ...job,
+            serverElapsedMs: 600_000,
+            scaleSample: { localMs: 600_000, serverMs: 600_000 },
+            progressPercentage: 10,
+            serverRemainingMs: 5_400_000,
+        });
+        const compressed = s.nextDelayMs({
+            ...job,
+            serverElapsedMs: 600_000,
+            scaleSample: { localMs: 1_000, serverMs: 600_000 },
+            progressPercentage: 10,
+            serverRemainingMs: 5_400_000,
+        });
         assert.ok(real > 10 * 60_000, `a 90-minute remainder is not polled every few seconds (${real} ms)`);
         assert.ok(Math.abs(compressed * 600 - real) / real < 0.05, `${compressed} × 600 ≈ ${real}`);
         assert.equal(observedTimeScale({ ...job, scaleSample: { localMs: 1_000, serverMs: 600_000 } }), 600);

@@ -10,8 +10,21 @@ const RG = `/subscriptions/${SUB}/resourceGroups/rg-restore`;
 const VNET = `/subscriptions/${SUB}/resourceGroups/rg-restore/providers/Microsoft.Network/virtualNetworks/vnet-restore`;
 
 // preflight: false — these are the offline rules; pre-flight against Azure has its own tests.
-const disks = { vaultId: VAULT, sourceVmId: VM, restoreType: "RestoreDisks", storageAccountId: SA, targetResourceGroupId: RG, preflight: false };
-const alr = { ...disks, restoreType: "AlternateLocation", targetVmName: "vm-web01-drill", virtualNetworkId: VNET, subnetId: `${VNET}/subnets/isolated` };
+const disks = {
+    vaultId: VAULT,
+    sourceVmId: VM,
+    restoreType: "RestoreDisks",
+    storageAccountId: SA,
+    targetResourceGroupId: RG,
+    preflight: false,
+};
+const alr = {
+    ...disks,
+    restoreType: "AlternateLocation",
+    targetVmName: "vm-web01-drill",
+    virtualNetworkId: VNET,
+    subnetId: `${VNET}/subnets/isolated`,
+};
 
 async function failuresOf(news: Record<string, unknown>) {
     const r = await restoreProvider.check!({}, news);
@@ -24,7 +37,10 @@ describe("check: bad inputs are rejected with the property and a fix", () => {
         assert.deepEqual(r.failures, []);
         assert.equal(r.inputs!.recoveryPoint, "latest");
         assert.deepEqual(await failuresOf(alr), []);
-        assert.deepEqual(await failuresOf({ ...disks, vaultId: undefined, vaultResourceGroupName: "rg-prod", vaultName: "vault-prod" }), []);
+        assert.deepEqual(
+            await failuresOf({ ...disks, vaultId: undefined, vaultResourceGroupName: "rg-prod", vaultName: "vault-prod" }),
+            [],
+        );
     });
 
     it("skips values that are unknown during preview", async () => {
@@ -33,7 +49,12 @@ describe("check: bad inputs are rejected with the property and a fix", () => {
 
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
         ["missing sourceVmId", { ...disks, sourceVmId: undefined }, "sourceVmId", /required/],
-        ["sourceVmId of another type", { ...disks, sourceVmId: SA }, "sourceVmId", /Microsoft.Storage\/storageAccounts ID, but a Microsoft.Compute\/virtualMachines ID is needed/],
+        [
+            "sourceVmId of another type",
+            { ...disks, sourceVmId: SA },
+            "sourceVmId",
+            /Microsoft.Storage\/storageAccounts ID, but a Microsoft.Compute\/virtualMachines ID is needed/,
+        ],
         ["sourceVmId not an ID", { ...disks, sourceVmId: "vm-web01" }, "sourceVmId", /not an Azure resource ID/],
         ["sourceVmId as a number", { ...disks, sourceVmId: 42 }, "sourceVmId", /must be a string/],
         ["sourceVmId with a query", { ...disks, sourceVmId: VM + "?api-version=1" }, "sourceVmId", /invalid segment/],
@@ -43,33 +64,88 @@ describe("check: bad inputs are rejected with the property and a fix", () => {
         ["empty sourceVmId", { ...disks, sourceVmId: "" }, "sourceVmId", /empty string/],
         ["no vault", { ...disks, vaultId: undefined }, "vaultId", /vault is required/],
         ["vault twice", { ...disks, vaultName: "vault-prod", vaultResourceGroupName: "rg-prod" }, "vaultId", /not both/],
-        ["vaultId of another type", { ...disks, vaultId: RG + "/providers/Microsoft.KeyVault/vaults/kv" }, "vaultId", /Microsoft.RecoveryServices\/vaults ID is needed/],
-        ["vault in another subscription", { ...disks, vaultId: VAULT.replace(SUB, "00000000-0000-0000-0000-000000000009") }, "vaultId", /VM's own subscription/],
-        ["vaultName with a slash", { ...disks, vaultId: undefined, vaultResourceGroupName: "rg-prod", vaultName: "vault/../x" }, "vaultName", /"\/"/],
-        ["vaultName with a question mark", { ...disks, vaultId: undefined, vaultResourceGroupName: "rg-prod", vaultName: "vault?x" }, "vaultName", /"\?"/],
+        [
+            "vaultId of another type",
+            { ...disks, vaultId: RG + "/providers/Microsoft.KeyVault/vaults/kv" },
+            "vaultId",
+            /Microsoft.RecoveryServices\/vaults ID is needed/,
+        ],
+        [
+            "vault in another subscription",
+            { ...disks, vaultId: VAULT.replace(SUB, "00000000-0000-0000-0000-000000000009") },
+            "vaultId",
+            /VM's own subscription/,
+        ],
+        [
+            "vaultName with a slash",
+            { ...disks, vaultId: undefined, vaultResourceGroupName: "rg-prod", vaultName: "vault/../x" },
+            "vaultName",
+            /"\/"/,
+        ],
+        [
+            "vaultName with a question mark",
+            { ...disks, vaultId: undefined, vaultResourceGroupName: "rg-prod", vaultName: "vault?x" },
+            "vaultName",
+            /"\?"/,
+        ],
         ["vaultResourceGroupName missing", { ...disks, vaultId: undefined, vaultName: "vault-prod" }, "vaultResourceGroupName", /required/],
         ["recoveryPoint with a slash", { ...disks, recoveryPoint: "123/restore" }, "recoveryPoint", /"\/"/],
         ["recoveryPoint '..'", { ...disks, recoveryPoint: ".." }, "recoveryPoint", /path traversal/],
         ["recoveryPoint with a hash", { ...disks, recoveryPoint: "12#3" }, "recoveryPoint", /"#"/],
         ["missing restoreType", { ...disks, restoreType: undefined }, "restoreType", /required/],
-        ["restoreType in the wrong case", { ...disks, restoreType: "restoredisks" }, "restoreType", /"RestoreDisks" \(names are case-sensitive\)/],
+        [
+            "restoreType in the wrong case",
+            { ...disks, restoreType: "restoredisks" },
+            "restoreType",
+            /"RestoreDisks" \(names are case-sensitive\)/,
+        ],
         ["unknown restoreType", { ...disks, restoreType: "Teleport" }, "restoreType", /not supported/],
         ["missing storageAccountId", { ...disks, storageAccountId: undefined }, "storageAccountId", /required/],
-        ["storage account with an invalid name", { ...disks, storageAccountId: SA.replace("stgrestore", "Stg_Restore") }, "storageAccountId", /3-24 lower-case/],
+        [
+            "storage account with an invalid name",
+            { ...disks, storageAccountId: SA.replace("stgrestore", "Stg_Restore") },
+            "storageAccountId",
+            /3-24 lower-case/,
+        ],
         ["targetResourceGroupId not a group", { ...disks, targetResourceGroupId: VM }, "targetResourceGroupId", /not a resource group ID/],
-        ["AlternateLocation without targetResourceGroupId", { ...alr, targetResourceGroupId: undefined }, "targetResourceGroupId", /required/],
+        [
+            "AlternateLocation without targetResourceGroupId",
+            { ...alr, targetResourceGroupId: undefined },
+            "targetResourceGroupId",
+            /required/,
+        ],
         ["AlternateLocation without a VM name", { ...alr, targetVmName: undefined }, "targetVmName", /required/],
         ["AlternateLocation without a vnet", { ...alr, virtualNetworkId: undefined }, "virtualNetworkId", /required/],
         ["AlternateLocation without a subnet", { ...alr, subnetId: undefined }, "subnetId", /required/],
-        ["subnet of another vnet", { ...alr, subnetId: VNET.replace("vnet-restore", "vnet-other") + "/subnets/default" }, "subnetId", /not to virtualNetworkId/],
+        [
+            "subnet of another vnet",
+            { ...alr, subnetId: VNET.replace("vnet-restore", "vnet-other") + "/subnets/default" },
+            "subnetId",
+            /not to virtualNetworkId/,
+        ],
         ["subnetId that is a vnet", { ...alr, subnetId: VNET }, "subnetId", /subnets ID is needed/],
         ["VM name ending in a hyphen", { ...alr, targetVmName: "drill-" }, "targetVmName", /not ending in a period or hyphen/],
         ["VM name with a slash", { ...alr, targetVmName: "a/b" }, "targetVmName", /"\/"/],
-        ["RestoreDisks with a target VM", { ...disks, targetVmName: "x" }, "targetVmName", /only used with restoreType "AlternateLocation"/],
+        [
+            "RestoreDisks with a target VM",
+            { ...disks, targetVmName: "x" },
+            "targetVmName",
+            /only used with restoreType "AlternateLocation"/,
+        ],
         ["armEndpoint not a URL", { ...disks, armEndpoint: "management" }, "armEndpoint", /not a URL/],
         ["armEndpoint over plain http", { ...disks, armEndpoint: "http://management.azure.com" }, "armEndpoint", /must use https/],
-        ["armEndpoint with a path", { ...disks, armEndpoint: "https://management.azure.com/subscriptions" }, "armEndpoint", /without a path/],
-        ["armEndpoint with credentials", { ...disks, armEndpoint: "https://user:pw@management.azure.com" }, "armEndpoint", /must not carry credentials/],
+        [
+            "armEndpoint with a path",
+            { ...disks, armEndpoint: "https://management.azure.com/subscriptions" },
+            "armEndpoint",
+            /without a path/,
+        ],
+        [
+            "armEndpoint with credentials",
+            { ...disks, armEndpoint: "https://user:pw@management.azure.com" },
+            "armEndpoint",
+            /must not carry credentials/,
+        ],
         ["negative timeout", { ...disks, timeoutMinutes: -5 }, "timeoutMinutes", /above 0/],
         ["timeout as text", { ...disks, timeoutMinutes: "60" }, "timeoutMinutes", /must be a number/],
         ["deleteStagingBlobs as text", { ...disks, deleteStagingBlobs: "yes" }, "deleteStagingBlobs", /true or false/],

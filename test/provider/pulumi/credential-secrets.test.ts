@@ -13,8 +13,20 @@ import { serializedProvider } from "../../support/serialized-provider";
 import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
 
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
-const VARIABLES = ["ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_CLIENT_SECRET", "ARM_USE_OIDC", "ARM_OIDC_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-    "ARM_METADATA_HOSTNAME", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST"];
+const VARIABLES = [
+    "ARM_CLIENT_ID",
+    "ARM_TENANT_ID",
+    "ARM_CLIENT_SECRET",
+    "ARM_USE_OIDC",
+    "ARM_OIDC_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "ARM_METADATA_HOSTNAME",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_TENANT_ID",
+    "AZURE_AUTHORITY_HOST",
+];
 
 interface Source {
     name: string;
@@ -36,7 +48,11 @@ describe("credential values never reach state, outputs, logs or errors", functio
         if (!process.env.NODE_EXTRA_CA_CERTS) this.skip();
         ({ provider, text: code } = await serializedProvider());
         await fx.start(36_000, { tls: true, auth: "entra" });
-        idToken = ((await (await fetch(`${fx.url}/oidc/token`, { headers: { authorization: `Bearer ${DRILL_OIDC_REQUEST_TOKEN}` } })).json()) as { value: string }).value;
+        idToken = (
+            (await (await fetch(`${fx.url}/oidc/token`, { headers: { authorization: `Bearer ${DRILL_OIDC_REQUEST_TOKEN}` } })).json()) as {
+                value: string;
+            }
+        ).value;
     });
     after(async () => {
         await configure({});
@@ -68,16 +84,76 @@ describe("credential values never reach state, outputs, logs or errors", functio
     }
 
     const props = () => ({
-        resourceName: "secrets", vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, preflight: false,
+        resourceName: "secrets",
+        vaultId: VAULT,
+        sourceVmId: vmId("vm-web01"),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        preflight: false,
     });
     const host = () => new URL(fx.url).host;
     const sources = (): Source[] => [
-        { name: "stack config clientSecret", config: { "azure-native:clientId": DRILL_CLIENT_ID, "azure-native:tenantId": TENANT, "azure-native:clientSecret": DRILL_CLIENT_SECRET, "azure-native:metadataHost": host() }, env: {}, secrets: [DRILL_CLIENT_SECRET] },
-        { name: "ARM_CLIENT_SECRET", config: {}, env: { ARM_CLIENT_ID: DRILL_CLIENT_ID, ARM_TENANT_ID: TENANT, ARM_CLIENT_SECRET: DRILL_CLIENT_SECRET, ARM_METADATA_HOSTNAME: host() }, secrets: [DRILL_CLIENT_SECRET] },
-        { name: "ARM_OIDC_TOKEN", config: {}, env: { ARM_USE_OIDC: "true", ARM_CLIENT_ID: DRILL_CLIENT_ID, ARM_TENANT_ID: TENANT, ARM_OIDC_TOKEN: idToken, ARM_METADATA_HOSTNAME: host() }, secrets: [idToken] },
-        { name: "stack config oidcRequestToken (GitHub Actions flow)", config: { "azure-native:useOidc": "true", "azure-native:clientId": DRILL_CLIENT_ID, "azure-native:tenantId": TENANT, "azure-native:oidcRequestUrl": `${fx.url}/oidc/token`, "azure-native:oidcRequestToken": DRILL_OIDC_REQUEST_TOKEN, "azure-native:metadataHost": host() }, env: {}, secrets: [DRILL_OIDC_REQUEST_TOKEN] },
-        { name: "ACTIONS_ID_TOKEN_REQUEST_TOKEN", config: {}, env: { ARM_USE_OIDC: "true", ARM_CLIENT_ID: DRILL_CLIENT_ID, ARM_TENANT_ID: TENANT, ACTIONS_ID_TOKEN_REQUEST_URL: `${fx.url}/oidc/token`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: DRILL_OIDC_REQUEST_TOKEN, ARM_METADATA_HOSTNAME: host() }, secrets: [DRILL_OIDC_REQUEST_TOKEN] },
+        {
+            name: "stack config clientSecret",
+            config: {
+                "azure-native:clientId": DRILL_CLIENT_ID,
+                "azure-native:tenantId": TENANT,
+                "azure-native:clientSecret": DRILL_CLIENT_SECRET,
+                "azure-native:metadataHost": host(),
+            },
+            env: {},
+            secrets: [DRILL_CLIENT_SECRET],
+        },
+        {
+            name: "ARM_CLIENT_SECRET",
+            config: {},
+            env: {
+                ARM_CLIENT_ID: DRILL_CLIENT_ID,
+                ARM_TENANT_ID: TENANT,
+                ARM_CLIENT_SECRET: DRILL_CLIENT_SECRET,
+                ARM_METADATA_HOSTNAME: host(),
+            },
+            secrets: [DRILL_CLIENT_SECRET],
+        },
+        {
+            name: "ARM_OIDC_TOKEN",
+            config: {},
+            env: {
+                ARM_USE_OIDC: "true",
+                ARM_CLIENT_ID: DRILL_CLIENT_ID,
+                ARM_TENANT_ID: TENANT,
+                ARM_OIDC_TOKEN: idToken,
+                ARM_METADATA_HOSTNAME: host(),
+            },
+            secrets: [idToken],
+        },
+        {
+            name: "stack config oidcRequestToken (GitHub Actions flow)",
+            config: {
+                "azure-native:useOidc": "true",
+                "azure-native:clientId": DRILL_CLIENT_ID,
+                "azure-native:tenantId": TENANT,
+                "azure-native:oidcRequestUrl": `${fx.url}/oidc/token`,
+                "azure-native:oidcRequestToken": DRILL_OIDC_REQUEST_TOKEN,
+                "azure-native:metadataHost": host(),
+            },
+            env: {},
+            secrets: [DRILL_OIDC_REQUEST_TOKEN],
+        },
+        {
+            name: "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+            config: {},
+            env: {
+                ARM_USE_OIDC: "true",
+                ARM_CLIENT_ID: DRILL_CLIENT_ID,
+                ARM_TENANT_ID: TENANT,
+                ACTIONS_ID_TOKEN_REQUEST_URL: `${fx.url}/oidc/token`,
+                ACTIONS_ID_TOKEN_REQUEST_TOKEN: DRILL_OIDC_REQUEST_TOKEN,
+                ARM_METADATA_HOSTNAME: host(),
+            },
+            secrets: [DRILL_OIDC_REQUEST_TOKEN],
+        },
     ];
     /** The same source with every secret value changed (a wrong secret, a tampered token). */
     const wrong = (s: Source): Source => {
@@ -112,6 +188,10 @@ describe("credential values never reach state, outputs, logs or errors", functio
             assertClean(`${source.name}: printed lines`, failed.printed, bad.secrets);
         }
         // The provider code stored in state holds none of them either (configuration lives in process memory).
-        assertClean("the serialized provider", readableProviderCode(code), sources().flatMap((s) => wrong(s).secrets));
+        assertClean(
+            "the serialized provider",
+            readableProviderCode(code),
+            sources().flatMap((s) => wrong(s).secrets),
+        );
     });
 });

@@ -16,13 +16,19 @@ describe("the runtime VmRestore is loaded on", () => {
     });
 
     it("names an @pulumi/pulumi outside the supported range, and the fix", () => {
-        assert.match(runtimeProblems("20.20.2", { version: "3.100.0" })[0], /needs @pulumi\/pulumi >=3\.200\.0 <4\.0\.0; 3\.100\.0 is installed\. Run `npm install @pulumi\/pulumi@\^3`/);
+        assert.match(
+            runtimeProblems("20.20.2", { version: "3.100.0" })[0],
+            /needs @pulumi\/pulumi >=3\.200\.0 <4\.0\.0; 3\.100\.0 is installed\. Run `npm install @pulumi\/pulumi@\^3`/,
+        );
         assert.match(runtimeProblems("22.1.0", { version: "4.0.0" })[0], /4\.0\.0 is installed/);
     });
 
     it("says when the installed @pulumi/pulumi itself does not support this Node.js (its engines), with both ways out", () => {
         const [p] = runtimeProblems("20.20.2", { version: "3.276.0", engines: { node: ">=22" } });
-        assert.match(p, /@pulumi\/pulumi 3\.276\.0 requires Node\.js >=22 .*this is Node\.js 20\.20\.2\. Use Node\.js 22 or newer, or install an @pulumi\/pulumi release that supports Node\.js 20 \(3\.248\.0/);
+        assert.match(
+            p,
+            /@pulumi\/pulumi 3\.276\.0 requires Node\.js >=22 .*this is Node\.js 20\.20\.2\. Use Node\.js 22 or newer, or install an @pulumi\/pulumi release that supports Node\.js 20 \(3\.248\.0/,
+        );
     });
 
     it("says how to install @pulumi/pulumi when it cannot be loaded", () => {

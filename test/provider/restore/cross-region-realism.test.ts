@@ -21,8 +21,14 @@ describe("Cross Region Restore as Azure runs it", function () {
     const { fx, provider } = useProviderAgainstEmulator();
 
     const crrDisks = (): Props => ({
-        resourceName: "crr", vaultId: VAULT, sourceVmId: vmId("vm-app01"), restoreType: "RestoreDisks", crossRegion: true,
-        storageAccountId: NORTH, targetResourceGroupId: DR, armEndpoint: fx.url,
+        resourceName: "crr",
+        vaultId: VAULT,
+        sourceVmId: vmId("vm-app01"),
+        restoreType: "RestoreDisks",
+        crossRegion: true,
+        storageAccountId: NORTH,
+        targetResourceGroupId: DR,
+        armEndpoint: fx.url,
     });
 
     async function create(props: Props) {
@@ -37,7 +43,10 @@ describe("Cross Region Restore as Azure runs it", function () {
         assert.equal(outs.recoveryPointId, APP01[1], "the 4-hour-old point has not reached northeurope yet");
         assert.equal(outs.jobStatus, "Completed");
         const lists = (await fx.requests()).filter((r) => r.method === "GET" && /\/recoveryPoints$/i.test(r.path));
-        assert.ok(lists.length > 0 && lists.every((r) => r.query["api-version"] === "2023-01-15"), "the points were listed on the CRR line");
+        assert.ok(
+            lists.length > 0 && lists.every((r) => r.query["api-version"] === "2023-01-15"),
+            "the points were listed on the CRR line",
+        );
         await provider().delete!(id, outs);
     });
 
@@ -51,33 +60,62 @@ describe("Cross Region Restore as Azure runs it", function () {
         assert.ok(outs.restoredDiskIds.length >= 1);
         const log = await fx.requests();
         assert.equal(log.filter((r) => /\/backupcrossregionrestore$/i.test(r.path)).length, 1, "one trigger");
-        assert.ok(log.some((r) => /\/backupCrrJobs$/i.test(r.path)), "the job was looked up in the secondary region's list");
-        assert.ok(log.some((r) => /\/backupCrrJob$/i.test(r.path) && r.status === 404) || log.filter((r) => /\/backupCrrJobs$/i.test(r.path)).length > 1,
-            "the job was not visible at first");
+        assert.ok(
+            log.some((r) => /\/backupCrrJobs$/i.test(r.path)),
+            "the job was looked up in the secondary region's list",
+        );
+        assert.ok(
+            log.some((r) => /\/backupCrrJob$/i.test(r.path) && r.status === 404) ||
+                log.filter((r) => /\/backupCrrJobs$/i.test(r.path)).length > 1,
+            "the job was not visible at first",
+        );
         await provider().delete!(id, outs);
     });
 
     it("destroy of an unfinished cross-region job never POSTs a cancel: it waits for the job, then removes what it made", async () => {
         // A CRR job started by an earlier, interrupted `up` (its state: restoreIncomplete with the job ID).
         await fx.admin("POST", "clock", { speed: 0 });
-        const aad = await (await fetch(`${fx.url}${LOC}/backupAadProperties?${CRR}`)).json() as { properties: unknown };
+        const aad = (await (await fetch(`${fx.url}${LOC}/backupAadProperties?${CRR}`)).json()) as { properties: unknown };
         const itemId = `${VAULT}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-prod;vm-app01/protectedItems/VM;iaasvmcontainerv2;rg-prod;vm-app01`;
-        const token = await (await fetch(`${fx.url}${itemId}/recoveryPoints/${APP01[0]}/accessToken?${CRR}`, {
-            method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ properties: aad.properties }),
-        })).json() as { properties: unknown };
+        const token = (await (
+            await fetch(`${fx.url}${itemId}/recoveryPoints/${APP01[0]}/accessToken?${CRR}`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ properties: aad.properties }),
+            })
+        ).json()) as { properties: unknown };
         const trigger = await fetch(`${fx.url}${LOC}/backupCrossRegionRestore?${CRR}`, {
-            method: "POST", headers: { "content-type": "application/json" },
-            body: JSON.stringify({ crossRegionRestoreAccessDetails: token.properties, restoreRequest: {
-                objectType: "IaasVMRestoreRequest", recoveryType: "RestoreDisks", recoveryPointId: APP01[0], sourceResourceId: vmId("vm-app01"),
-                storageAccountId: NORTH, targetResourceGroupId: DR, region: "northeurope", createNewCloudService: false,
-                originalStorageAccountOption: false, encryptionDetails: { encryptionEnabled: false } } }),
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+                crossRegionRestoreAccessDetails: token.properties,
+                restoreRequest: {
+                    objectType: "IaasVMRestoreRequest",
+                    recoveryType: "RestoreDisks",
+                    recoveryPointId: APP01[0],
+                    sourceResourceId: vmId("vm-app01"),
+                    storageAccountId: NORTH,
+                    targetResourceGroupId: DR,
+                    region: "northeurope",
+                    createNewCloudService: false,
+                    originalStorageAccountOption: false,
+                    encryptionDetails: { encryptionEnabled: false },
+                },
+            }),
         });
         assert.equal(trigger.status, 202);
         await fx.admin("POST", "clock", { advanceSeconds: 60 });
-        const status = await (await fetch(trigger.headers.get("azure-asyncoperation")!)).json() as { properties: { jobId: string } };
+        const status = (await (await fetch(trigger.headers.get("azure-asyncoperation")!)).json()) as { properties: { jobId: string } };
         const jobId = status.properties.jobId;
         const checked = await provider().check!({}, crrDisks());
-        const state = { ...checked.inputs, jobId, restoreIncomplete: true, restoreRegion: "northeurope", jobStatus: "InProgress", warnings: [] };
+        const state = {
+            ...checked.inputs,
+            jobId,
+            restoreIncomplete: true,
+            restoreRegion: "northeurope",
+            jobStatus: "InProgress",
+            warnings: [],
+        };
 
         const destroyed = provider().delete!(`${VAULT}/backupJobs/${jobId}`, state);
         // Once destroy has looked at the (frozen) job, let the clock run: the job ends, destroy goes on.
@@ -88,8 +126,16 @@ describe("Cross Region Restore as Azure runs it", function () {
         await destroyed;
 
         const log = await fx.requests();
-        assert.deepEqual(log.filter((r) => /\/cancel$/i.test(r.path)).map((r) => r.path), [], "no cancel was sent anywhere");
-        assert.deepEqual((await fx.restoredLeftovers()).filter((r) => /\/disks\//i.test(r)), [], "the disks the job made were removed");
+        assert.deepEqual(
+            log.filter((r) => /\/cancel$/i.test(r.path)).map((r) => r.path),
+            [],
+            "no cancel was sent anywhere",
+        );
+        assert.deepEqual(
+            (await fx.restoredLeftovers()).filter((r) => /\/disks\//i.test(r)),
+            [],
+            "the disks the job made were removed",
+        );
         assert.ok(log.some((r) => r.method === "DELETE" && /\/disks\//i.test(r.path)));
     });
 });

@@ -11,7 +11,16 @@ import fetch from "node-fetch";
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../../support/serialized-provider";
 import { verifyCleanup } from "../../../provider/report";
-import { EmulatorFixture, forgetProviderProcessState, RG_RESTORE, STAGING, VAULT, VNET, usePrivatePulumiHome, vmId } from "../../support/emulator-fixture";
+import {
+    EmulatorFixture,
+    forgetProviderProcessState,
+    RG_RESTORE,
+    STAGING,
+    VAULT,
+    VNET,
+    usePrivatePulumiHome,
+    vmId,
+} from "../../support/emulator-fixture";
 
 type Props = Record<string, any>;
 
@@ -39,10 +48,16 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         armEndpoint: fx.url,
         ...extra,
     });
-    const newVm = (extra: Props = {}): Props => disks({
-        restoreType: "AlternateLocation", targetVmName: "vm-web01-drill", virtualNetworkId: VNET, subnetId: `${VNET}/subnets/isolated`, ...extra,
-    });
-    const instanceViewReads = async () => (await fx.requests()).filter((r) => r.method === "GET" && /\/virtualMachines\/vm-web01-drill\/instanceView$/i.test(r.path));
+    const newVm = (extra: Props = {}): Props =>
+        disks({
+            restoreType: "AlternateLocation",
+            targetVmName: "vm-web01-drill",
+            virtualNetworkId: VNET,
+            subnetId: `${VNET}/subnets/isolated`,
+            ...extra,
+        });
+    const instanceViewReads = async () =>
+        (await fx.requests()).filter((r) => r.method === "GET" && /\/virtualMachines\/vm-web01-drill\/instanceView$/i.test(r.path));
 
     async function latestPoint(): Promise<{ id: string; name: string; time: string }> {
         const items = await fx.arm<{ value: { id: string }[] }>(`${VAULT}/backupProtectedItems`);
@@ -60,13 +75,19 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         const triggered = Date.parse(outs.restoreTriggeredAt);
         assert.ok(triggered >= before && triggered <= after);
         assert.equal(outs.recoveryPointAgeSeconds, Math.round((triggered - Date.parse(point.time)) / 100) / 10);
-        assert.ok(Math.abs(outs.recoveryPointAgeSeconds - 3 * 3600) < 120, `vm-web01's latest point is about 3 h old, got ${outs.recoveryPointAgeSeconds} s`);
+        assert.ok(
+            Math.abs(outs.recoveryPointAgeSeconds - 3 * 3600) < 120,
+            `vm-web01's latest point is about 3 h old, got ${outs.recoveryPointAgeSeconds} s`,
+        );
         assert.ok(outs.timeToRestoreSeconds * 1000 <= after - triggered + 100);
     });
 
     it("a timed-out restore resumed by the next up keeps its first trigger; RTO spans both runs", async () => {
         await fx.admin("POST", "clock", { speed: 600 }); // an hour-long job takes 6 s: the first run times out
-        const first = await provider.create(disks({ timeoutMinutes: 0.03 })).then(() => undefined, (e: Props) => e);
+        const first = await provider.create(disks({ timeoutMinutes: 0.03 })).then(
+            () => undefined,
+            (e: Props) => e,
+        );
         assert.ok(first?.properties?.restoreIncomplete, "the first run recorded an incomplete restore");
         const firstTrigger = first.properties.restoreTriggeredAt as string;
         assert.ok(firstTrigger, "the incomplete restore records its trigger");
@@ -90,10 +111,22 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         const point = await latestPoint();
         await fx.admin("POST", "clock", { speed: 0 }); // the job stands still until the provider runs
         const res = await fetch(`${fx.url}${point.id}/recoveryPoints/${point.name}/restore?api-version=2026-02-01`, {
-            method: "POST", headers: { "content-type": "application/json", authorization: "Bearer x" },
-            body: JSON.stringify({ properties: { objectType: "IaasVMRestoreRequest", recoveryPointId: point.name, recoveryType: "RestoreDisks",
-                sourceResourceId: vmId("vm-web01"), storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, region: "westeurope",
-                createNewCloudService: false, originalStorageAccountOption: false, encryptionDetails: { encryptionEnabled: false } } }),
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: "Bearer x" },
+            body: JSON.stringify({
+                properties: {
+                    objectType: "IaasVMRestoreRequest",
+                    recoveryPointId: point.name,
+                    recoveryType: "RestoreDisks",
+                    sourceResourceId: vmId("vm-web01"),
+                    storageAccountId: STAGING,
+                    targetResourceGroupId: RG_RESTORE,
+                    region: "westeurope",
+                    createNewCloudService: false,
+                    originalStorageAccountOption: false,
+                    encryptionDetails: { encryptionEnabled: false },
+                },
+            }),
         });
         assert.equal(res.status, 202);
         const jobs = (await fx.admin<{ jobs: { jobId: string; startTime: string; status: string }[] }>("GET", "jobs")).jobs;
@@ -115,7 +148,11 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
             [{ rpoMinutes: -5 }, "rpoMinutes", /rpoMinutes must be a positive number of minutes \(the recovery point objective.*got -5/],
             [{ rtoMinutes: "60" }, "rtoMinutes", /got "60"/],
             [{ verify: { windowMinutes: 0 } }, "verify.windowMinutes", /above 0 and at most 1440, got 0/],
-            [{ verify: { failOnViolaton: false } }, "verify.failOnViolaton", /not a setting of verify; the settings are enabled, windowMinutes, vmAgent, failOnViolation/],
+            [
+                { verify: { failOnViolaton: false } },
+                "verify.failOnViolaton",
+                /not a setting of verify; the settings are enabled, windowMinutes, vmAgent, failOnViolation/,
+            ],
             [{ verify: true }, "verify", /verify must be an object/],
         ] as [Props, string, RegExp][]) {
             const { failures } = await provider.check!({}, disks({ preflight: false, ...props }));
@@ -133,14 +170,20 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         const { outs } = await provider.create(newVm());
         await fx.admin("POST", "clock", { speed: 0 });
         const before = (await fx.arm<Props>(`${outs.restoredVmId}/instanceView`)).body;
-        assert.deepEqual(before.statuses.map((s: Props) => s.code), ["ProvisioningState/succeeded", "PowerState/starting"]);
+        assert.deepEqual(
+            before.statuses.map((s: Props) => s.code),
+            ["ProvisioningState/succeeded", "PowerState/starting"],
+        );
         assert.equal(before.vmAgent, undefined, "no agent status while it boots");
         await fx.admin("POST", "clock", { advanceSeconds: 10 * 3600 });
         const after = (await fx.arm<Props>(`${outs.restoredVmId}/instanceView`)).body;
         assert.ok(after.statuses.some((s: Props) => s.code === "PowerState/running"));
         assert.equal(after.vmAgent.statuses[0].displayStatus, "Ready");
         const seeded = await fx.arm<Props>(`${vmId("vm-web01")}/instanceView`);
-        assert.ok(seeded.body.statuses.some((s: Props) => s.code === "PowerState/running"), "a seeded VM runs");
+        assert.ok(
+            seeded.body.statuses.some((s: Props) => s.code === "PowerState/running"),
+            "a seeded VM runs",
+        );
     });
 
     it("a restored VM: power state and VM agent from the instance view, recorded as passed checks", async () => {
@@ -156,14 +199,23 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         assert.ok(outs.objectives.rpo.actualMinutes > 179 && outs.objectives.rpo.actualMinutes < 182, "vm-web01's latest point is 3 h old");
         assert.deepEqual(outs.violations, []);
         assert.ok(Date.parse(outs.restoreVerifiedAt) >= Date.parse(outs.restoreTriggeredAt));
-        assert.equal(outs.timeToRestoreSeconds, Math.round((Date.parse(outs.restoreVerifiedAt) - Date.parse(outs.restoreTriggeredAt)) / 100) / 10);
+        assert.equal(
+            outs.timeToRestoreSeconds,
+            Math.round((Date.parse(outs.restoreVerifiedAt) - Date.parse(outs.restoreTriggeredAt)) / 100) / 10,
+        );
     });
 
     it("a VM that never boots fails the resource with which check and by how much; what was restored stays tracked", async () => {
         await fx.admin("POST", "faults", { kind: "vmBoot", outcome: "neverBoots" });
-        const err = await provider.create(newVm({ verify: { windowMinutes: 0.02 } })).then(() => undefined, (e: Props) => e);
+        const err = await provider.create(newVm({ verify: { windowMinutes: 0.02 } })).then(
+            () => undefined,
+            (e: Props) => e,
+        );
         assert.ok(err, "create failed");
-        assert.match(err.message, /did not pass its drill: vm-running \(vm-web01-drill\): not running within the 0\.0 min window: PowerState\/starting/);
+        assert.match(
+            err.message,
+            /did not pass its drill: vm-running \(vm-web01-drill\): not running within the 0\.0 min window: PowerState\/starting/,
+        );
         assert.match(err.message, /vm-agent-ready \(vm-web01-drill\): VM agent not Ready within/);
         assert.match(err.id, /\/backupJobs\//);
         assert.equal(err.properties.restoreIncomplete, true);
@@ -176,9 +228,16 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
 
     it("record-only (failOnViolation: false) keeps up green; the next up checks again without a new restore", async () => {
         await fx.admin("POST", "faults", { kind: "vmBoot", outcome: "agentNotReady" });
-        const failing = await provider.create(newVm({ verify: { windowMinutes: 0.02 } })).then(() => undefined, (e: Props) => e);
+        const failing = await provider.create(newVm({ verify: { windowMinutes: 0.02 } })).then(
+            () => undefined,
+            (e: Props) => e,
+        );
         assert.ok(failing?.properties?.restoreIncomplete);
-        const { outs } = await provider.update!(failing.id, failing.properties, newVm({ verify: { windowMinutes: 0.02, failOnViolation: false } }));
+        const { outs } = await provider.update!(
+            failing.id,
+            failing.properties,
+            newVm({ verify: { windowMinutes: 0.02, failOnViolation: false } }),
+        );
         assert.equal(outs.restoreIncomplete, undefined);
         assert.equal(outs.jobId, failing.properties.jobId, "the same job");
         assert.equal((await fx.restorePosts()).length, 1, "no second restore");
@@ -197,7 +256,10 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         assert.match(byName("disk-count")[0].detail, /^3 disk\(s\) restored/);
         assert.equal(byName("disk-attachable").length, 3);
         assert.ok(byName("disk-attachable").every((c: Props) => c.passed && /Unattached/.test(c.detail)));
-        assert.deepEqual(byName("disk-size").map((c: Props) => c.detail.match(/is (\d+) GB/)?.[1]), ["30", "256", "512"]);
+        assert.deepEqual(
+            byName("disk-size").map((c: Props) => c.detail.match(/is (\d+) GB/)?.[1]),
+            ["30", "256", "512"],
+        );
         assert.deepEqual(outs.violations, []);
     });
 
@@ -208,7 +270,10 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
     });
 
     it("missed objectives fail with the miss: RPO by the point's age, RTO by the time to restore", async () => {
-        const err = await provider.create(disks({ rpoMinutes: 60, rtoMinutes: 0.001 })).then(() => undefined, (e: Props) => e);
+        const err = await provider.create(disks({ rpoMinutes: 60, rtoMinutes: 0.001 })).then(
+            () => undefined,
+            (e: Props) => e,
+        );
         assert.ok(err, "create failed");
         assert.match(err.message, /RPO missed: recovery point age 18\d(\.\d+)? min exceeds the objective of 60 min by 12\d\.\d\d min/);
         assert.match(err.message, /RTO missed: time to restore [\d.]+ min exceeds the objective of 0\.001 min by [\d.]+ min/);
@@ -237,11 +302,20 @@ describe("drill evidence: truthful times, verify, rtoMinutes and rpoMinutes", fu
         const before = await verifyCleanup(outs);
         assert.equal(before.verified, false);
         assert.ok(before.remaining.includes(outs.restoredVmId));
-        assert.ok(before.remaining.some((x) => x.endsWith(".json")), "the staging blobs");
+        assert.ok(
+            before.remaining.some((x) => x.endsWith(".json")),
+            "the staging blobs",
+        );
         assert.match(before.detail, /still exist/);
         const looked = (await fx.requests()).slice(since).filter((r) => r.method === "GET");
-        assert.ok(looked.some((r) => /\/virtualMachines\/vm-web01-drill$/i.test(r.path)), "ARM GET of the VM");
-        assert.ok(looked.some((r) => /^\/blob\//.test(r.path)), "Blob service GET of a staging blob");
+        assert.ok(
+            looked.some((r) => /\/virtualMachines\/vm-web01-drill$/i.test(r.path)),
+            "ARM GET of the VM",
+        );
+        assert.ok(
+            looked.some((r) => /^\/blob\//.test(r.path)),
+            "Blob service GET of a staging blob",
+        );
         await provider.delete!(id, outs);
         const after = await verifyCleanup(outs);
         assert.deepEqual(after.remaining, []);

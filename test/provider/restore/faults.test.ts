@@ -10,7 +10,15 @@ import * as path from "path";
 import fetch from "node-fetch";
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../../support/serialized-provider";
-import { EmulatorFixture, forgetProviderProcessState, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
+import {
+    EmulatorFixture,
+    forgetProviderProcessState,
+    LoggedRequest,
+    RG_RESTORE,
+    STAGING,
+    VAULT,
+    vmId,
+} from "../../support/emulator-fixture";
 import { ArmClient } from "../../../provider/azure/arm-client";
 import { DEFAULT_RETRY } from "../../../provider/azure/retry-policy";
 
@@ -65,7 +73,14 @@ describe("faults: nothing lost, nothing restored twice", function () {
     ] as [string, Props, number][]) {
         it(`429 with ${name}: waits at least that long, then succeeds`, async () => {
             const retryAfter = f.retryAfter === "__DATE__" ? new Date(Date.now() + 2_500).toUTCString() : f.retryAfter;
-            await fault({ kind: "http", status: 429, ...f, retryAfter, times: 1, match: { method: "GET", pathContains: "/recoveryPoints" } });
+            await fault({
+                kind: "http",
+                status: 429,
+                ...f,
+                retryAfter,
+                times: 1,
+                match: { method: "GET", pathContains: "/recoveryPoints" },
+            });
             const { outs } = await provider.create(inputs());
             assert.equal(outs.jobStatus, "Completed");
             const [first, second] = await times("GET", "/recoveryPoints");
@@ -91,7 +106,9 @@ describe("faults: nothing lost, nothing restored twice", function () {
     it("a hung response is abandoned after the attempt timeout and retried", async () => {
         await fault({ kind: "hang", times: 1, match: { method: "GET", pathContains: "/vaults/vault-prod" } });
         const arm = new ArmClient({
-            endpoint: fx.url, armScope: "x", tokens: { getToken: async () => "t", invalidate: () => undefined },
+            endpoint: fx.url,
+            armScope: "x",
+            tokens: { getToken: async () => "t", invalidate: () => undefined },
             retry: { ...DEFAULT_RETRY, attemptTimeoutMs: 500, baseDelayMs: 50 },
         });
         const res = await arm.get(VAULT, { apiVersion: "2025-02-01" });
@@ -100,8 +117,19 @@ describe("faults: nothing lost, nothing restored twice", function () {
     });
 
     it("a permanent error fails at once with Azure's code and message, without retries", async () => {
-        await fault({ kind: "http", status: 403, always: true, match: { method: "GET", pathContains: "/recoveryPoints" },
-            body: { error: { code: "AuthorizationFailed", message: "The client does not have authorization to perform action 'Microsoft.RecoveryServices/vaults/backupProtectedItems/read'." } } });
+        await fault({
+            kind: "http",
+            status: 403,
+            always: true,
+            match: { method: "GET", pathContains: "/recoveryPoints" },
+            body: {
+                error: {
+                    code: "AuthorizationFailed",
+                    message:
+                        "The client does not have authorization to perform action 'Microsoft.RecoveryServices/vaults/backupProtectedItems/read'.",
+                },
+            },
+        });
         await assert.rejects(provider.create(inputs()), /403 AuthorizationFailed.*does not have authorization/);
         assert.equal(matching(await fx.requests(), "GET", "/recoveryPoints").length, 1);
     });
@@ -115,14 +143,27 @@ describe("faults: nothing lost, nothing restored twice", function () {
 
     it("no SAS or token reaches an error message or the progress output", async () => {
         const sas = "sv=2024-08-04&se=2026-12-01&sp=r&sig=TOPSECRETSIGNATURE";
-        await fault({ kind: "http", status: 400, always: true, match: { method: "GET", pathContains: "/recoveryPoints" },
-            body: { error: { code: "BMSUserErrorInvalidInput", message: `Cannot read https://stg.blob.core.windows.net/c/azuredeploy.json?${sas} for this restore` } } });
+        await fault({
+            kind: "http",
+            status: 400,
+            always: true,
+            match: { method: "GET", pathContains: "/recoveryPoints" },
+            body: {
+                error: {
+                    code: "BMSUserErrorInvalidInput",
+                    message: `Cannot read https://stg.blob.core.windows.net/c/azuredeploy.json?${sas} for this restore`,
+                },
+            },
+        });
         const lines: string[] = [];
         const log = console.log;
         console.log = (...a: unknown[]) => void lines.push(a.join(" "));
         try {
             await assert.rejects(provider.create(inputs()), (e: Error) => {
-                assert.match(e.message, /BMSUserErrorInvalidInput.*: Cannot read https:\/\/stg\.blob\.core\.windows\.net\/c\/azuredeploy\.json\?…/);
+                assert.match(
+                    e.message,
+                    /BMSUserErrorInvalidInput.*: Cannot read https:\/\/stg\.blob\.core\.windows\.net\/c\/azuredeploy\.json\?…/,
+                );
                 assert.ok(!e.message.includes("TOPSECRET") && !e.message.includes("Bearer"), e.message);
                 return true;
             });
@@ -135,7 +176,10 @@ describe("faults: nothing lost, nothing restored twice", function () {
 
     it("an operation that fails is an error with Azure's code and message", async () => {
         await fault({ kind: "operationFailed", code: "UserErrorRequestDisallowedByPolicy", message: "Resource was disallowed by policy." });
-        await assert.rejects(provider.create(inputs()), /did not accept the restore: UserErrorRequestDisallowedByPolicy: Resource was disallowed by policy/);
+        await assert.rejects(
+            provider.create(inputs()),
+            /did not accept the restore: UserErrorRequestDisallowedByPolicy: Resource was disallowed by policy/,
+        );
     });
 
     it("CompletedWithWarnings succeeds and carries the warnings in outputs", async () => {
@@ -153,7 +197,10 @@ describe("faults: nothing lost, nothing restored twice", function () {
 
     it("a restore that outlives the timeout fails with its progress and is recorded, not forgotten", async () => {
         await fault({ kind: "jobNeverFinishes" });
-        const err = await provider.create(inputs({ timeoutMinutes: 0.05 })).then(() => undefined, (e: Props) => e);
+        const err = await provider.create(inputs({ timeoutMinutes: 0.05 })).then(
+            () => undefined,
+            (e: Props) => e,
+        );
         assert.ok(err, "create failed");
         assert.match(err.message, /timeoutMinutes: the restore did not finish within the timeout; job .* was InProgress at \d+%/);
         assert.match(err.message, /next `pulumi up` resumes this restore job/);
@@ -164,20 +211,29 @@ describe("faults: nothing lost, nothing restored twice", function () {
         // The job is still running in Azure, and destroy cancels it.
         await provider.delete!(err.id, { ...err.properties });
         const jobs = (await fx.admin<{ jobs: { status: string }[] }>("GET", "jobs")).jobs;
-        assert.ok(jobs.every((j) => j.status !== "InProgress"), "destroy cancelled the running job");
+        assert.ok(
+            jobs.every((j) => j.status !== "InProgress"),
+            "destroy cancelled the running job",
+        );
         assert.equal(matching(await fx.requests(), "POST", "/cancel").length, 1);
     });
 
     it("cancelOnTimeout cancels the job when the timeout is reached", async () => {
         await fault({ kind: "jobNeverFinishes" });
-        await assert.rejects(provider.create(inputs({ timeoutMinutes: 0.05, cancelOnTimeout: true })), /was cancelled \(cancelOnTimeout\); it is now Cancel/);
+        await assert.rejects(
+            provider.create(inputs({ timeoutMinutes: 0.05, cancelOnTimeout: true })),
+            /was cancelled \(cancelOnTimeout\); it is now Cancel/,
+        );
         assert.equal(matching(await fx.requests(), "POST", "/cancel").length, 1);
     });
 
     it("the next up resumes a timed-out restore: same job, no second POST", async () => {
         const base = inputs();
         await fx.admin("POST", "clock", { speed: 600 }); // an hour-long job takes 6 s
-        const first = await provider.create({ ...base, timeoutMinutes: 0.03 }).then(() => undefined, (e: Props) => e);
+        const first = await provider.create({ ...base, timeoutMinutes: 0.03 }).then(
+            () => undefined,
+            (e: Props) => e,
+        );
         assert.ok(first?.properties?.restoreIncomplete, "the first run recorded an incomplete restore");
         const d = await provider.diff!(first.id, first.properties, base);
         assert.equal(d.changes, true);
@@ -199,10 +255,22 @@ describe("faults: nothing lost, nothing restored twice", function () {
         const latest = rps.body.value.sort((a, b) => b.properties.recoveryPointTime.localeCompare(a.properties.recoveryPointTime))[0];
         await fx.admin("POST", "clock", { speed: 0 }); // the clock stands still: the job is still running when the provider looks
         const res = await fetch(`${fx.url}${item.id}/recoveryPoints/${latest.name}/restore?api-version=2026-02-01`, {
-            method: "POST", headers: { "content-type": "application/json", authorization: "Bearer x" },
-            body: JSON.stringify({ properties: { objectType: "IaasVMRestoreRequest", recoveryPointId: latest.name, recoveryType: "RestoreDisks",
-                sourceResourceId: vmId("vm-web01"), storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, region: "westeurope",
-                createNewCloudService: false, originalStorageAccountOption: false, encryptionDetails: { encryptionEnabled: false } } }),
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: "Bearer x" },
+            body: JSON.stringify({
+                properties: {
+                    objectType: "IaasVMRestoreRequest",
+                    recoveryPointId: latest.name,
+                    recoveryType: "RestoreDisks",
+                    sourceResourceId: vmId("vm-web01"),
+                    storageAccountId: STAGING,
+                    targetResourceGroupId: RG_RESTORE,
+                    region: "westeurope",
+                    createNewCloudService: false,
+                    originalStorageAccountOption: false,
+                    encryptionDetails: { encryptionEnabled: false },
+                },
+            }),
         });
         assert.equal(res.status, 202);
         await fx.admin("POST", "clock", { advanceSeconds: 60 }); // the operation is accepted: a job exists
@@ -214,9 +282,19 @@ describe("faults: nothing lost, nothing restored twice", function () {
     });
 
     it("an expired or revoked token (401) is refreshed once and the call goes on", async () => {
-        await fault({ kind: "http", status: 401, times: 1, match: { method: "GET", pathContains: "/backupJobs/" },
+        await fault({
+            kind: "http",
+            status: 401,
+            times: 1,
+            match: { method: "GET", pathContains: "/backupJobs/" },
             headers: { "WWW-Authenticate": 'Bearer error="invalid_token", error_description="The access token expired"' },
-            body: { error: { code: "ExpiredAuthenticationToken", message: "The access token expiry UTC time is earlier than current UTC time." } } });
+            body: {
+                error: {
+                    code: "ExpiredAuthenticationToken",
+                    message: "The access token expiry UTC time is earlier than current UTC time.",
+                },
+            },
+        });
         const { outs } = await provider.create(inputs());
         assert.equal(outs.jobStatus, "Completed");
     });

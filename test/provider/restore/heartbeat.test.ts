@@ -35,28 +35,39 @@ describe("heartbeat while a restore runs", function () {
         // The emulator's clock follows in whole seconds (exact, however the waits are cut up).
         let emulatorSeconds = (await fx.admin<{ simulatedMs: number }>("GET", "clock")).simulatedMs / 1000;
         const base = emulatorSeconds;
-        const rt = await createRuntime({ resourceName: "hb", armEndpoint: fx.url }, {
-            now: () => now,
-            sleep: async (ms) => {
-                now += ms;
-                const due = base + Math.floor((now - start) / 1000);
-                if (due > emulatorSeconds) {
-                    await fx.admin("POST", "clock", { advanceSeconds: due - emulatorSeconds });
-                    emulatorSeconds = due;
-                }
+        const rt = await createRuntime(
+            { resourceName: "hb", armEndpoint: fx.url },
+            {
+                now: () => now,
+                sleep: async (ms) => {
+                    now += ms;
+                    const due = base + Math.floor((now - start) / 1000);
+                    if (due > emulatorSeconds) {
+                        await fx.admin("POST", "clock", { advanceSeconds: due - emulatorSeconds });
+                        emulatorSeconds = due;
+                    }
+                },
+                write: (line) => lines.push(line),
+                heartbeatMs,
+                // The scheduler's spread fixed: both runs poll at the same moments, so their requests compare.
+                scheduler: new AdaptivePollScheduler({ random: () => 0.5 }),
             },
-            write: (line) => lines.push(line),
-            heartbeatMs,
-            // The scheduler's spread fixed: both runs poll at the same moments, so their requests compare.
-            scheduler: new AdaptivePollScheduler({ random: () => 0.5 }),
-        });
+        );
         const inputs: VmRestoreInputs = {
-            vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks", storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE,
+            vaultId: VAULT,
+            sourceVmId: vmId("vm-web01"),
+            restoreType: "RestoreDisks",
+            storageAccountId: STAGING,
+            targetResourceGroupId: RG_RESTORE,
         };
-        const t = await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), { checkpoints: fileCheckpointStore(dir), checkpointKey: `hb-${heartbeatMs}` });
+        const t = await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), {
+            checkpoints: fileCheckpointStore(dir),
+            checkpointKey: `hb-${heartbeatMs}`,
+        });
         const job = await waitForRestore(rt, t, inputs);
         assert.equal(job.status, "Completed");
-        const requests = (await fx.requests()).filter((r) => !r.path.startsWith("/admin"))
+        const requests = (await fx.requests())
+            .filter((r) => !r.path.startsWith("/admin"))
             // Operation and job IDs differ from run to run.
             .map((r) => `${r.method} ${r.path}`.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=$|\/)/g, "<id>"));
         return { lines, requests };
@@ -79,7 +90,10 @@ describe("heartbeat while a restore runs", function () {
         });
         // What a beat says: phase, percentage, Azure's estimate, the next check.
         const mid = beats[Math.floor(beats.length / 2)];
-        assert.match(mid, /^\[vmrestore hb\] restoring: job [0-9a-f-]+ InProgress \(.+\), \d+%, elapsed \d+m \d\ds, Azure estimates .+ left, next check 2026-06-01T\d\d:\d\d:\d\dZ \(in .+\)$/);
+        assert.match(
+            mid,
+            /^\[vmrestore hb\] restoring: job [0-9a-f-]+ InProgress \(.+\), \d+%, elapsed \d+m \d\ds, Azure estimates .+ left, next check 2026-06-01T\d\d:\d\d:\d\dZ \(in .+\)$/,
+        );
         // The heartbeat costs nothing: the same requests, in the same order, with and without it.
         assert.deepEqual(beating.requests, quiet.requests);
     });
@@ -88,6 +102,9 @@ describe("heartbeat while a restore runs", function () {
         assert.equal(heartbeatMsFrom({}), 60_000);
         assert.equal(heartbeatMsFrom({ VMRESTORE_HEARTBEAT_SECONDS: "5" }), 5_000);
         assert.equal(heartbeatMsFrom({ VMRESTORE_HEARTBEAT_SECONDS: "0" }), 0);
-        assert.throws(() => heartbeatMsFrom({ VMRESTORE_HEARTBEAT_SECONDS: "soon" }), /VMRESTORE_HEARTBEAT_SECONDS must be a number of seconds >= 0/);
+        assert.throws(
+            () => heartbeatMsFrom({ VMRESTORE_HEARTBEAT_SECONDS: "soon" }),
+            /VMRESTORE_HEARTBEAT_SECONDS must be a number of seconds >= 0/,
+        );
     });
 });

@@ -32,8 +32,14 @@ describe("import of a restore job", function () {
     beforeEach(() => fx.reset());
 
     const inputs = () => ({
-        resourceName: "imported", vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url, preflight: false,
+        resourceName: "imported",
+        vaultId: VAULT,
+        sourceVmId: vmId("vm-web01"),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        armEndpoint: fx.url,
+        preflight: false,
     });
 
     it("reads the real job and its restored resources into the outputs", async () => {
@@ -41,7 +47,18 @@ describe("import of a restore job", function () {
         const posts = (await fx.restorePosts()).length;
         const read = await provider.read!(created.id, inputs());
         assert.equal(read.id, created.id);
-        for (const k of ["jobId", "jobStatus", "restoredDiskIds", "osDiskId", "dataDisks", "recoveryPointId", "recoveryPointTime", "protectedItemId", "vaultLocation", "templateBlobUri"]) {
+        for (const k of [
+            "jobId",
+            "jobStatus",
+            "restoredDiskIds",
+            "osDiskId",
+            "dataDisks",
+            "recoveryPointId",
+            "recoveryPointTime",
+            "protectedItemId",
+            "vaultLocation",
+            "templateBlobUri",
+        ]) {
             assert.deepEqual(read.props[k], created.outs[k], k);
         }
         assert.equal(read.props.timeToRestoreSeconds, created.outs.jobDurationSeconds, "Azure's measure of the job");
@@ -53,7 +70,10 @@ describe("import of a restore job", function () {
     it("refuses a made-up job ID, naming the job and what ID to use", async () => {
         const madeUp = `${VAULT}/backupJobs/00000000-1111-2222-3333-444444444444`;
         await assert.rejects(provider.read!(madeUp, inputs()), (e: Error) => {
-            assert.match(e.message, /^import: there is no job '00000000-1111-2222-3333-444444444444' in vault .*vault-prod \(Azure answered 404/);
+            assert.match(
+                e.message,
+                /^import: there is no job '00000000-1111-2222-3333-444444444444' in vault .*vault-prod \(Azure answered 404/,
+            );
             assert.match(e.message, /az backup job list --vault-name <vault> -g <rg> --operation Restore/);
             return true;
         });
@@ -62,27 +82,44 @@ describe("import of a restore job", function () {
     it("refuses an ID that is not a restore job's, and a job of another vault", async () => {
         await assert.rejects(provider.read!("web01-restore", inputs()), /^Error: import: 'web01-restore' is not the ID of a restore job/);
         const other = `${VAULT.replace("vault-prod", "vault-other")}/backupJobs/x`;
-        await assert.rejects(provider.read!(other, inputs()), /import: the job is in vault .*vault-other, but the resource's inputs name .*vault-prod/);
+        await assert.rejects(
+            provider.read!(other, inputs()),
+            /import: the job is in vault .*vault-other, but the resource's inputs name .*vault-prod/,
+        );
     });
 
     it("refuses a job still running, pointing at `pulumi up`", async () => {
         // A frozen job clock that moves only by what the restore sleeps, until Azure names the job.
         await fx.admin("POST", "clock", { speed: 0 });
         try {
-            const rt = await createRuntime({ armEndpoint: fx.url }, {
-                sleep: async (ms) => void (await fx.admin("POST", "clock", { advanceSeconds: ms / 1000 })),
-                write: () => undefined,
+            const rt = await createRuntime(
+                { armEndpoint: fx.url },
+                {
+                    sleep: async (ms) => void (await fx.admin("POST", "clock", { advanceSeconds: ms / 1000 })),
+                    write: () => undefined,
+                },
+            );
+            const plain: VmRestoreInputs = {
+                vaultId: VAULT,
+                sourceVmId: vmId("vm-web01"),
+                restoreType: "RestoreDisks",
+                storageAccountId: STAGING,
+                targetResourceGroupId: RG_RESTORE,
+            };
+            const t = await startRestore(rt, plain, await resolveRestoreSource(rt, plain), {
+                checkpoints: fileCheckpointStore(dir),
+                checkpointKey: "import-running",
             });
-            const plain: VmRestoreInputs = { vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks", storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE };
-            const t = await startRestore(rt, plain, await resolveRestoreSource(rt, plain), { checkpoints: fileCheckpointStore(dir), checkpointKey: "import-running" });
             let jobId: string | undefined;
             await waitForRestore(rt, t, plain, (id) => {
                 jobId = id;
                 throw new Error("stop: the job is known");
             }).catch(() => undefined);
             assert.ok(jobId, "Azure named the job");
-            await assert.rejects(provider.read!(`${VAULT}/backupJobs/${jobId}`, inputs()),
-                /import: restore job .* is still InProgress\. Import it once it has finished; or remove the `import` option and run `pulumi up`/);
+            await assert.rejects(
+                provider.read!(`${VAULT}/backupJobs/${jobId}`, inputs()),
+                /import: restore job .* is still InProgress\. Import it once it has finished; or remove the `import` option and run `pulumi up`/,
+            );
         } finally {
             await fx.admin("POST", "clock", { speed: 36_000 });
         }

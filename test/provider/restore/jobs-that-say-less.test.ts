@@ -15,8 +15,13 @@ describe("jobs that say less", function () {
     const { fx, provider } = useProviderAgainstEmulator();
 
     const restoreDisks = (): Props => ({
-        resourceName: "terse", vaultId: VAULT, sourceVmId: vmId("vm-app01"), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
+        resourceName: "terse",
+        vaultId: VAULT,
+        sourceVmId: vmId("vm-app01"),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        armEndpoint: fx.url,
     });
 
     const variants: Record<string, string>[] = [
@@ -34,13 +39,15 @@ describe("jobs that say less", function () {
             const { outs } = await provider().create(checked.inputs);
             assert.equal(outs.jobStatus, "Completed");
             assert.equal(outs.restoredDiskIds.length, 1);
-            assert.ok(Math.abs(outs.jobDurationSeconds - 3600) < 60, `the job's own duration (${outs.jobDurationSeconds} s), read at its end`);
+            assert.ok(
+                Math.abs(outs.jobDurationSeconds - 3600) < 60,
+                `the job's own duration (${outs.jobDurationSeconds} s), read at its end`,
+            );
             assert.equal((await fx.restorePosts()).length, 1);
             const jobReads = (await fx.requests()).filter((r) => r.method === "GET" && /\/backupJobs\/[^/]+$/i.test(r.path));
             assert.ok(jobReads.length >= 1 && jobReads.length <= 30, `${jobReads.length} job reads`);
         });
     }
-
 });
 
 describe("adoption from documented fields", function () {
@@ -49,11 +56,19 @@ describe("adoption from documented fields", function () {
     // reads are per URL) must not stand in for this one.
     const { fx, provider } = useProviderAgainstEmulator();
 
-    it("a re-run adopts a running AlternateLocation job from documented fields only (no \"Target VM Name\")", async () => {
+    it('a re-run adopts a running AlternateLocation job from documented fields only (no "Target VM Name")', async () => {
         await fx.admin("POST", "variants", { propertyBag: "documented" });
         const props: Props = {
-            resourceName: "adopter", vaultId: VAULT, sourceVmId: vmId("vm-app01"), storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE,
-            armEndpoint: fx.url, restoreType: "AlternateLocation", targetVmName: "vm-app01-adopted", virtualNetworkId: VNET, subnetId: `${VNET}/subnets/isolated`,
+            resourceName: "adopter",
+            vaultId: VAULT,
+            sourceVmId: vmId("vm-app01"),
+            storageAccountId: STAGING,
+            targetResourceGroupId: RG_RESTORE,
+            armEndpoint: fx.url,
+            restoreType: "AlternateLocation",
+            targetVmName: "vm-app01-adopted",
+            virtualNetworkId: VNET,
+            subnetId: `${VNET}/subnets/isolated`,
         };
         // An earlier run on another machine started it; the clock stands still while it runs.
         await fx.admin("POST", "clock", { speed: 0 });
@@ -62,11 +77,25 @@ describe("adoption from documented fields", function () {
         const rps = await fx.arm<{ value: { name: string; properties: { recoveryPointTime: string } }[] }>(`${item.id}/recoveryPoints`);
         const latest = rps.body.value.sort((a, b) => b.properties.recoveryPointTime.localeCompare(a.properties.recoveryPointTime))[0];
         const res = await fetch(`${fx.url}${item.id}/recoveryPoints/${latest.name}/restore?api-version=2026-02-01`, {
-            method: "POST", headers: { "content-type": "application/json" },
-            body: JSON.stringify({ properties: { objectType: "IaasVMRestoreRequest", recoveryPointId: latest.name, recoveryType: "AlternateLocation",
-                sourceResourceId: vmId("vm-app01"), storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, region: "westeurope",
-                targetVirtualMachineId: `${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-app01-adopted`, virtualNetworkId: VNET,
-                subnetId: `${VNET}/subnets/isolated`, createNewCloudService: false, originalStorageAccountOption: false, encryptionDetails: { encryptionEnabled: false } } }),
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+                properties: {
+                    objectType: "IaasVMRestoreRequest",
+                    recoveryPointId: latest.name,
+                    recoveryType: "AlternateLocation",
+                    sourceResourceId: vmId("vm-app01"),
+                    storageAccountId: STAGING,
+                    targetResourceGroupId: RG_RESTORE,
+                    region: "westeurope",
+                    targetVirtualMachineId: `${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-app01-adopted`,
+                    virtualNetworkId: VNET,
+                    subnetId: `${VNET}/subnets/isolated`,
+                    createNewCloudService: false,
+                    originalStorageAccountOption: false,
+                    encryptionDetails: { encryptionEnabled: false },
+                },
+            }),
         });
         assert.equal(res.status, 202);
         await fx.admin("POST", "clock", { advanceSeconds: 120 });

@@ -20,16 +20,30 @@ describe("pre-flight checks at preview", function () {
     after(() => fx.stop());
 
     const base = (): Props => ({
-        resourceName: "preflight", vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
+        resourceName: "preflight",
+        vaultId: VAULT,
+        sourceVmId: vmId("vm-web01"),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        armEndpoint: fx.url,
     });
-    const alr = (): Props => ({ ...base(), restoreType: "AlternateLocation", targetVmName: "drill-vm", virtualNetworkId: VNET, subnetId: `${VNET}/subnets/isolated` });
-    const sa = (name: string, rg = "rg-restore") => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`;
+    const alr = (): Props => ({
+        ...base(),
+        restoreType: "AlternateLocation",
+        targetVmName: "drill-vm",
+        virtualNetworkId: VNET,
+        subnetId: `${VNET}/subnets/isolated`,
+    });
+    const sa = (name: string, rg = "rg-restore") =>
+        `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`;
 
     async function archivedPoint(): Promise<string> {
         const items = await fx.arm<{ value: { id: string }[] }>(`${VAULT}/backupProtectedItems`);
         const item = items.body.value.find((i) => i.id.toLowerCase().includes(";vm-web01"))!;
-        const rps = await fx.arm<{ value: { name: string; properties: { recoveryPointTierDetails: { type: string }[] } }[] }>(`${item.id}/recoveryPoints`);
+        const rps = await fx.arm<{ value: { name: string; properties: { recoveryPointTierDetails: { type: string }[] } }[] }>(
+            `${item.id}/recoveryPoints`,
+        );
         return rps.body.value.find((r) => r.properties.recoveryPointTierDetails.every((t) => t.type === "ArchivedRP"))!.name;
     }
 
@@ -39,17 +53,70 @@ describe("pre-flight checks at preview", function () {
     });
 
     const cases: [string, () => Promise<Props> | Props, string, RegExp][] = [
-        ["a staging account in another region", () => ({ ...base(), storageAccountId: sa("stgnorth", "rg-dr") }), "storageAccountId", /in northeurope but the restore runs in the vault's region \(westeurope\)/],
-        ["a zone-redundant staging account", () => ({ ...base(), storageAccountId: sa("stgzrs") }), "storageAccountId", /zone-redundant \(Standard_ZRS\)/],
-        ["a staging account that does not exist", () => ({ ...base(), storageAccountId: sa("stgmissing") }), "storageAccountId", /does not exist/],
-        ["a vault that does not exist", () => ({ ...base(), vaultId: VAULT.replace("vault-prod", "vault-nope") }), "vaultId", /does not exist/],
-        ["a target resource group that does not exist", () => ({ ...base(), targetResourceGroupId: `/subscriptions/${SUB}/resourceGroups/rg-nope` }), "targetResourceGroupId", /does not exist; create it first/],
-        ["a VM the vault does not protect", () => ({ ...base(), sourceVmId: vmId("vm-nope") }), "sourceVmId", /is not protected by the vault/],
+        [
+            "a staging account in another region",
+            () => ({ ...base(), storageAccountId: sa("stgnorth", "rg-dr") }),
+            "storageAccountId",
+            /in northeurope but the restore runs in the vault's region \(westeurope\)/,
+        ],
+        [
+            "a zone-redundant staging account",
+            () => ({ ...base(), storageAccountId: sa("stgzrs") }),
+            "storageAccountId",
+            /zone-redundant \(Standard_ZRS\)/,
+        ],
+        [
+            "a staging account that does not exist",
+            () => ({ ...base(), storageAccountId: sa("stgmissing") }),
+            "storageAccountId",
+            /does not exist/,
+        ],
+        [
+            "a vault that does not exist",
+            () => ({ ...base(), vaultId: VAULT.replace("vault-prod", "vault-nope") }),
+            "vaultId",
+            /does not exist/,
+        ],
+        [
+            "a target resource group that does not exist",
+            () => ({ ...base(), targetResourceGroupId: `/subscriptions/${SUB}/resourceGroups/rg-nope` }),
+            "targetResourceGroupId",
+            /does not exist; create it first/,
+        ],
+        [
+            "a VM the vault does not protect",
+            () => ({ ...base(), sourceVmId: vmId("vm-nope") }),
+            "sourceVmId",
+            /is not protected by the vault/,
+        ],
         ["an unknown recovery point", () => ({ ...base(), recoveryPoint: "123456789" }), "recoveryPoint", /does not exist for this VM/],
-        ["an archived recovery point without rehydration", async () => ({ ...base(), recoveryPoint: await archivedPoint() }), "recoveryPoint", /only in the archive tier and must be rehydrated/],
-        ["a virtual network that does not exist", () => ({ ...alr(), virtualNetworkId: VNET.replace("vnet-restore", "vnet-nope"), subnetId: VNET.replace("vnet-restore", "vnet-nope") + "/subnets/default" }), "virtualNetworkId", /does not exist/],
+        [
+            "an archived recovery point without rehydration",
+            async () => ({ ...base(), recoveryPoint: await archivedPoint() }),
+            "recoveryPoint",
+            /only in the archive tier and must be rehydrated/,
+        ],
+        [
+            "a virtual network that does not exist",
+            () => ({
+                ...alr(),
+                virtualNetworkId: VNET.replace("vnet-restore", "vnet-nope"),
+                subnetId: VNET.replace("vnet-restore", "vnet-nope") + "/subnets/default",
+            }),
+            "virtualNetworkId",
+            /does not exist/,
+        ],
         ["a subnet that does not exist", () => ({ ...alr(), subnetId: `${VNET}/subnets/nope` }), "subnetId", /does not exist/],
-        ["a virtual network in another region", () => ({ ...alr(), virtualNetworkId: `/subscriptions/${SUB}/resourceGroups/rg-dr/providers/Microsoft.Network/virtualNetworks/vnet-dr`, subnetId: `/subscriptions/${SUB}/resourceGroups/rg-dr/providers/Microsoft.Network/virtualNetworks/vnet-dr/subnets/default` }), "virtualNetworkId", /in northeurope but a restore to a new VM lands in the vault's region/],
+        [
+            "a virtual network in another region",
+            () => ({
+                ...alr(),
+                virtualNetworkId: `/subscriptions/${SUB}/resourceGroups/rg-dr/providers/Microsoft.Network/virtualNetworks/vnet-dr`,
+                subnetId: `/subscriptions/${SUB}/resourceGroups/rg-dr/providers/Microsoft.Network/virtualNetworks/vnet-dr/subnets/default`,
+            }),
+            "virtualNetworkId",
+            /in northeurope but a restore to a new VM lands in the vault's region/,
+        ],
     ];
     for (const [title, make, property, reason] of cases) {
         it(`rejects ${title}, and starts no restore`, async () => {
@@ -72,7 +139,12 @@ describe("pre-flight checks at preview", function () {
     });
 
     it("a check Azure cannot answer (throttled, no permission) is skipped, not failed", async () => {
-        await fx.admin("POST", "faults", { kind: "http", status: 403, always: true, match: { method: "GET", pathContains: "/storageAccounts/" } });
+        await fx.admin("POST", "faults", {
+            kind: "http",
+            status: 403,
+            always: true,
+            match: { method: "GET", pathContains: "/storageAccounts/" },
+        });
         assert.deepEqual((await provider.check!({}, base())).failures, []);
         await fx.admin("DELETE", "faults");
     });

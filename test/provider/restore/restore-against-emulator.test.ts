@@ -52,8 +52,12 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
     async function latestPoint(vm: string): Promise<{ name: string; properties: { recoveryPointTime: string } }> {
         const items = await fx.arm<{ value: { id: string; properties: { sourceResourceId: string } }[] }>(`${VAULT}/backupProtectedItems`);
         const item = items.body.value.find((i) => i.properties.sourceResourceId.toLowerCase() === vmId(vm).toLowerCase())!;
-        const rps = await fx.arm<{ value: { name: string; properties: { recoveryPointTime: string; recoveryPointTierDetails: { type: unknown }[] } }[] }>(`${item.id}/recoveryPoints`);
-        const usable = rps.body.value.filter((r) => r.properties.recoveryPointTierDetails.some((t) => ["InstantRP", "HardenedRP", 1, 2, "1", "2"].includes(t.type as string)));
+        const rps = await fx.arm<{
+            value: { name: string; properties: { recoveryPointTime: string; recoveryPointTierDetails: { type: unknown }[] } }[];
+        }>(`${item.id}/recoveryPoints`);
+        const usable = rps.body.value.filter((r) =>
+            r.properties.recoveryPointTierDetails.some((t) => ["InstantRP", "HardenedRP", 1, 2, "1", "2"].includes(t.type as string)),
+        );
         return usable.sort((a, b) => b.properties.recoveryPointTime.localeCompare(a.properties.recoveryPointTime))[0];
     }
 
@@ -82,7 +86,10 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
         assert.equal(outs.recoveryPoint, "latest", "the input is kept as given");
         assert.equal(outs.restoredDiskIds.length, 3, "OS disk and two data disks");
         assert.equal(outs.restoredDiskIds[0], outs.osDiskId);
-        assert.deepEqual(outs.dataDisks.map((d: Props) => d.lun), [0, 1]);
+        assert.deepEqual(
+            outs.dataDisks.map((d: Props) => d.lun),
+            [0, 1],
+        );
         for (const diskId of outs.restoredDiskIds) {
             assert.ok(diskId.toLowerCase().startsWith(`${RG_RESTORE}/providers/Microsoft.Compute/disks/`.toLowerCase()), diskId);
             assert.equal((await fx.arm(diskId)).status, 200, `${diskId} exists`);
@@ -105,7 +112,9 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
 
         assert.equal(outs.restoredVmId, body.targetVirtualMachineId);
         assert.equal(outs.networkInterfaceIds.length, 1);
-        const nic = await fx.arm<{ properties: { ipConfigurations: { properties: { subnet: { id: string } } }[] } }>(outs.networkInterfaceIds[0]);
+        const nic = await fx.arm<{ properties: { ipConfigurations: { properties: { subnet: { id: string } } }[] } }>(
+            outs.networkInterfaceIds[0],
+        );
         assert.equal(nic.body.properties.ipConfigurations[0].properties.subnet.id.toLowerCase(), `${VNET}/subnets/isolated`.toLowerCase());
         assert.equal(outs.restoredDiskIds.length, 3);
         assert.equal((await fx.arm(outs.restoredVmId)).status, 200);
@@ -149,14 +158,20 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
 
     it("delete: a restore that never created anything deletes nothing", async () => {
         await restoreProvider.delete!("", { ...restoreDisks() });
-        assert.deepEqual((await fx.requests()).filter((r) => r.method === "DELETE"), []);
+        assert.deepEqual(
+            (await fx.requests()).filter((r) => r.method === "DELETE"),
+            [],
+        );
     });
 
     it("a failed job fails the create with Azure's error code, text and recommendations", async () => {
         await fx.admin("POST", "faults", {
-            kind: "jobOutcome", outcome: "Failed", errorCode: 400034,
+            kind: "jobOutcome",
+            outcome: "Failed",
+            errorCode: 400034,
             errorString: "Recovery Services vault and target storage account are in two different regions",
-            recommendations: ["Choose a storage account in the vault's region."], times: 1,
+            recommendations: ["Choose a storage account in the vault's region."],
+            times: 1,
         });
         await assert.rejects(create(restoreDisks()), (e: Error) => {
             assert.match(e.message, /ended Failed/);
@@ -168,11 +183,17 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
     });
 
     it("an unknown recovery point names the input and suggests existing points", async () => {
-        await assert.rejects(create({ ...restoreDisks(), recoveryPoint: "999999", preflight: false }), /recoveryPoint.*"999999" does not exist/);
+        await assert.rejects(
+            create({ ...restoreDisks(), recoveryPoint: "999999", preflight: false }),
+            /recoveryPoint.*"999999" does not exist/,
+        );
         assert.equal((await fx.restorePosts()).length, 0);
     });
 
     it("a VM the vault does not protect names sourceVmId", async () => {
-        await assert.rejects(create({ ...restoreDisks(), sourceVmId: vmId("vm-unknown"), preflight: false }), /sourceVmId: the VM .* is not protected by the vault/);
+        await assert.rejects(
+            create({ ...restoreDisks(), sourceVmId: vmId("vm-unknown"), preflight: false }),
+            /sourceVmId: the VM .* is not protected by the vault/,
+        );
     });
 });

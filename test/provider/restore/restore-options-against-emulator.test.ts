@@ -25,8 +25,14 @@ describe("restore types and options against the emulator", function () {
     beforeEach(() => fx.reset());
 
     const disks = (vm = "vm-web01", extra: Props = {}): Props => ({
-        resourceName: "options", vaultId: VAULT, sourceVmId: vmId(vm), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url, ...extra,
+        resourceName: "options",
+        vaultId: VAULT,
+        sourceVmId: vmId(vm),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        armEndpoint: fx.url,
+        ...extra,
     });
 
     /** check (with pre-flight against the emulator) must pass, then create. */
@@ -43,7 +49,10 @@ describe("restore types and options against the emulator", function () {
     it("selective disks: only the listed LUNs (and the OS disk)", async () => {
         const { outs, body } = await restore(disks("vm-web01", { diskLuns: [1] }));
         assert.deepEqual(body.restoreDiskLunList, [1]);
-        assert.deepEqual(outs.dataDisks.map((d: Props) => d.lun), [1]);
+        assert.deepEqual(
+            outs.dataDisks.map((d: Props) => d.lun),
+            [1],
+        );
         assert.equal(outs.restoredDiskIds.length, 2);
     });
 
@@ -66,7 +75,9 @@ describe("restore types and options against the emulator", function () {
 
     it("private network access through a disk access", async () => {
         const da = `${RR}/Microsoft.Compute/diskAccesses/da-restore`;
-        const { outs } = await restore(disks("vm-db01", { diskNetworkAccess: { option: "EnablePrivateAccessForAllDisks", diskAccessId: da } }));
+        const { outs } = await restore(
+            disks("vm-db01", { diskNetworkAccess: { option: "EnablePrivateAccessForAllDisks", diskAccessId: da } }),
+        );
         const d = await disk(outs.osDiskId);
         assert.equal(d.properties.networkAccessPolicy, "AllowPrivate");
         assert.equal(d.properties.diskAccessId.toLowerCase(), da.toLowerCase());
@@ -74,41 +85,75 @@ describe("restore types and options against the emulator", function () {
 
     it("an Azure Disk Encryption VM with its Key Vault keys", async () => {
         const keys = {
-            secretKeyUrl: keyVaultItemUrl("kv-restore", "secrets", "vm-ade01-bek"), secretKeyVaultId: KV,
-            kekUrl: keyVaultItemUrl("kv-restore", "keys", "ade-kek"), kekVaultId: KV,
+            secretKeyUrl: keyVaultItemUrl("kv-restore", "secrets", "vm-ade01-bek"),
+            secretKeyVaultId: KV,
+            kekUrl: keyVaultItemUrl("kv-restore", "keys", "ade-kek"),
+            kekVaultId: KV,
         };
-        const { outs, body } = await restore(disks("vm-ade01", {
-            encryptionKeys: keys, diskNetworkAccess: { option: "EnablePrivateAccessForAllDisks", diskAccessId: `${RR}/Microsoft.Compute/diskAccesses/da-restore` },
-        }));
+        const { outs, body } = await restore(
+            disks("vm-ade01", {
+                encryptionKeys: keys,
+                diskNetworkAccess: {
+                    option: "EnablePrivateAccessForAllDisks",
+                    diskAccessId: `${RR}/Microsoft.Compute/diskAccesses/da-restore`,
+                },
+            }),
+        );
         assert.equal(body.encryptionDetails.encryptionEnabled, true);
         assert.ok((await disk(outs.osDiskId)).properties.encryptionSettingsCollection, "the OS disk carries the ADE settings");
     });
 
     // (An ADE VM without any keys is fine: Azure uses those the recovery point recorded. Without the
     // KEK its point was encrypted with, only Azure's validation can tell.)
-    const bekOnly = () => disks("vm-ade01", { encryptionKeys: { secretKeyUrl: "https://kv-restore.vault.azure.net/secrets/vm-ade01-bek/0123456789abcdef0123456789abcdef", secretKeyVaultId: KV } });
+    const bekOnly = () =>
+        disks("vm-ade01", {
+            encryptionKeys: {
+                secretKeyUrl: "https://kv-restore.vault.azure.net/secrets/vm-ade01-bek/0123456789abcdef0123456789abcdef",
+                secretKeyVaultId: KV,
+            },
+        });
 
     it("Azure's own validation in pre-flight names the input: an ADE VM without the KEK its point needs", async () => {
         const failures = (await provider.check!({}, bekOnly())).failures ?? [];
-        assert.ok(failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)), JSON.stringify(failures));
+        assert.ok(
+            failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)),
+            JSON.stringify(failures),
+        );
         const log = await fx.requests();
-        assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupValidateOperation")), "Azure's validation ran, in one round trip");
-        assert.ok(!log.some((r) => r.path.endsWith("/backupTriggerValidateOperation")), "without waiting on the triggered form (check runs one resource at a time)");
+        assert.ok(
+            log.some((r) => r.method === "POST" && r.path.endsWith("/backupValidateOperation")),
+            "Azure's validation ran, in one round trip",
+        );
+        assert.ok(
+            !log.some((r) => r.path.endsWith("/backupTriggerValidateOperation")),
+            "without waiting on the triggered form (check runs one resource at a time)",
+        );
         assert.equal((await fx.restorePosts()).length, 0);
     });
 
     it("where the synchronous validation is not offered (404), Azure's triggered validation is followed to its results", async () => {
         await fx.admin("POST", "faults", { kind: "http", status: 404, match: { method: "POST", pathRegex: "/backupValidateOperation$" } });
         const failures = (await provider.check!({}, bekOnly())).failures ?? [];
-        assert.ok(failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)), JSON.stringify(failures));
+        assert.ok(
+            failures.some((f) => f.property === "encryptionKeys" && /Azure's validation of the restore/.test(f.reason)),
+            JSON.stringify(failures),
+        );
         const log = await fx.requests();
-        assert.ok(log.some((r) => r.method === "POST" && r.path.endsWith("/backupTriggerValidateOperation")), "the triggered form ran");
-        assert.ok(log.some((r) => r.method === "GET" && r.path.includes("/backupValidateOperationResults/")), "and its results were read");
+        assert.ok(
+            log.some((r) => r.method === "POST" && r.path.endsWith("/backupTriggerValidateOperation")),
+            "the triggered form ran",
+        );
+        assert.ok(
+            log.some((r) => r.method === "GET" && r.path.includes("/backupValidateOperationResults/")),
+            "and its results were read",
+        );
         assert.equal((await fx.restorePosts()).length, 0);
     });
 
     it("a confidential VM with the OS disk's encryption set", async () => {
-        const { outs, body } = await restore(disks("vm-cvm01", { securedVmOsDiskEncryptionSetId: `${RR}/Microsoft.Compute/diskEncryptionSets/des-cvm` }));
+        const { outs, body } = await restore(
+            disks("vm-cvm01", { securedVmOsDiskEncryptionSetId: `${RR}/Microsoft.Compute/diskEncryptionSets/des-cvm` }),
+        );
         assert.ok(body.securedVMDetails);
         assert.ok(outs.osDiskId);
     });
@@ -122,7 +167,12 @@ describe("restore types and options against the emulator", function () {
     });
 
     it("OriginalLocation (with the opt-in) swaps the source VM's disks; destroy leaves the VM alone", async () => {
-        const { id, outs } = await restore({ ...disks("vm-app01"), restoreType: "OriginalLocation", targetResourceGroupId: undefined, allowOriginalLocationOverwrite: true });
+        const { id, outs } = await restore({
+            ...disks("vm-app01"),
+            restoreType: "OriginalLocation",
+            targetResourceGroupId: undefined,
+            allowOriginalLocationOverwrite: true,
+        });
         assert.equal(outs.jobStatus, "Completed");
         assert.equal(outs.restoredVmId, vmId("vm-app01"));
         await provider.delete!(id, outs);
@@ -131,7 +181,9 @@ describe("restore types and options against the emulator", function () {
     });
 
     it("an archive-tier point is rehydrated, then restored", async () => {
-        const { outs, body } = await restore(disks("vm-web01", { recoveryPointSelector: { tier: "Archive" }, rehydration: { priority: "High", retentionDays: 10 } }));
+        const { outs, body } = await restore(
+            disks("vm-web01", { recoveryPointSelector: { tier: "Archive" }, rehydration: { priority: "High", retentionDays: 10 } }),
+        );
         assert.equal(body.objectType, "IaasVMRestoreWithRehydrationRequest");
         assert.deepEqual(outs.recoveryPointTiers, ["ArchivedRP"]);
         assert.equal(outs.jobStatus, "Completed");
@@ -146,7 +198,11 @@ describe("restore types and options against the emulator", function () {
     it("AlternateLocation with the restore running under the vault's user-assigned identity", async () => {
         const uai = `${RR}/Microsoft.ManagedIdentity/userAssignedIdentities/id-restore`;
         const { outs, body } = await restore({
-            ...disks("vm-web01"), restoreType: "AlternateLocation", targetVmName: "vm-web01-mi", virtualNetworkId: VNET, subnetId: `${VNET}/subnets/isolated`,
+            ...disks("vm-web01"),
+            restoreType: "AlternateLocation",
+            targetVmName: "vm-web01-mi",
+            virtualNetworkId: VNET,
+            subnetId: `${VNET}/subnets/isolated`,
             identity: { userAssignedIdentityId: uai, useForStagingAccount: true },
         });
         assert.equal(body.identityInfo.managedIdentityResourceId, uai);
@@ -156,9 +212,13 @@ describe("restore types and options against the emulator", function () {
     it("cross-region restore: a new VM in the paired region, through the CRR API line", async () => {
         const dr = `/subscriptions/${SUB}/resourceGroups/rg-dr`;
         const { id, outs } = await restore({
-            ...disks("vm-app01"), restoreType: "AlternateLocation", crossRegion: true,
-            storageAccountId: `${dr}/providers/Microsoft.Storage/storageAccounts/stgnorth`, targetResourceGroupId: dr,
-            targetVmName: "vm-app01-dr", virtualNetworkId: `${dr}/providers/Microsoft.Network/virtualNetworks/vnet-dr`,
+            ...disks("vm-app01"),
+            restoreType: "AlternateLocation",
+            crossRegion: true,
+            storageAccountId: `${dr}/providers/Microsoft.Storage/storageAccounts/stgnorth`,
+            targetResourceGroupId: dr,
+            targetVmName: "vm-app01-dr",
+            virtualNetworkId: `${dr}/providers/Microsoft.Network/virtualNetworks/vnet-dr`,
             subnetId: `${dr}/providers/Microsoft.Network/virtualNetworks/vnet-dr/subnets/default`,
         });
         assert.equal(outs.restoreRegion, "northeurope");
@@ -167,9 +227,14 @@ describe("restore types and options against the emulator", function () {
         assert.equal(vm.location, "northeurope");
         const log = await fx.requests();
         const paths = log.filter((r) => r.method === "POST").map((r) => r.path.toLowerCase());
-        assert.ok(paths.some((p) => p.endsWith("/accesstoken")), "asked for the CRR access token");
+        assert.ok(
+            paths.some((p) => p.endsWith("/accesstoken")),
+            "asked for the CRR access token",
+        );
         assert.equal(paths.filter((p) => p.endsWith("/backupcrossregionrestore")).length, 1, "one CRR trigger");
-        const crrLine = log.filter((r) => /\/(backupaadproperties|accesstoken|backupcrossregionrestore|backupcrrjobs?|backupcrroperationsstatus\/[^/]+)$/i.test(r.path));
+        const crrLine = log.filter((r) =>
+            /\/(backupaadproperties|accesstoken|backupcrossregionrestore|backupcrrjobs?|backupcrroperationsstatus\/[^/]+)$/i.test(r.path),
+        );
         assert.ok(crrLine.length >= 3, "the CRR calls were made");
         for (const r of crrLine) assert.equal(r.query["api-version"], "2023-01-15", `${r.method} ${r.path} on the CRR API line`);
         assert.ok(!JSON.stringify(outs).includes("accessToken"), "no access token in the outputs");

@@ -40,13 +40,25 @@ describe("restore types and options → the request body", () => {
 
     it("AlternateLocation into another subscription's resource group", () => {
         const other = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-other";
-        const b = bodyFor({ restoreType: "AlternateLocation", targetResourceGroupId: other, targetVmName: "vm1", virtualNetworkId: `${other}/providers/Microsoft.Network/virtualNetworks/v`, subnetId: `${other}/providers/Microsoft.Network/virtualNetworks/v/subnets/s` });
+        const b = bodyFor({
+            restoreType: "AlternateLocation",
+            targetResourceGroupId: other,
+            targetVmName: "vm1",
+            virtualNetworkId: `${other}/providers/Microsoft.Network/virtualNetworks/v`,
+            subnetId: `${other}/providers/Microsoft.Network/virtualNetworks/v/subnets/s`,
+        });
         assert.equal(b.targetVirtualMachineId, `${other}/providers/Microsoft.Compute/virtualMachines/vm1`);
     });
 
     it("OriginalLocation only with the explicit opt-in", () => {
-        const failures = checkInputs({ ...base, restoreType: "OriginalLocation", targetResourceGroupId: undefined } as unknown as Record<string, unknown>).failures;
-        assert.match(failures.find((f) => f.property === "allowOriginalLocationOverwrite")!.reason, /replaces the disks of the production VM/);
+        const failures = checkInputs({ ...base, restoreType: "OriginalLocation", targetResourceGroupId: undefined } as unknown as Record<
+            string,
+            unknown
+        >).failures;
+        assert.match(
+            failures.find((f) => f.property === "allowOriginalLocationOverwrite")!.reason,
+            /replaces the disks of the production VM/,
+        );
         const b = bodyFor({ restoreType: "OriginalLocation", targetResourceGroupId: undefined, allowOriginalLocationOverwrite: true });
         assert.equal(b.recoveryType, "OriginalLocation");
         assert.equal(b.targetResourceGroupId, undefined);
@@ -67,7 +79,12 @@ describe("restore types and options → the request body", () => {
 
     it("Azure Disk Encryption keys", () => {
         const kv = `${RG}/providers/Microsoft.KeyVault/vaults/kv-restore`;
-        const keys = { secretKeyUrl: "https://kv-restore.vault.azure.net/secrets/bek/0123abcd", secretKeyVaultId: kv, kekUrl: "https://kv-restore.vault.azure.net/keys/kek/4567ef", kekVaultId: kv };
+        const keys = {
+            secretKeyUrl: "https://kv-restore.vault.azure.net/secrets/bek/0123abcd",
+            secretKeyVaultId: kv,
+            kekUrl: "https://kv-restore.vault.azure.net/keys/kek/4567ef",
+            kekVaultId: kv,
+        };
         assert.deepEqual(bodyFor({ encryptionKeys: keys }).encryptionDetails, { encryptionEnabled: true, ...keys });
     });
 
@@ -76,18 +93,26 @@ describe("restore types and options → the request body", () => {
         assert.deepEqual(bodyFor({ identity: { systemAssigned: true } }).identityInfo, { isSystemAssignedIdentity: true });
         const b = bodyFor({ identity: { userAssignedIdentityId: uai, useForStagingAccount: true } });
         assert.deepEqual(b.identityInfo, { isSystemAssignedIdentity: false, managedIdentityResourceId: uai });
-        assert.deepEqual(b.identityBasedRestoreDetails, { objectType: "IdentityBasedRestoreDetails", targetStorageAccountId: base.storageAccountId });
+        assert.deepEqual(b.identityBasedRestoreDetails, {
+            objectType: "IdentityBasedRestoreDetails",
+            targetStorageAccountId: base.storageAccountId,
+        });
     });
 
     it("disk network access", () => {
         const da = `${RG}/providers/Microsoft.Compute/diskAccesses/da-restore`;
-        assert.deepEqual(bodyFor({ diskNetworkAccess: { option: "EnablePrivateAccessForAllDisks", diskAccessId: da } }).targetDiskNetworkAccessSettings,
-            { targetDiskNetworkAccessOption: "EnablePrivateAccessForAllDisks", targetDiskAccessId: da });
-        assert.deepEqual(bodyFor({ diskNetworkAccess: { option: "SameAsOnSourceDisks" } }).targetDiskNetworkAccessSettings, { targetDiskNetworkAccessOption: "SameAsOnSourceDisks" });
+        assert.deepEqual(
+            bodyFor({ diskNetworkAccess: { option: "EnablePrivateAccessForAllDisks", diskAccessId: da } }).targetDiskNetworkAccessSettings,
+            { targetDiskNetworkAccessOption: "EnablePrivateAccessForAllDisks", targetDiskAccessId: da },
+        );
+        assert.deepEqual(bodyFor({ diskNetworkAccess: { option: "SameAsOnSourceDisks" } }).targetDiskNetworkAccessSettings, {
+            targetDiskNetworkAccessOption: "SameAsOnSourceDisks",
+        });
     });
 
     it("Resource Guard operation requests", () => {
-        const req = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataProtection/resourceGuards/guard/triggerRestoreRequests/default";
+        const req =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataProtection/resourceGuards/guard/triggerRestoreRequests/default";
         assert.deepEqual(bodyFor({ resourceGuardOperationRequests: [req] }).resourceGuardOperationRequests, [req]);
     });
 
@@ -105,15 +130,60 @@ describe("restore types and options → the request body", () => {
         ["zone with edge zone", { targetZone: "1", edgeZone: "losangeles" }, "targetZone", /cannot be combined/],
         ["DES of another type", { diskEncryptionSetId: base.storageAccountId }, "diskEncryptionSetId", /diskEncryptionSets ID is needed/],
         ["ADE without the BEK", { encryptionKeys: { secretKeyVaultId: "x" } }, "encryptionKeys.secretKeyUrl", /required/],
-        ["ADE with a non-Key-Vault URL", { encryptionKeys: { secretKeyUrl: "https://evil.example.com/secrets/x", secretKeyVaultId: `${RG}/providers/Microsoft.KeyVault/vaults/kv` } }, "encryptionKeys.secretKeyUrl", /Key Vault secrets URL/],
-        ["two identities", { identity: { systemAssigned: true, userAssignedIdentityId: `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x` } }, "identity", /exactly one/],
-        ["private disk access without an access", { diskNetworkAccess: { option: "EnablePrivateAccessForAllDisks" } }, "diskNetworkAccess.diskAccessId", /needs diskAccessId/],
+        [
+            "ADE with a non-Key-Vault URL",
+            {
+                encryptionKeys: {
+                    secretKeyUrl: "https://evil.example.com/secrets/x",
+                    secretKeyVaultId: `${RG}/providers/Microsoft.KeyVault/vaults/kv`,
+                },
+            },
+            "encryptionKeys.secretKeyUrl",
+            /Key Vault secrets URL/,
+        ],
+        [
+            "two identities",
+            {
+                identity: {
+                    systemAssigned: true,
+                    userAssignedIdentityId: `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x`,
+                },
+            },
+            "identity",
+            /exactly one/,
+        ],
+        [
+            "private disk access without an access",
+            { diskNetworkAccess: { option: "EnablePrivateAccessForAllDisks" } },
+            "diskNetworkAccess.diskAccessId",
+            /needs diskAccessId/,
+        ],
         ["rehydration for 5 days", { rehydration: { priority: "Standard", retentionDays: 5 } }, "rehydration.retentionDays", /10 to 30/],
-        ["rehydration priority Low", { rehydration: { priority: "Low", retentionDays: 15 } }, "rehydration.priority", /"Standard" or "High"/],
-        ["selector and explicit point", { recoveryPoint: "1", recoveryPointSelector: { consistency: "AppConsistent" } }, "recoveryPointSelector", /not both/],
-        ["selector with a bad consistency", { recoveryPointSelector: { consistency: "Consistent" } }, "recoveryPointSelector.consistency", /AppConsistent, CrashConsistent, FileSystemConsistent/],
+        [
+            "rehydration priority Low",
+            { rehydration: { priority: "Low", retentionDays: 15 } },
+            "rehydration.priority",
+            /"Standard" or "High"/,
+        ],
+        [
+            "selector and explicit point",
+            { recoveryPoint: "1", recoveryPointSelector: { consistency: "AppConsistent" } },
+            "recoveryPointSelector",
+            /not both/,
+        ],
+        [
+            "selector with a bad consistency",
+            { recoveryPointSelector: { consistency: "Consistent" } },
+            "recoveryPointSelector.consistency",
+            /AppConsistent, CrashConsistent, FileSystemConsistent/,
+        ],
         ["selector with a bad time", { recoveryPointSelector: { notAfter: "yesterday" } }, "recoveryPointSelector.notAfter", /ISO 8601/],
-        ["selective disks in place", { restoreType: "OriginalLocation", targetResourceGroupId: undefined, allowOriginalLocationOverwrite: true, osDiskOnly: true }, "osDiskOnly", /not available for restoreType "OriginalLocation"/],
+        [
+            "selective disks in place",
+            { restoreType: "OriginalLocation", targetResourceGroupId: undefined, allowOriginalLocationOverwrite: true, osDiskOnly: true },
+            "osDiskOnly",
+            /not available for restoreType "OriginalLocation"/,
+        ],
     ];
     for (const [title, extra, property, reason] of bad) {
         it(`rejects ${title}`, () => {

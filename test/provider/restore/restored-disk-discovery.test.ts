@@ -15,8 +15,13 @@ describe("VmRestore finds the restored disks however Azure names them", function
     const { fx, provider } = useProviderAgainstEmulator();
 
     const restoreDisks = (): Props => ({
-        resourceName: "discovery", vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-        storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
+        resourceName: "discovery",
+        vaultId: VAULT,
+        sourceVmId: vmId("vm-web01"),
+        restoreType: "RestoreDisks",
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        armEndpoint: fx.url,
     });
 
     async function restoreUnder(variants: Record<string, string>) {
@@ -40,11 +45,20 @@ describe("VmRestore finds the restored disks however Azure names them", function
             const { id, outs } = await restoreUnder(variants);
             const created = (await fx.restoredLeftovers()).filter((r) => /\/disks\//i.test(r));
             assert.equal(created.length, 3);
-            assert.deepEqual([...outs.restoredDiskIds].map((d: string) => d.toLowerCase()).sort(), created.map((d) => d.toLowerCase()).sort());
+            assert.deepEqual(
+                [...outs.restoredDiskIds].map((d: string) => d.toLowerCase()).sort(),
+                created.map((d) => d.toLowerCase()).sort(),
+            );
             assert.match(outs.osDiskId, /\/disks\/vm-web01-osdisk-\d{8}-\d{6}$/);
-            assert.deepEqual(outs.dataDisks.map((d: { lun: number }) => d.lun), [0, 1]);
+            assert.deepEqual(
+                outs.dataDisks.map((d: { lun: number }) => d.lun),
+                [0, 1],
+            );
             await provider().delete!(id, outs);
-            assert.deepEqual((await fx.restoredLeftovers()).filter((r) => /\/disks\//i.test(r)), []);
+            assert.deepEqual(
+                (await fx.restoredLeftovers()).filter((r) => /\/disks\//i.test(r)),
+                [],
+            );
         });
     }
 
@@ -56,7 +70,10 @@ describe("VmRestore finds the restored disks however Azure names them", function
             err = e;
         }
         assert.ok(err, "the restore must not succeed with no disks");
-        assert.match(String(err.message), /no restored disk can be found: the job names no template blob, nor does resource group .*rg-restore hold disks named as Azure names restored disks of vm-web01/);
+        assert.match(
+            String(err.message),
+            /no restored disk can be found: the job names no template blob, nor does resource group .*rg-restore hold disks named as Azure names restored disks of vm-web01/,
+        );
         assert.equal(err.properties?.restoreIncomplete, true, "the accepted restore is kept in state");
         assert.match(String(err.properties?.jobId), /^[0-9a-f-]{36}$/);
         assert.equal((await fx.restorePosts()).length, 1);

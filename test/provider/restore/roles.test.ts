@@ -25,9 +25,15 @@ describe("roles (auth entra): what the identity running Pulumi may do", function
         return new Promise((resolve, reject) => {
             const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "test/support/provider-run.ts"], {
                 env: {
-                    PATH: process.env.PATH, HOME: process.env.HOME, PULUMI_HOME: process.env.PULUMI_HOME,
-                    NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath, AZURE_CLIENT_ID: DRILL_CLIENT_ID, AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,
-                    AZURE_TENANT_ID: "00000000-0000-0000-0000-0000000000aa", AZURE_AUTHORITY_HOST: fx.url, VMRESTORE_RUN: JSON.stringify(input),
+                    PATH: process.env.PATH,
+                    HOME: process.env.HOME,
+                    PULUMI_HOME: process.env.PULUMI_HOME,
+                    NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath,
+                    AZURE_CLIENT_ID: DRILL_CLIENT_ID,
+                    AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,
+                    AZURE_TENANT_ID: "00000000-0000-0000-0000-0000000000aa",
+                    AZURE_AUTHORITY_HOST: fx.url,
+                    VMRESTORE_RUN: JSON.stringify(input),
                 },
                 stdio: ["ignore", "pipe", "pipe"],
             });
@@ -46,8 +52,13 @@ describe("roles (auth entra): what the identity running Pulumi may do", function
 
     it("destroy without Storage Blob Data Contributor on the staging account fails naming the role and the account, and loses nothing", async () => {
         const props = {
-            resourceName: "roles", vaultId: VAULT, sourceVmId: vmId("vm-app01"), restoreType: "RestoreDisks",
-            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
+            resourceName: "roles",
+            vaultId: VAULT,
+            sourceVmId: vmId("vm-app01"),
+            restoreType: "RestoreDisks",
+            storageAccountId: STAGING,
+            targetResourceGroupId: RG_RESTORE,
+            armEndpoint: fx.url,
         };
         const created = await run({ action: "create", props });
         assert.ok(created.ok, created.message);
@@ -60,7 +71,11 @@ describe("roles (auth entra): what the identity running Pulumi may do", function
         assert.equal(denied.ok, false);
         assert.match(denied.message!, /Storage Blob Data Contributor role on \/subscriptions\/.*\/storageAccounts\/stgrestore/);
         assert.match(denied.message!, /403 AuthorizationPermissionMismatch/);
-        assert.deepEqual((await fx.restoredLeftovers()).filter((r) => r.includes("/blob/")).sort(), blobsBefore.sort(), "no blob was lost track of");
+        assert.deepEqual(
+            (await fx.restoredLeftovers()).filter((r) => r.includes("/blob/")).sort(),
+            blobsBefore.sort(),
+            "no blob was lost track of",
+        );
 
         // The same state, destroyed again once the role is granted: everything goes.
         await fx.admin("POST", "role-assignments", { role: "Storage Blob Data Contributor", scope: STAGING });
@@ -74,13 +89,24 @@ describe("roles (auth entra): what the identity running Pulumi may do", function
         // The drill application's roles, less Backup Operator: reading the vault still works (Reader), restoring does not.
         await fx.admin("DELETE", `role-assignments?role=${encodeURIComponent("Backup Operator")}`);
         await fx.admin("POST", "role-assignments", { role: "Reader", scope: `/subscriptions/${SUB}` });
-        const denied = await run({ action: "create", props: {
-            resourceName: "roles-reader", vaultId: VAULT, sourceVmId: vmId("vm-app01"), restoreType: "RestoreDisks",
-            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
-        } });
+        const denied = await run({
+            action: "create",
+            props: {
+                resourceName: "roles-reader",
+                vaultId: VAULT,
+                sourceVmId: vmId("vm-app01"),
+                restoreType: "RestoreDisks",
+                storageAccountId: STAGING,
+                targetResourceGroupId: RG_RESTORE,
+                armEndpoint: fx.url,
+            },
+        });
         assert.equal(denied.ok, false);
         assert.match(denied.message!, /AuthorizationFailed/);
-        assert.match(denied.message!, /lacks a role that grants 'Microsoft\.RecoveryServices\/vaults\/backupFabrics\/protectionContainers\/protectedItems\/recoveryPoints\/restore\/action' at scope '\/subscriptions\//);
+        assert.match(
+            denied.message!,
+            /lacks a role that grants 'Microsoft\.RecoveryServices\/vaults\/backupFabrics\/protectionContainers\/protectedItems\/recoveryPoints\/restore\/action' at scope '\/subscriptions\//,
+        );
         assert.equal((await fx.restorePosts()).filter((r) => r.status === 202).length, 0);
     });
 });

@@ -34,11 +34,13 @@ describe("many restores in one provider process share their reads", function () 
         );
 
     async function restoreAll(all: Props[]) {
-        return Promise.all(all.map(async (props) => {
-            const checked = await provider.check!({}, props);
-            assert.deepEqual(checked.failures, [], props.resourceName);
-            return provider.create(checked.inputs);
-        }));
+        return Promise.all(
+            all.map(async (props) => {
+                const checked = await provider.check!({}, props);
+                assert.deepEqual(checked.failures, [], props.resourceName);
+                return provider.create(checked.inputs);
+            }),
+        );
     }
 
     it("looks up the vault, each protected item and its recovery points once for check and create of six restores", async () => {
@@ -71,7 +73,9 @@ describe("many restores in one provider process share their reads", function () 
             assert.ok(own.length >= 2, `${r.outs.jobId}: read at the start and at the end (${own.length})`);
             assert.ok(r.outs.jobStatus === "Completed" && r.outs.restoredDiskIds.length > 0, "and its outputs are complete");
         }
-        assert.ok(reads.length + lists.length < 6 * alone,
-            `six restores together (${reads.length} job reads + ${lists.length} lists) poll less than six alone (6 × ${alone})`);
+        assert.ok(
+            reads.length + lists.length < 6 * alone,
+            `six restores together (${reads.length} job reads + ${lists.length} lists) poll less than six alone (6 × ${alone})`,
+        );
     });
 });

@@ -11,11 +11,19 @@ describe("staging VHDs of a vault-tier restore", function () {
     const { fx, provider } = useProviderAgainstEmulator();
 
     it("are left by the restore, and destroy removes them", async () => {
-        const checked = await provider().check!({}, {
-            resourceName: "vault-tier", vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url,
-            recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" },
-        });
+        const checked = await provider().check!(
+            {},
+            {
+                resourceName: "vault-tier",
+                vaultId: VAULT,
+                sourceVmId: vmId("vm-web01"),
+                restoreType: "RestoreDisks",
+                storageAccountId: STAGING,
+                targetResourceGroupId: RG_RESTORE,
+                armEndpoint: fx.url,
+                recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" },
+            },
+        );
         assert.deepEqual(checked.failures, []);
         const { id, outs } = await provider().create(checked.inputs);
         assert.equal(outs.restoredDiskIds.length, 3);
@@ -26,15 +34,27 @@ describe("staging VHDs of a vault-tier restore", function () {
     });
 
     it("stay with deleteStagingBlobs: false, like the config and template blobs", async () => {
-        const checked = await provider().check!({}, {
-            resourceName: "vault-tier-keep", vaultId: VAULT, sourceVmId: vmId("vm-web01"), restoreType: "RestoreDisks",
-            storageAccountId: STAGING, targetResourceGroupId: RG_RESTORE, armEndpoint: fx.url, deleteStagingBlobs: false,
-            recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" },
-        });
+        const checked = await provider().check!(
+            {},
+            {
+                resourceName: "vault-tier-keep",
+                vaultId: VAULT,
+                sourceVmId: vmId("vm-web01"),
+                restoreType: "RestoreDisks",
+                storageAccountId: STAGING,
+                targetResourceGroupId: RG_RESTORE,
+                armEndpoint: fx.url,
+                deleteStagingBlobs: false,
+                recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" },
+            },
+        );
         const { id, outs } = await provider().create(checked.inputs);
         await provider().delete!(id, outs);
         const left = await fx.restoredLeftovers();
         assert.equal(left.filter((r) => /\.vhd$/i.test(r)).length, 3);
-        assert.ok(left.every((r) => r.includes("/blob/")), "only staging blobs are left");
+        assert.ok(
+            left.every((r) => r.includes("/blob/")),
+            "only staging blobs are left",
+        );
     });
 });

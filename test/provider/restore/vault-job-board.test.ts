@@ -5,8 +5,15 @@ import { readRestoreJob } from "../../../provider/azure/backup/restore-job";
 describe("a job seen in the vault's job list", () => {
     const own = readRestoreJob("j1", {
         properties: {
-            status: "InProgress", duration: "PT10M", actionsInfo: ["Cancellable"],
-            extendedInfo: { progressPercentage: 20, estimatedRemainingDuration: "PT40M", propertyBag: { "Job Type": "Recover disks" }, tasksList: [{ taskId: "Transfer data from vault", status: "InProgress" }] },
+            status: "InProgress",
+            duration: "PT10M",
+            actionsInfo: ["Cancellable"],
+            extendedInfo: {
+                progressPercentage: 20,
+                estimatedRemainingDuration: "PT40M",
+                propertyBag: { "Job Type": "Recover disks" },
+                tasksList: [{ taskId: "Transfer data from vault", status: "InProgress" }],
+            },
         },
     });
 

@@ -1,0 +1,22 @@
+// ESLint (flat config): the recommended JavaScript and typescript-eslint rules for every TypeScript
+// file in the repository; formatting is Prettier's job (eslint-config-prettier turns off the rules
+// that would disagree with it).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import prettier from "eslint-config-prettier";
+
+export default tseslint.config(
+    { ignores: ["**/node_modules/**", "dist/**", "emulator/dist/**", "test/spec-data/**"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    prettier,
+    {
+        files: ["**/*.ts"],
+        rules: {
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+            "@typescript-eslint/consistent-type-imports": "off",
+            eqeqeq: ["error", "smart"],
+            "no-console": "off",
+        },
+    },
+);
