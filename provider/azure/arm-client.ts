@@ -46,6 +46,8 @@ export interface ArmClientOptions {
     transport?: HttpTransport;
     retry?: RetryOptions;
     sleep?: (ms: number) => Promise<void>;
+    /** The clock the retry budget is measured on (default: the wall clock). */
+    now?: () => number;
     /** Where retry notices go (one line each). */
     log?: (line: string) => void;
 }
@@ -57,6 +59,7 @@ export class ArmClient {
     private readonly transport: HttpTransport;
     private readonly retry: RetryOptions;
     private readonly sleep: (ms: number) => Promise<void>;
+    private readonly now: () => number;
     /** Requests sent, retries included (reported in outputs and by the benchmark). */
     requestCount: number;
 
@@ -67,6 +70,7 @@ export class ArmClient {
         this.transport = opts.transport ?? nodeFetchTransport;
         this.retry = opts.retry ?? DEFAULT_RETRY;
         this.sleep = opts.sleep ?? realSleep;
+        this.now = opts.now ?? Date.now;
     }
 
     /** An absolute URL for an ARM path (paths are taken as given: callers build them from validated IDs). */
@@ -103,7 +107,7 @@ export class ArmClient {
     async request<T = unknown>(method: string, pathOrUrl: string, opts: ArmRequestOptions = {}): Promise<ArmResponse<T>> {
         const url = this.url(pathOrUrl, opts.apiVersion);
         const idempotent = opts.idempotent ?? (method === "GET" || method === "DELETE" || method === "PUT");
-        const started = Date.now();
+        const started = this.now();
         let tokenRefreshed = false;
         for (let attempt = 1; ; attempt++) {
             const token = await this.opts.tokens.getToken(opts.scope ?? this.opts.armScope);
@@ -172,7 +176,7 @@ export class ArmClient {
                     );
                 }
             }
-            const elapsed = Date.now() - started;
+            const elapsed = this.now() - started;
             const delay = retryDelayMs(attempt, hintMs, this.retry);
             // Throttling that says when to come back is waited out within the time budget: a busy
             // subscription can answer 429 many times in a row without anything being wrong.
@@ -214,7 +218,7 @@ function describeFailure(
 }
 
 /** What a 403 means for the identity running Pulumi: which role it lacks, at which scope. */
-export function missingRoleHint(code: string | undefined, message: string | undefined, url: string): string {
+function missingRoleHint(code: string | undefined, message: string | undefined, url: string): string {
     const arm = /perform action '([^']+)' over scope '([^']+)'/.exec(message ?? "");
     if (arm) {
         return `The identity running Pulumi lacks a role that grants '${arm[1]}' at scope '${arm[2]}': assign it Contributor (or a narrower role with that action) on that scope or a parent, and run again.`;
@@ -234,7 +238,7 @@ function parseJson(text: string): unknown {
     }
 }
 
-export function shortPath(url: string): string {
+function shortPath(url: string): string {
     const u = new URL(url);
     const p = u.pathname;
     const i = p.search(/\/(protectedItems|backupJobs|backupOperations|disks|virtualMachines|networkInterfaces)\//i);
@@ -242,7 +246,6 @@ export function shortPath(url: string): string {
 }
 
 function randomId(): string {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { randomUUID } = require("crypto") as typeof import("crypto");
     return randomUUID();
 }

@@ -5,12 +5,12 @@
  */
 import { ArmClient } from "./arm-client";
 import { isAzureRequestError } from "./errors";
-import { serverRetryHintMs } from "./retry-policy";
-import { transformStatus } from "../polling/operation-tracker";
+import { followOperation, operationOf } from "./lro";
 
 export interface DeleteOptions {
     apiVersion: string;
     sleep: (ms: number) => Promise<void>;
+    now: () => number;
     /** Give up after this long, ms. */
     timeoutMs: number;
     /** Scope for non-ARM resources (blobs). */
@@ -32,33 +32,29 @@ export async function deleteArmResource(arm: ArmClient, idOrUrl: string, opts: D
         if (isAzureRequestError(e) && e.status === 404) return false;
         throw e;
     }
-    if (res.status === 404 || res.status === 204) return res.status === 204 ? true : false;
+    if (res.status === 404) return false;
     if (res.status !== 202) return true;
-    const asyncUrl = res.headers["azure-asyncoperation"];
-    const locationUrl = res.headers["location"];
-    const pollUrl = asyncUrl ?? locationUrl;
-    if (!pollUrl) return true;
-    const deadline = Date.now() + opts.timeoutMs;
-    let hint = serverRetryHintMs(res.headers);
-    for (let polls = 1; ; polls++) {
-        await opts.sleep(hint ?? Math.min(10_000, 1_000 * polls));
-        const poll = await arm.get<{ status?: string; error?: { code?: string; message?: string } }>(pollUrl, { okStatuses: [404] });
-        hint = serverRetryHintMs(poll.headers);
-        if (asyncUrl) {
-            const s = transformStatus(poll.body?.status);
-            if (s === "succeeded") return true;
-            if (s === "failed" || s === "canceled") {
-                throw new Error(`deleting ${idOrUrl} ${s}: ${poll.body?.error?.code ?? ""} ${poll.body?.error?.message ?? ""}`.trim());
-            }
-        } else if (poll.status !== 202) {
-            return true;
-        }
-        if (Date.now() > deadline) {
-            throw new Error(
-                `deleting ${idOrUrl} did not finish within ${Math.round(opts.timeoutMs / 1000)} s; it may still be in progress in Azure — run \`pulumi destroy\` again to finish`,
-            );
-        }
+    const { operation, hintMs } = operationOf(res);
+    if (!operation) return true;
+    const end = await followOperation(
+        arm,
+        { operation, hintMs },
+        {
+            goneMeansDone: true,
+            extraHeaders: opts.extraHeaders,
+            sleep: opts.sleep,
+            now: opts.now,
+            deadline: opts.now() + opts.timeoutMs,
+            timedOut: () =>
+                new Error(
+                    `deleting ${idOrUrl} did not finish within ${Math.round(opts.timeoutMs / 1000)} s; it may still be in progress in Azure — run \`pulumi destroy\` again to finish`,
+                ),
+        },
+    );
+    if (end.status !== "succeeded") {
+        throw new Error(`deleting ${idOrUrl} ${end.status}: ${end.error?.code ?? ""} ${end.error?.message ?? ""}`.trim());
     }
+    return true;
 }
 
 /** GET that answers whether a resource exists (404 = no). */

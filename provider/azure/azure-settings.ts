@@ -109,7 +109,7 @@ export interface ConfiguredStackSettings {
 }
 
 /** The process-wide store `configure` writes to. Never serialized: it lives on the global object. */
-export function stackSettings(): ConfiguredStackSettings {
+function stackSettings(): ConfiguredStackSettings {
     return processSingleton("vmrestore.azureNativeConfig", () => ({ values: new Map<string, string>() }));
 }
 

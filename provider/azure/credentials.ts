@@ -167,6 +167,7 @@ function readTokenFile(path: string): string {
     } catch (e) {
         throw new Error(
             `could not read the OIDC token file named by azure-native:oidcTokenFilePath / ARM_OIDC_TOKEN_FILE_PATH (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+            { cause: e },
         );
     }
 }
@@ -183,6 +184,7 @@ function certificateOf(path: string, _password: string | undefined): { certifica
     } catch (e) {
         throw new Error(
             `could not read the client certificate named by azure-native:clientCertificatePath / ARM_CLIENT_CERTIFICATE_PATH (${(e as NodeJS.ErrnoException).code ?? "error"}); check the path`,
+            { cause: e },
         );
     }
     if (bytes.toString("latin1").includes("-----BEGIN")) return { certificate: bytes.toString("utf8") };
@@ -238,7 +240,7 @@ class AzureIdentityTokenSource implements TokenSource {
         try {
             result = await this.credential.getToken(scope);
         } catch (e) {
-            throw new Error(
+            throw tokenError(
                 `could not get an Azure token for ${scope} with ${this.description}: ${redactSecrets((e as Error).message)}. ` +
                     "Check the azure-native:* stack config and ARM_* variables (see docs/credentials.md); without them, sign in with `az login`, " +
                     "or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or a workload/managed identity) for the account that runs `pulumi up`.",
@@ -257,4 +259,9 @@ class AzureIdentityTokenSource implements TokenSource {
 /** Removes anything that looks like a token (a JWT) from a message. */
 function redactSecrets(message: string): string {
     return message.replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "<token>");
+}
+
+/** A token failure as users see it: the message is already redacted, and the original error (which may quote a secret) is not kept. */
+function tokenError(message: string): Error {
+    return new Error(message);
 }

@@ -32,7 +32,7 @@ export interface TransportError extends Error {
     code?: string;
 }
 
-export function transportError(message: string, code: string | undefined): TransportError {
+function transportError(message: string, code: string | undefined): TransportError {
     return namedError("TransportError", message, { code }) as TransportError;
 }
 
@@ -43,7 +43,6 @@ export const isTransportError = (e: unknown): e is TransportError => isKind(e, "
  * through the proxy HTTPS_PROXY / HTTP_PROXY name unless NO_PROXY exempts the host (see proxy.ts).
  */
 export const nodeFetchTransport: HttpTransport = async (req) => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const fetch: typeof import("node-fetch").default = require("node-fetch");
     // A proxy variable that does not parse is a settings error, not a network failure: never retried.
     const agent = proxyAgentFor(req.url);

@@ -21,16 +21,22 @@ export interface ResourceId {
 }
 
 /** Characters that must never appear in a name we put into an ARM URL path. */
-const UNSAFE_SEGMENT = /[\/?#\\%\u0000-\u001f\u007f]|^\.\.?$/;
+// (A string, not a Set: this module is serialized into the provider's closure, where a Set does not survive.)
+const UNSAFE_CHARACTERS = "/?#\\%\u007f";
+
+/** The first character that may not stand in an ARM name: a URL delimiter, `%`, or a control character. */
+function firstUnsafeCharacter(segment: string): string | undefined {
+    for (const ch of segment) if (UNSAFE_CHARACTERS.includes(ch) || ch.charCodeAt(0) < 0x20) return ch;
+    return undefined;
+}
 
 /** Why a single ARM name is unsafe, or undefined when it is fine. */
 export function unsafeSegmentReason(segment: string): string | undefined {
     if (segment.length === 0) return "it is empty";
     if (segment.trim() !== segment) return "it has leading or trailing white space";
     if (segment === "." || segment === "..") return `"${segment}" is a path traversal segment`;
-    const bad = UNSAFE_SEGMENT.exec(segment);
-    if (bad) {
-        const ch = bad[0];
+    const ch = firstUnsafeCharacter(segment);
+    if (ch !== undefined) {
         const shown = ch.charCodeAt(0) < 0x20 ? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}` : ch;
         return `it contains "${shown}", which is not allowed in an Azure resource name`;
     }
@@ -108,10 +114,6 @@ export function parseResourceGroupId(raw: string): { id: string; subscriptionId:
 /** `Microsoft.Compute/virtualMachines`, `Microsoft.Network/virtualNetworks/subnets`, ... */
 export function resourceType(r: ResourceId): string {
     return [r.provider, ...r.types].join("/");
-}
-
-export function resourceGroupIdOf(r: { subscriptionId: string; resourceGroup: string }): string {
-    return `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}`;
 }
 
 /** Case-insensitive equality, the way ARM compares names and IDs. */

@@ -20,26 +20,25 @@ export interface OperationState {
     status: OperationStatus;
     jobId?: string;
     error?: { code?: string; message?: string };
-    /** The server's last retry hint, in ms. */
-    retryAfterMs?: number;
 }
 
-/** Picks the polling mode from the trigger's response headers (lower-case names). */
-export function initOperationState(headers: Record<string, string>, retryAfterMs: number | undefined): OperationState {
-    const async = headers["azure-asyncoperation"];
-    const location = headers["location"];
-    const pollUrl = async ?? location;
-    if (!pollUrl) {
-        throw new Error(
-            "the restore was accepted (202) but Azure sent neither an Azure-AsyncOperation nor a Location header to follow; " +
-                "look for the restore job in the vault's Backup Jobs before running again",
-        );
-    }
-    return { mode: async ? "AsyncOperation" : "Location", pollUrl, operationId: lastSegment(pollUrl), status: "running", retryAfterMs };
+/**
+ * The operation a 202 names: its `Azure-AsyncOperation` URL (preferred), else its `Location`;
+ * undefined when it names neither (what that means is the caller's to say).
+ */
+export function initOperationState(urls: { asyncOperation?: string; location?: string }): OperationState | undefined {
+    const pollUrl = urls.asyncOperation ?? urls.location;
+    if (!pollUrl) return undefined;
+    return { mode: urls.asyncOperation ? "AsyncOperation" : "Location", pollUrl, operationId: lastSegment(pollUrl), status: "running" };
+}
+
+/** The state of an operation recorded by an earlier run (its URL only), to be followed again. */
+export function resumedOperationState(pollUrl: string, mode: OperationMode = "AsyncOperation"): OperationState {
+    return { mode, pollUrl, operationId: lastSegment(pollUrl), status: "running" };
 }
 
 /** Maps an Azure operation status to ours (case-insensitively; unknown values mean still running). */
-export function transformStatus(value: unknown): OperationStatus {
+function transformStatus(value: unknown): OperationStatus {
     switch (String(value ?? "").toLowerCase()) {
         case "succeeded":
             return "succeeded";
@@ -60,20 +59,15 @@ interface OperationStatusBody {
 }
 
 /** The next state after one poll of `pollUrl`. */
-export function updateOperationState(
-    state: OperationState,
-    status: number,
-    body: unknown,
-    retryAfterMs: number | undefined,
-): OperationState {
-    const next: OperationState = { ...state, retryAfterMs };
+export function updateOperationState(state: OperationState, status: number, body: unknown): OperationState {
+    const next: OperationState = { ...state };
     if (state.mode === "Location") {
         if (status === 202) return next;
         if (status === 200 || status === 204) {
             const b = (body ?? {}) as OperationStatusBody;
             return { ...next, status: b.status ? transformStatus(b.status) : "succeeded", jobId: b.properties?.jobId ?? state.jobId };
         }
-        throw new Error(`unexpected ${status} while following the restore operation's Location`);
+        throw new Error(`unexpected ${status} while following the operation's Location (${state.pollUrl.replace(/\?.*$/, "")})`);
     }
     const b = (body ?? {}) as OperationStatusBody;
     const s = transformStatus(b.status);
@@ -86,7 +80,7 @@ export function updateOperationState(
 }
 
 /** The operation ID from a polling URL: the last path segment. */
-export function lastSegment(url: string): string | undefined {
+function lastSegment(url: string): string | undefined {
     try {
         const parts = new URL(url).pathname.split("/").filter(Boolean);
         return parts.length ? decodeURIComponent(parts[parts.length - 1]) : undefined;

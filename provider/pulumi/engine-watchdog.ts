@@ -23,7 +23,6 @@ export function exitWhenEngineGone(): void {
     };
     process.stdout.on("error", onPipeError);
     process.stderr.on("error", onPipeError);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const net: typeof import("net") = require("net");
     const timer = setInterval(() => {
         const socket = net.connect({ host: host.replace(/^\[|\]$/g, ""), port: Number(port) });

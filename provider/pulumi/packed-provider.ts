@@ -38,9 +38,7 @@ export function packedProvider(provider: pulumi.dynamic.ResourceProvider): pulum
 }
 
 async function packProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const runtime = (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).runtime;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const zlib = require("zlib") as typeof import("zlib");
     const sf = await runtime.serializeFunction(() => provider, { allowSecrets: false });
     const packed = zlib.brotliCompressSync(Buffer.from(sf.text, "utf8"), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
@@ -50,7 +48,6 @@ async function packProvider(provider: pulumi.dynamic.ResourceProvider): Promise<
 /** The serialized provider code inside a packed one (as text). */
 function unpackProviderCode(packed: string): string {
     if (!packed.startsWith(PACKED_PREFIX)) throw new Error("not a packed VmRestore provider");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const zlib = require("zlib") as typeof import("zlib");
     return zlib.brotliDecompressSync(Buffer.from(packed.slice(PACKED_PREFIX.length), "base64")).toString("utf8");
 }
@@ -67,13 +64,11 @@ export function readableProviderCode(stored: string): string {
 /** Inside the provider process: the packed provider, unpacked and loaded once per process. */
 async function loadPackedProvider(packed: Promise<string>): Promise<pulumi.dynamic.ResourceProvider> {
     const text = await packed;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { createHash } = require("crypto") as typeof import("crypto");
     const digest = createHash("sha256").update(text).digest("hex");
     return processSingleton(`vmrestore.provider.${digest}`, () => {
         // Loaded as Pulumi's dynamic provider host loads a provider (require-from-string): a module
         // whose requires resolve from the working directory.
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const Module = require("module") as { new (id: string): NodeModuleLike; _nodeModulePaths(from: string): string[] };
         const m = new Module(`vmrestore-provider-${digest.slice(0, 12)}.js`);
         m.filename = m.id;

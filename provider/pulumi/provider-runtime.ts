@@ -11,8 +11,8 @@ import { proxySettings } from "../azure/proxy";
 import { AdaptivePollScheduler, PollScheduler } from "../polling/poll-scheduler";
 import { ProgressReporter } from "../restore/progress-reporter";
 import { DEFAULT_ARM_ENDPOINT, VmRestoreInputs } from "../restore/restore-inputs";
-import { WorkflowDeps } from "../restore/restore-workflow";
-import { exitWhenEngineGone } from "./engine-watchdog";
+import { WorkflowDeps } from "../restore/workflow-deps";
+import { CheckpointStore, fileCheckpointStore } from "../restore/restore-checkpoint";
 import { processJobBoard } from "../restore/vault-job-board";
 
 export interface RuntimeOverrides {
@@ -21,6 +21,12 @@ export interface RuntimeOverrides {
     now?: () => number;
     write?: (line: string) => void;
     heartbeatMs?: number;
+    checkpoints?: CheckpointStore;
+}
+
+/** What a provider call runs on: the restore steps' dependencies and where restores in flight are recorded. */
+export interface ProviderRuntime extends WorkflowDeps {
+    checkpoints: CheckpointStore;
 }
 
 /** The heartbeat rhythm: VMRESTORE_HEARTBEAT_SECONDS (0 turns it off), default 60 s. */
@@ -46,8 +52,7 @@ export const DEFAULT_HEARTBEAT_MS = 60_000;
 export async function createRuntime(
     inputs: Partial<VmRestoreInputs> & { resourceName?: string },
     overrides: RuntimeOverrides = {},
-): Promise<WorkflowDeps> {
-    exitWhenEngineGone();
+): Promise<ProviderRuntime> {
     proxySettings();
     const heartbeatMs = overrides.heartbeatMs ?? heartbeatMsFrom(process.env);
     const settings = currentAzureSettings();
@@ -56,6 +61,7 @@ export async function createRuntime(
     const sameCloud = cloud !== undefined && new URL(endpoint).origin === new URL(cloud.armEndpoint).origin;
     const progress = new ProgressReporter(`vmrestore ${inputs.resourceName ?? ""}`.trim(), overrides.write);
     const sleep = overrides.sleep ?? realSleep;
+    const now = overrides.now ?? Date.now;
     const arm = new ArmClient({
         endpoint,
         armScope: sameCloud && cloud.armAudience ? `${cloud.armAudience}/.default` : armScope(endpoint),
@@ -67,15 +73,17 @@ export async function createRuntime(
                 ? createTokenSource(endpoint, process.env, { settings: { ...settings, credential: undefined } })
                 : createTokenSource(endpoint, process.env, { settings, authorityHost: cloud?.authorityHost }),
         sleep,
+        now,
         log: (line) => progress.say(line),
     });
     return {
         arm,
         scheduler: overrides.scheduler ?? new AdaptivePollScheduler(),
         sleep,
-        now: overrides.now ?? Date.now,
+        now,
         progress,
         jobBoard: processJobBoard(),
         heartbeatMs,
+        checkpoints: overrides.checkpoints ?? fileCheckpointStore(undefined, (line) => progress.say(line)),
     };
 }

@@ -1,38 +1,51 @@
 /**
  * The dynamic provider behind VmRestore. Pulumi serializes this object into state, so it holds no
- * credentials, clients or configuration: each method builds what it needs at run time.
+ * credentials, clients or configuration: each method builds what it needs at run time. This is the
+ * Pulumi glue: the restore itself is provider/restore/ (trigger, wait, outputs), reached through
+ * one restore record.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, hasUnknowns } from "./input-validation";
 import { runPreflight } from "../restore/preflight";
-import { createRuntime } from "./provider-runtime";
+import { createRuntime, ProviderRuntime } from "./provider-runtime";
+import { exitWhenEngineGone } from "./engine-watchdog";
 import { rememberStackConfig } from "../azure/azure-settings";
 import { importRestore, isImport } from "../restore/restore-import";
 import { IN_PLACE_INPUTS, REPLACING_INPUTS, VmRestoreInputs, VmRestoreOutputs, pickInputs } from "../restore/restore-inputs";
 import {
-    readJobOf,
-    sourceOutputs,
-    cancelRestoreJob,
+    cancelJob,
     collectOutputs,
     isEmpty,
+    jobSourceOf,
     leftoversOf,
+    recordFromOutputs,
     resolveRestoreSource,
     restoredAsOutputs,
     restoredFromOutputs,
+    RestoreRecord,
+    sourceOutputs,
     startRestore,
-    TriggeredRestore,
     vaultPathOf,
     waitForRestore,
-    WorkflowDeps,
+    waitOutJob,
 } from "../restore/restore-workflow";
 import { allDiskIds, deleteRestoredResources, existingBlobs, missingResources, RestoredResources } from "../restore/restored-resources";
 import { RestoreJobView } from "../azure/backup/restore-job";
-import { checkpointKey, fileCheckpointStore } from "../restore/restore-checkpoint";
-import { crossRegionTargetOf } from "../azure/backup/cross-region-restore";
+import { restoreJobId } from "../azure/backup/urls";
+import { checkpointKey } from "../restore/restore-checkpoint";
 import { isKind, isRestoreJobError, namedError } from "../azure/errors";
 import { evaluateObjectives, verificationWanted, verifyRestore, violationsOf } from "../restore/restore-verification";
 
-type Props = Record<string, unknown>;
+/** The engine's view of a VmRestore's inputs: the resource's inputs, its name and, for `import`, the job to adopt. */
+export interface ProviderInputs extends Partial<VmRestoreInputs> {
+    resourceName?: string;
+    importJobId?: string;
+    /** This provider's code, serialized by Pulumi (never compared: an upgrade never restores again). */
+    __provider?: string;
+}
+
+/** What the state holds for a VmRestore: its outputs, which echo its inputs. */
+export type ProviderState = Partial<VmRestoreOutputs> & ProviderInputs;
 
 function same(a: unknown, b: unknown): boolean {
     return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -52,8 +65,14 @@ export function wireSafe<T>(value: T): T {
     return value;
 }
 
-function label(props: Props): { resourceName?: string } {
+function label(props: ProviderInputs): { resourceName?: string } {
     return { resourceName: typeof props.resourceName === "string" ? props.resourceName : undefined };
+}
+
+/** What a provider call needs, built at run time (the engine watchdog first: see engine-watchdog.ts). */
+async function runtimeFor(props: ProviderInputs): Promise<ProviderRuntime> {
+    exitWhenEngineGone();
+    return createRuntime({ ...pickInputs(props), ...label(props) });
 }
 
 /**
@@ -63,31 +82,23 @@ function label(props: Props): { resourceName?: string } {
  * restored is lost track of, and nothing is restored twice.
  */
 async function runRestore(
-    rt: WorkflowDeps,
+    rt: ProviderRuntime,
     inputs: VmRestoreInputs,
-    props: Props,
-    resume?: TriggeredRestore,
+    props: ProviderInputs,
+    resume?: RestoreRecord,
     firstTriggeredAt?: number,
 ): Promise<{ id: string; outs: VmRestoreOutputs }> {
     const key = checkpointKey(inputs, label(props).resourceName);
-    const checkpoints = fileCheckpointStore(undefined, (l) => rt.progress.say(l));
-    const t = resume ?? (await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), { checkpoints, checkpointKey: key }));
+    const { checkpoints } = rt;
+    const r = resume ?? (await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), { checkpoints, checkpointKey: key }));
     // A restore redone after an earlier attempt failed: the recovery began with that attempt.
-    if (firstTriggeredAt !== undefined && firstTriggeredAt < t.firstTriggeredAt) t.firstTriggeredAt = firstTriggeredAt;
+    if (firstTriggeredAt !== undefined && firstTriggeredAt < r.firstTriggeredAt) r.firstTriggeredAt = firstTriggeredAt;
     let job: RestoreJobView | undefined;
     try {
-        job = await waitForRestore(rt, t, inputs, (jobId) =>
-            checkpoints.save(key, {
-                vaultPath: t.vaultPath,
-                recoveryPointId: t.recoveryPoint.id,
-                triggeredAt: t.triggeredAt,
-                firstTriggeredAt: t.firstTriggeredAt,
-                jobId,
-            }),
-        );
-        const outs = await verified(rt, inputs, await collectOutputs(rt, t, job, inputs), t.firstTriggeredAt);
+        job = await waitForRestore(rt, r, inputs, () => checkpoints.save(key, r));
+        const outs = await verified(rt, inputs, await collectOutputs(rt, r, job, inputs), r.firstTriggeredAt);
         checkpoints.remove(key);
-        const id = `${t.vaultPath}/backupJobs/${job.jobId}`;
+        const id = restoreJobId(r.vaultPath, job.jobId);
         const violations = outs.violations ?? [];
         if (violations.length > 0 && inputs.verify?.failOnViolation !== false) {
             // Restored and tracked (so nothing is orphaned), but not the drill it had to be: the
@@ -103,16 +114,20 @@ async function runRestore(
         return { id, outs };
     } catch (e) {
         checkpoints.remove(key);
-        if (!t.jobId || isKind(e, "RestoreVerificationFailed")) throw e;
-        const jobNow = job ?? (await readJobOf(rt, t.vaultPath, t.jobId, t.crossRegion).catch(() => undefined));
+        if (!r.jobId || isKind(e, "RestoreVerificationFailed")) throw e;
+        const jobNow =
+            job ??
+            (await jobSourceOf(rt.arm, r)
+                .read(r.jobId)
+                .catch(() => undefined));
         const left = await leftoversOf(rt, inputs, jobNow).catch(() => undefined);
         if (isRestoreJobError(e) && left && isEmpty(left)) throw e; // failed cleanly: nothing to track
         const properties = wireSafe({
             ...inputs,
             ...label(props),
             __provider: props.__provider,
-            ...sourceOutputs(t),
-            jobId: t.jobId,
+            ...sourceOutputs(r),
+            jobId: r.jobId,
             jobStatus: jobNow?.status ?? "Unknown",
             restoreIncomplete: true,
             warnings: [],
@@ -121,10 +136,7 @@ async function runRestore(
         const next = isRestoreJobError(e)
             ? "The next `pulumi up` removes what it left and restores again; `pulumi destroy` removes it."
             : "The next `pulumi up` resumes this restore job; `pulumi destroy` cancels it and removes what it left.";
-        throw namedError("RestoreIncomplete", `${(e as Error).message} ${next}`, {
-            id: `${t.vaultPath}/backupJobs/${t.jobId}`,
-            properties,
-        });
+        throw namedError("RestoreIncomplete", `${(e as Error).message} ${next}`, { id: restoreJobId(r.vaultPath, r.jobId), properties });
     }
 }
 
@@ -133,7 +145,7 @@ async function runRestore(
  * (from the first trigger) and the objectives against it.
  */
 async function verified(
-    rt: WorkflowDeps,
+    rt: ProviderRuntime,
     inputs: VmRestoreInputs,
     outs: VmRestoreOutputs,
     firstTriggeredAt: number,
@@ -153,45 +165,12 @@ async function verified(
     return { ...timed, checks, objectives, violations: violationsOf(checks, objectives) };
 }
 
-/** Reads the recorded restore's job, wherever it runs (the vault, or the secondary region). */
-async function readJob(rt: WorkflowDeps, vaultPath: string, jobId: string, props: Props): Promise<RestoreJobView> {
-    const cross =
-        props.crossRegion === true && typeof props.restoreRegion === "string"
-            ? crossRegionTargetOf(vaultPath, props.restoreRegion)
-            : undefined;
-    return readJobOf(rt, vaultPath, jobId, cross);
+/** The restore an earlier run recorded in the state, as a record (its job read back where it runs). */
+function recorded(rt: ProviderRuntime, state: ProviderState): RestoreRecord {
+    return recordFromOutputs(state, vaultPathOf(pickInputs(state)), rt.now());
 }
 
-/** The first trigger an earlier run recorded (epoch ms), if any. */
-function recordedTrigger(olds: Partial<VmRestoreOutputs>): number | undefined {
-    const at = Date.parse(olds.restoreTriggeredAt ?? "");
-    return Number.isNaN(at) ? undefined : at;
-}
-
-/** The restore recorded by an incomplete run, ready to be followed again. */
-function recordedRestore(rt: WorkflowDeps, inputs: VmRestoreInputs, olds: Partial<VmRestoreOutputs>): TriggeredRestore {
-    const itemId = String(olds.protectedItemId ?? "");
-    const now = rt.now();
-    return {
-        vaultPath: vaultPathOf(inputs),
-        vaultLocation: String(olds.vaultLocation ?? ""),
-        item: { id: itemId, path: itemId, containerName: "", protectedItemName: "" },
-        recoveryPoint: {
-            id: String(olds.recoveryPointId),
-            time: String(olds.recoveryPointTime),
-            type: String(olds.recoveryPointType),
-            tiers: (olds.recoveryPointTiers ?? []) as never[],
-            raw: undefined,
-        },
-        jobId: olds.jobId,
-        triggeredAt: now,
-        firstTriggeredAt: recordedTrigger(olds) ?? now,
-        origin: "state",
-        crossRegion: inputs.crossRegion && olds.restoreRegion ? crossRegionTargetOf(vaultPathOf(inputs), olds.restoreRegion) : undefined,
-    };
-}
-
-export const restoreProvider: pulumi.dynamic.ResourceProvider = {
+export const restoreProvider: pulumi.dynamic.ResourceProvider<ProviderInputs, ProviderState> = {
     /**
      * The stack config, once per provider process: the `azure-native:*` keys are kept in process
      * memory (never in this object, which is serialized into state), and read at each call.
@@ -200,29 +179,30 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         rememberStackConfig((key) => req.config.get(key));
     },
 
-    async check(olds: Props, news: Props) {
-        const result = checkInputs(news);
+    async check(olds, news) {
+        const result = checkInputs(news as Record<string, unknown>);
+        const checked = result.inputs as ProviderInputs;
         // (An import adopts a restore that exists: nothing to ask Azure in advance.)
-        if (result.failures.length > 0 || hasUnknowns(result.inputs) || result.inputs.preflight === false || news.importJobId !== undefined)
-            return result;
+        if (result.failures.length > 0 || hasUnknowns(result.inputs) || checked.preflight === false || news.importJobId !== undefined)
+            return { inputs: checked, failures: result.failures };
         // An existing restore whose restore-defining inputs are unchanged starts nothing new, and Azure's
         // validation would only report what it restored itself ("a VM named … already exists").
-        if (Object.keys(olds).length > 0 && REPLACING_INPUTS.every((k) => same(olds[k], result.inputs[k]))) return result;
-        const inputs = pickInputs(result.inputs);
-        const rt = await createRuntime({ ...inputs, ...label(news) });
-        const failures = await runPreflight(rt.arm, inputs, (line) => rt.progress.say(line));
-        return { inputs: result.inputs, failures };
+        if (Object.keys(olds).length > 0 && REPLACING_INPUTS.every((k) => same(olds[k], checked[k])))
+            return { inputs: checked, failures: [] };
+        const rt = await runtimeFor({ ...checked, ...label(news) });
+        const failures = await runPreflight(rt.arm, rt, pickInputs(checked), (line) => rt.progress.say(line));
+        return { inputs: checked, failures };
     },
 
-    async diff(_id: string, olds: Props, news: Props) {
+    async diff(_id, olds, news) {
         // `__provider` (this code, serialized) is deliberately not compared: upgrading VmRestore must
         // never restore again.
         const replaces: string[] = REPLACING_INPUTS.filter((k) => !same(olds[k], news[k]));
         // A refresh found part of what was restored gone: restore again (the old rest is deleted).
         if (Array.isArray(olds.missingResourceIds) && olds.missingResourceIds.length > 0) replaces.push("restoredDiskIds");
-        const updates = IN_PLACE_INPUTS.filter((k) => !same(olds[k], news[k]));
+        const updates: string[] = IN_PLACE_INPUTS.filter((k) => !same(olds[k], news[k]));
         // An unfinished restore is finished by an update (it resumes the same job).
-        if (olds.restoreIncomplete === true && replaces.length === 0) updates.push("restoreIncomplete" as never);
+        if (olds.restoreIncomplete === true && replaces.length === 0) updates.push("restoreIncomplete");
         // A new VM under the same name cannot exist beside the old one: delete the old one first.
         const sameVmName =
             replaces.length > 0 &&
@@ -238,9 +218,9 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         };
     },
 
-    async create(props: Props) {
+    async create(props) {
         const inputs = pickInputs(props);
-        const rt = await createRuntime({ ...inputs, ...label(props) });
+        const rt = await runtimeFor(props);
         if (typeof props.importJobId === "string") {
             // `import: <job ID>` (see vm-restore.ts): adopt the finished restore, never restore again.
             const outs = await importRestore(rt, props.importJobId, inputs);
@@ -250,28 +230,24 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         return { id, outs: wireSafe({ ...outs, ...label(props) }) };
     },
 
-    async read(id: string, props: Props) {
-        const outs = props as Partial<VmRestoreOutputs> & Props;
-        const rt = await createRuntime({ ...pickInputs(props), ...label(props) });
-        if (isImport(props)) {
+    async read(id, props = {}) {
+        const rt = await runtimeFor(props);
+        if (isImport(props as Record<string, unknown>)) {
             // `import`: the engine knows only the ID and the program's inputs; read the real job.
             const inputs = pickInputs(props);
             const imported = await importRestore(rt, id, inputs);
             return { id, props: wireSafe({ ...imported, ...label(props) }), inputs: wireSafe({ ...inputs, ...label(props) }) };
         }
-        if (outs.restoreIncomplete) {
+        if (props.restoreIncomplete) {
             // Nothing verified to check yet: report the job's progress; the next up finishes it.
-            const job =
-                typeof outs.jobId === "string"
-                    ? await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined)
-                    : undefined;
-            return { id, props: wireSafe({ ...props, jobStatus: job?.status ?? outs.jobStatus }) };
+            const job = props.jobId ? await readRecordedJob(rt, props) : undefined;
+            return { id, props: wireSafe({ ...props, jobStatus: job?.status ?? props.jobStatus }) };
         }
-        const restored = restoredFromOutputs(outs);
+        const restored = restoredFromOutputs(props);
         const tracked = [...(restored.vmId ? [restored.vmId] : []), ...allDiskIds(restored), ...(restored.vhdUris ?? [])];
         const missing = await missingResources(rt.arm, restored);
         const blobsLeft =
-            tracked.length > 0 && missing.length === tracked.length && (outs.deleteStagingBlobs ?? true)
+            tracked.length > 0 && missing.length === tracked.length && (props.deleteStagingBlobs ?? true)
                 ? await existingBlobs(rt.arm, restored)
                 : [];
         if (tracked.length > 0 && missing.length === tracked.length && blobsLeft.length === 0) {
@@ -289,55 +265,52 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
             );
             return { id, props: wireSafe({ ...props, missingResourceIds: missing }) };
         }
-        let jobStatus = outs.jobStatus;
-        if (typeof outs.jobId === "string") {
-            // Job records age out of the vault eventually; then the last known status stands.
-            const job = await readJob(rt, vaultPathOf(pickInputs(props)), outs.jobId, props).catch(() => undefined);
-            if (job) jobStatus = job.status;
-        }
-        return { id, props: wireSafe({ ...props, jobStatus, missingResourceIds: undefined }) };
+        // Job records age out of the vault eventually; then the last known status stands.
+        const job = props.jobId ? await readRecordedJob(rt, props) : undefined;
+        return { id, props: wireSafe({ ...props, jobStatus: job?.status ?? props.jobStatus, missingResourceIds: undefined }) };
     },
 
-    async update(_id: string, olds: Props, news: Props) {
-        const prev = olds as Partial<VmRestoreOutputs> & Props;
-        if (prev.restoreIncomplete !== true) {
+    async update(_id, olds, news) {
+        if (olds.restoreIncomplete !== true) {
             // Only in-place inputs can differ here (anything else replaces): keep every output. Changed
             // objectives are weighed against the recorded times (recorded, nothing is restored again).
-            const kept = { ...olds, ...pickInputs(news), ...label(news) } as VmRestoreOutputs & Props;
+            const kept = { ...olds, ...pickInputs(news), ...label(news) } as VmRestoreOutputs & ProviderInputs;
             const objectives = evaluateObjectives(pickInputs(news), kept);
             return { outs: wireSafe({ ...kept, objectives, violations: violationsOf(kept.checks ?? [], objectives) }) };
         }
         // Finish what an earlier run started: follow the same job if it still runs or has completed;
         // if it failed, remove what it left and restore again.
         const inputs = pickInputs(news);
-        const rt = await createRuntime({ ...inputs, ...label(news) });
-        const recorded = recordedRestore(rt, inputs, prev);
-        const job = recorded.jobId
-            ? await readJobOf(rt, recorded.vaultPath, recorded.jobId, recorded.crossRegion).catch(() => undefined)
+        const rt = await runtimeFor(news);
+        const r = recordFromOutputs(olds, vaultPathOf(inputs), rt.now());
+        const job = r.jobId
+            ? await jobSourceOf(rt.arm, r)
+                  .read(r.jobId)
+                  .catch(() => undefined)
             : undefined;
         if (job && (!job.terminal || job.succeeded)) {
             rt.progress.say(`resuming restore job ${job.jobId} (${job.status}) recorded by an earlier run`);
-            const { outs } = await runRestore(rt, inputs, news, recorded);
+            const { outs } = await runRestore(rt, inputs, news, r);
             return { outs: wireSafe({ ...outs, ...label(news), restoreIncomplete: undefined }) };
         }
-        await deleteRestoredResources(rt.arm, restoredFromOutputs(prev), deleteOptions(rt, inputs));
+        await deleteRestoredResources(rt.arm, restoredFromOutputs(olds), deleteOptions(rt, inputs));
         rt.progress.say(`the earlier restore ${job ? `ended ${job.status}` : "cannot be found"}; restoring again`);
-        const { outs } = await runRestore(rt, inputs, news, undefined, recorded.firstTriggeredAt);
+        const { outs } = await runRestore(rt, inputs, news, undefined, r.firstTriggeredAt);
         return { outs: wireSafe({ ...outs, ...label(news), restoreIncomplete: undefined }) };
     },
 
-    async delete(_id: string, props: Props) {
-        const outs = props as Partial<VmRestoreOutputs> & Props;
-        const inputs = pickInputs(props) as VmRestoreInputs;
-        let restored: RestoredResources = restoredFromOutputs(outs);
-        const rt = await createRuntime({ ...inputs, ...label(props) });
-        if (outs.restoreIncomplete === true && typeof outs.jobId === "string") {
+    async delete(_id, props) {
+        const inputs = pickInputs(props);
+        let restored: RestoredResources = restoredFromOutputs(props);
+        const rt = await runtimeFor(props);
+        if (props.restoreIncomplete === true && typeof props.jobId === "string") {
             // A restore still running in Azure would go on creating things: stop it first, then remove
             // whatever it created (which the outputs may not know yet).
-            const vaultPath = vaultPathOf(inputs);
-            let job = await readJob(rt, vaultPath, outs.jobId, props).catch(() => undefined);
-            if (job && !job.terminal && props.crossRegion === true) job = await waitOutCrossRegionJob(rt, vaultPath, job, props);
-            else if (job && !job.terminal) job = job.cancellable ? await cancelRestoreJob(rt, vaultPath, job.jobId, 30 * 60_000) : job;
+            const r = recorded(rt, props);
+            const jobs = jobSourceOf(rt.arm, r);
+            let job = await jobs.read(props.jobId).catch(() => undefined);
+            if (job && !job.terminal && !jobs.cancellable) job = await waitOutUncancellable(rt, r, job);
+            else if (job && !job.terminal) job = job.cancellable ? await cancelJob(rt, jobs, job.jobId, 30 * 60_000) : job;
             const left = await leftoversOf(rt, inputs, job);
             restored = mergeRestored(restored, left);
         }
@@ -345,6 +318,16 @@ export const restoreProvider: pulumi.dynamic.ResourceProvider = {
         await deleteRestoredResources(rt.arm, restored, deleteOptions(rt, inputs));
     },
 };
+
+/** The recorded restore's job, wherever it runs (the vault, or the secondary region); undefined when Azure no longer has it. */
+async function readRecordedJob(rt: ProviderRuntime, state: ProviderState): Promise<RestoreJobView | undefined> {
+    const r = recorded(rt, state);
+    return r.jobId
+        ? jobSourceOf(rt.arm, r)
+              .read(r.jobId)
+              .catch(() => undefined)
+        : undefined;
+}
 
 /** How long destroy waits for an unfinished cross-region restore job to end before giving up (it cannot be cancelled). */
 const CRR_DESTROY_WAIT_MS = 60 * 60_000;
@@ -355,40 +338,30 @@ const CRR_DESTROY_WAIT_MS = 60 * 60_000;
  * removes what it made. A job still running after that fails the destroy with nothing deleted and
  * the resource kept in state, to be destroyed again once the job has ended.
  */
-async function waitOutCrossRegionJob(rt: WorkflowDeps, vaultPath: string, first: RestoreJobView, props: Props): Promise<RestoreJobView> {
-    const deadline = rt.now() + CRR_DESTROY_WAIT_MS;
+async function waitOutUncancellable(rt: ProviderRuntime, r: RestoreRecord, first: RestoreJobView): Promise<RestoreJobView> {
     rt.progress.say(
         `cross-region restore job ${first.jobId} is ${first.status}; Azure cannot cancel cross-region jobs, so destroy waits for it to end (up to ${CRR_DESTROY_WAIT_MS / 60_000} minutes) and then removes what it made`,
     );
-    let job = first;
-    for (let polls = 1; !job.terminal; polls++) {
-        const left = deadline - rt.now();
-        if (left <= 0) {
-            throw new Error(
-                `destroy: the cross-region restore job ${job.jobId} in ${String(props.restoreRegion)} is still ${job.status}` +
-                    `${job.progressPercentage !== undefined ? ` (${job.progressPercentage}%)` : ""} after ${CRR_DESTROY_WAIT_MS / 60_000} minutes, and Azure cannot cancel cross-region restore jobs. ` +
+    const job = await waitOutJob(
+        rt,
+        jobSourceOf(rt.arm, r),
+        first,
+        rt.now() + CRR_DESTROY_WAIT_MS,
+        (last) =>
+            new Error(
+                `destroy: the cross-region restore job ${last.jobId} in ${r.crossRegion?.region ?? "the secondary region"} is still ${last.status}` +
+                    `${last.progressPercentage !== undefined ? ` (${last.progressPercentage}%)` : ""} after ${CRR_DESTROY_WAIT_MS / 60_000} minutes, and Azure cannot cancel cross-region restore jobs. ` +
                     "Nothing was deleted and the resource stays in the state: run `pulumi destroy` again once the job has ended (Backup center → Cross Region Restore jobs).",
-            );
-        }
-        const delay = rt.scheduler.nextDelayMs({
-            phase: "job",
-            polls,
-            serverHintMs: job.serverHintMs,
-            localElapsedMs: 0,
-            serverElapsedMs: job.durationMs,
-            progressPercentage: job.progressPercentage,
-            serverRemainingMs: job.estimatedRemainingMs,
-        });
-        await rt.sleep(Math.min(delay, left));
-        job = await readJob(rt, vaultPath, job.jobId, props);
-    }
+            ),
+    );
     rt.progress.say(`cross-region restore job ${job.jobId} ended ${job.status}`);
     return job;
 }
 
-function deleteOptions(rt: WorkflowDeps, inputs: VmRestoreInputs) {
+function deleteOptions(rt: ProviderRuntime, inputs: VmRestoreInputs) {
     return {
         sleep: rt.sleep,
+        now: rt.now,
         timeoutMs: 30 * 60_000,
         deleteBlobs: inputs.deleteStagingBlobs ?? true,
         log: (line: string) => rt.progress.say(line),

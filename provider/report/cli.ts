@@ -48,7 +48,12 @@ function readState(a: ReportArgs): { state: StackExport; stack: string } {
         try {
             text = fs.readFileSync(a.stackState === "-" ? 0 : a.stackState, "utf8");
         } catch (e) {
-            throw new Error(`--stack-state ${a.stackState}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+            throw new Error(
+                `--stack-state ${a.stackState}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+                {
+                    cause: e,
+                },
+            );
         }
     } else {
         try {
@@ -60,14 +65,16 @@ function readState(a: ReportArgs): { state: StackExport; stack: string } {
             });
         } catch (e) {
             const err = e as { stderr?: string; message: string };
-            throw new Error(`pulumi stack export --stack ${a.stack} failed: ${(err.stderr || err.message).trim()}`);
+            throw new Error(`pulumi stack export --stack ${a.stack} failed: ${(err.stderr || err.message).trim()}`, { cause: e });
         }
     }
     let state: StackExport;
     try {
         state = JSON.parse(text) as StackExport;
     } catch (e) {
-        throw new Error(`${a.stackState ?? `stack ${a.stack}`}: not JSON (${(e as Error).message}); give \`pulumi stack export\` output`);
+        throw new Error(`${a.stackState ?? `stack ${a.stack}`}: not JSON (${(e as Error).message}); give \`pulumi stack export\` output`, {
+            cause: e,
+        });
     }
     const fromManifest = a.stack ?? (a.stackState === "-" ? "stdin" : a.stackState!);
     return { state, stack: fromManifest };

@@ -190,6 +190,7 @@ export function ensureWritableReportDir(dir: string): void {
     } catch (e) {
         throw new Error(
             `--report ${dir}: the report directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a directory you can write to`,
+            { cause: e },
         );
     }
 }

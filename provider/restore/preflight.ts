@@ -14,9 +14,10 @@ import { isRestorableWithoutRehydration, selectRecoveryPoint, toRecoveryPoint } 
 import { VmRestoreInputs } from "./restore-inputs";
 import { eq } from "../azure/resource-id";
 import { restoreRegionOf, vaultPathOf } from "./restore-workflow";
-import { realSleep } from "../azure/arm-client";
-import { serverRetryHintMs } from "../azure/retry-policy";
+import { lookForResult, operationOf } from "../azure/lro";
+import { follow, hintOr } from "../polling/follow";
 import { buildRestoreRequest } from "../azure/backup/restore-request-builder";
+import { backupUrls } from "../azure/backup/urls";
 
 /** Staging accounts Azure Backup accepts: Standard, locally or geo-redundant (not zone-redundant, not premium). */
 const STAGING_SKUS = ["Standard_LRS", "Standard_GRS", "Standard_RAGRS"];
@@ -25,7 +26,12 @@ function normalizeLocation(l: string | undefined): string {
     return (l ?? "").replace(/\s+/g, "").toLowerCase();
 }
 
-export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note: (line: string) => void): Promise<CheckFailure[]> {
+export async function runPreflight(
+    arm: ArmClient,
+    clock: Clock,
+    inputs: VmRestoreInputs,
+    note: (line: string) => void,
+): Promise<CheckFailure[]> {
     const failures: CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
 
@@ -165,7 +171,7 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
         const point = await get<Parameters<typeof toRecoveryPoint>[0]>(
             "recoveryPoint",
             "the recovery point",
-            `${itemPath}/recoveryPoints/${encodeURIComponent(rp)}`,
+            backupUrls.recoveryPoint(itemPath, rp),
             inputs.crossRegion ? API_VERSIONS.crossRegion : API_VERSIONS.backup,
         );
         if (point === "missing")
@@ -187,7 +193,7 @@ export async function runPreflight(arm: ArmClient, inputs: VmRestoreInputs, note
     // and resource checks found nothing: it knows rules no client can see.
     // (Not for a cross-region restore: this validation speaks for restores in the vault's region.)
     if (failures.length === 0 && itemPath && vault !== "unknown" && regionName && !inputs.crossRegion) {
-        failures.push(...(await validateWithAzure(arm, inputs, vaultPath, itemPath, regionName, note)));
+        failures.push(...(await validateWithAzure(arm, clock, inputs, vaultPath, itemPath, regionName, note)));
     }
     return failures;
 }
@@ -199,9 +205,14 @@ interface ValidationResponse {
 /** Longest wait for Azure's triggered validation (used where the synchronous call is not offered). */
 const VALIDATION_WAIT_MS = 2 * 60_000;
 
-/** Runs backupTriggerValidateOperation to its results; undefined when the vault does not offer it. */
-async function triggeredValidation(arm: ArmClient, vaultPath: string, body: unknown): Promise<ValidationResponse | undefined> {
-    const trig = await arm.request("POST", `${vaultPath}/backupTriggerValidateOperation`, {
+/** Runs backupTriggerValidateOperation to its results; undefined when the vault does not offer it (or it takes too long). */
+async function triggeredValidation(
+    arm: ArmClient,
+    clock: Clock,
+    vaultPath: string,
+    body: unknown,
+): Promise<ValidationResponse | undefined> {
+    const trig = await arm.request("POST", backupUrls.triggerValidate(vaultPath), {
         apiVersion: API_VERSIONS.backup,
         body,
         idempotent: true,
@@ -209,15 +220,25 @@ async function triggeredValidation(arm: ArmClient, vaultPath: string, body: unkn
     });
     const resultsUrl = trig.headers["location"];
     if (trig.status !== 202 || !resultsUrl) return undefined;
-    const deadline = Date.now() + VALIDATION_WAIT_MS;
-    let hint = serverRetryHintMs(trig.headers);
-    while (Date.now() < deadline) {
-        await realSleep(Math.min(hint ?? 2_000, Math.max(0, deadline - Date.now())));
-        const res = await arm.get<ValidationResponse>(resultsUrl);
-        if (res.status !== 202) return res.body;
-        hint = serverRetryHintMs(res.headers);
+    const { hintMs } = operationOf(trig);
+    const tooLong = new Error("the triggered validation did not finish in time");
+    try {
+        const end = await follow<{ result?: ValidationResponse }>(
+            { state: {}, done: false, hintMs },
+            {
+                look: () => lookForResult<ValidationResponse>(arm, resultsUrl),
+                plan: hintOr(2_000),
+                sleep: clock.sleep,
+                now: clock.now,
+                deadline: clock.now() + VALIDATION_WAIT_MS,
+                timedOut: () => tooLong,
+            },
+        );
+        return end.result;
+    } catch (e) {
+        if (e === tooLong) return undefined;
+        throw e;
     }
-    return undefined;
 }
 
 /** Which input an Azure validation message is about, by what it mentions. */
@@ -249,6 +270,7 @@ function isAdvisory(r: { code?: string; message?: string }): boolean {
 
 async function validateWithAzure(
     arm: ArmClient,
+    clock: Clock,
     inputs: VmRestoreInputs,
     vaultPath: string,
     itemPath: string,
@@ -286,14 +308,14 @@ async function validateWithAzure(
         // `check` for one resource at a time, so any wait here is paid once per resource, in series,
         // before the last restore can start (200 restores × a 1 s Retry-After = 200 s). The trigger
         // form (202, then its results URL) only where the synchronous one is not offered.
-        const sync = await arm.request<ValidationResponse>("POST", `${vaultPath}/backupValidateOperation`, {
+        const sync = await arm.request<ValidationResponse>("POST", backupUrls.validate(vaultPath), {
             apiVersion: API_VERSIONS.backup,
             body,
             idempotent: true,
             okStatuses: [404, 405],
         });
         let results = sync.status === 404 || sync.status === 405 ? undefined : sync.body;
-        if (results === undefined) results = await triggeredValidation(arm, vaultPath, body);
+        if (results === undefined) results = await triggeredValidation(arm, clock, vaultPath, body);
         const found = (results?.validateOperationResponse?.validationResults ?? []).filter((r) => r.code || r.message);
         // Advisories (a subscription quota reached now, as in Azure's own example) are no reason to
         // stop a preview: quotas change, and the restore itself reports one that still holds.
@@ -314,4 +336,10 @@ async function validateWithAzure(
         );
         return [];
     }
+}
+
+/** The clock pre-flight waits on (injected: tests and drills drive it). */
+export interface Clock {
+    sleep(ms: number): Promise<void>;
+    now(): number;
 }

@@ -7,6 +7,7 @@ import { ArmClient } from "../azure/arm-client";
 import { API_VERSIONS } from "../azure/api-versions";
 import { parseResourceId, sameResourceId } from "../azure/resource-id";
 import { namedError } from "../azure/errors";
+import { backupUrls } from "../azure/backup/urls";
 
 export interface ProtectedItemRef {
     /** Full ARM ID of the protected item. */
@@ -38,7 +39,7 @@ export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourc
     let seen = 0;
     let found: ProtectedItemResource | undefined;
     await arm.list<ProtectedItemResource>(
-        `${vaultPath}/backupProtectedItems?$filter=${encodeURIComponent(filter)}`,
+        backupUrls.protectedItems(vaultPath, filter),
         { apiVersion: API_VERSIONS.backup, shareMs: LOOKUP_SHARE_MS },
         (item) => {
             seen++;
@@ -55,7 +56,7 @@ export async function findProtectedItem(arm: ArmClient, vaultPath: string, sourc
             id: found.id!,
             containerName: m[2],
             protectedItemName: m[3],
-            path: `${vaultPath}/backupFabrics/${m[1]}/protectionContainers/${m[2]}/protectedItems/${m[3]}`,
+            path: backupUrls.protectedItem(vaultPath, m[1], m[2], m[3]),
             friendlyName: found.properties?.friendlyName,
             lastRecoveryPoint: found.properties?.lastRecoveryPoint,
         };
@@ -83,7 +84,7 @@ async function itemByName(arm: ArmClient, vaultPath: string, sourceVmId: string)
     }
     const container = `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
     const itemName = `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
-    const path = `${vaultPath}/backupFabrics/Azure/protectionContainers/${container}/protectedItems/${itemName}`;
+    const path = backupUrls.protectedItem(vaultPath, "Azure", container, itemName);
     const res = await arm.get<ProtectedItemResource>(path, {
         apiVersion: API_VERSIONS.backup,
         okStatuses: [404],

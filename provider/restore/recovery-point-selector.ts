@@ -7,6 +7,7 @@ import { ArmClient } from "../azure/arm-client";
 import { API_VERSIONS } from "../azure/api-versions";
 import { isAzureRequestError } from "../azure/errors";
 import { RecoveryPointSelector } from "./restore-inputs";
+import { backupUrls } from "../azure/backup/urls";
 
 export type TierName = "InstantRP" | "HardenedRP" | "ArchivedRP" | "Invalid";
 export type TierStatus = "Valid" | "Rehydrated" | "Disabled" | "Deleted" | "Invalid";
@@ -20,7 +21,6 @@ export interface RecoveryPoint {
     type: string;
     /** Tiers that hold a usable copy (status Valid or Rehydrated). */
     tiers: TierName[];
-    raw: unknown;
 }
 
 const TIER_TYPES: Record<string, TierName> = { "0": "Invalid", "1": "InstantRP", "2": "HardenedRP", "3": "ArchivedRP" };
@@ -65,7 +65,6 @@ export function toRecoveryPoint(r: RecoveryPointResource): RecoveryPoint | undef
         type: p.recoveryPointType ?? "Unknown",
         // A point with no tier details is an older API shape: treat it as a vault copy.
         tiers: details.length === 0 ? ["HardenedRP"] : tiers,
-        raw: r,
     };
 }
 
@@ -76,7 +75,7 @@ export function toRecoveryPoint(r: RecoveryPointResource): RecoveryPoint | undef
 export async function listRecoveryPoints(arm: ArmClient, itemPath: string, crossRegion = false): Promise<RecoveryPoint[]> {
     const points: RecoveryPoint[] = [];
     await arm.list<RecoveryPointResource>(
-        `${itemPath}/recoveryPoints`,
+        backupUrls.recoveryPoints(itemPath),
         { apiVersion: pointsApiVersion(crossRegion), shareMs: LOOKUP_SHARE_MS },
         (r) => {
             const rp = toRecoveryPoint(r);
@@ -151,7 +150,7 @@ export async function selectRecoveryPoint(
     }
     let res;
     try {
-        res = await arm.get<RecoveryPointResource>(`${itemPath}/recoveryPoints/${encodeURIComponent(requested)}`, {
+        res = await arm.get<RecoveryPointResource>(backupUrls.recoveryPoint(itemPath, requested), {
             apiVersion: pointsApiVersion(crossRegion),
             shareMs: LOOKUP_SHARE_MS,
         });
@@ -166,6 +165,7 @@ export async function selectRecoveryPoint(
                               .map((p) => `${p.id} (${p.time})`)
                               .join(", ")}; or use "latest".`
                         : 'Use "latest" or list the points with `az backup recoverypoint list`.'),
+                { cause: e },
             );
         }
         throw e;

@@ -11,16 +11,41 @@ import * as os from "os";
 import * as path from "path";
 import { createHash } from "crypto";
 import { VmRestoreInputs } from "./restore-inputs";
+import { RestoreRecord } from "./record";
+import { resumedOperationState } from "../polling/operation-tracker";
 
-export interface RestoreCheckpoint {
+/**
+ * What the checkpoint file holds: the restore record (record.ts), without the operation URL's query.
+ * Files an earlier version wrote (vault, point ID, times, operation URL or job ID) are read too.
+ */
+export type RestoreCheckpoint = RestoreRecord;
+
+interface EarlierCheckpoint {
     vaultPath: string;
     recoveryPointId: string;
-    /** Epoch ms of the trigger (of this run's adoption, for an adopted job). */
     triggeredAt: number;
-    /** Epoch ms of the restore's first trigger (an adopted job's start in Azure); absent: triggeredAt. */
     firstTriggeredAt?: number;
     operationUrl?: string;
     jobId?: string;
+}
+
+function fromFile(raw: unknown): RestoreCheckpoint | undefined {
+    const r = raw as Partial<RestoreRecord> & Partial<EarlierCheckpoint>;
+    if (!r || typeof r.vaultPath !== "string" || typeof r.triggeredAt !== "number") return undefined;
+    if (r.recoveryPoint) return r as RestoreRecord;
+    if (typeof r.recoveryPointId !== "string") return undefined;
+    return {
+        vaultPath: r.vaultPath,
+        vaultLocation: "",
+        protectedItemId: "",
+        protectedItemPath: "",
+        recoveryPoint: { id: r.recoveryPointId, time: "", type: "", tiers: [] },
+        operation: r.operationUrl && !r.jobId ? resumedOperationState(r.operationUrl) : undefined,
+        jobId: r.jobId,
+        triggeredAt: r.triggeredAt,
+        firstTriggeredAt: r.firstTriggeredAt ?? r.triggeredAt,
+        origin: "checkpoint",
+    };
 }
 
 function checkpointDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -58,7 +83,7 @@ export function fileCheckpointStore(dir: string = checkpointDir(), warn: (line: 
     return {
         load(key) {
             try {
-                return JSON.parse(fs.readFileSync(file(key), "utf8")) as RestoreCheckpoint;
+                return fromFile(JSON.parse(fs.readFileSync(file(key), "utf8")));
             } catch {
                 return undefined;
             }
@@ -67,7 +92,7 @@ export function fileCheckpointStore(dir: string = checkpointDir(), warn: (line: 
             try {
                 fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
                 const tmp = `${file(key)}.${process.pid}.tmp`;
-                const safe = { ...c, operationUrl: c.operationUrl?.replace(/\?.*$/, "") };
+                const safe = { ...c, operation: c.operation && { ...c.operation, pollUrl: c.operation.pollUrl.replace(/\?.*$/, "") } };
                 fs.writeFileSync(tmp, JSON.stringify(safe), { mode: 0o600 });
                 fs.renameSync(tmp, file(key));
             } catch (e) {

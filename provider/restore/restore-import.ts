@@ -11,7 +11,11 @@ import { findProtectedItem } from "./protected-item-lookup";
 import { listRecoveryPoints } from "./recovery-point-selector";
 import { VmRestoreInputs, VmRestoreOutputs } from "./restore-inputs";
 import { bagValue, RestoreJobView } from "../azure/backup/restore-job";
-import { collectOutputs, readJobOf, TriggeredRestore, vaultPathOf, WorkflowDeps } from "./restore-workflow";
+import { vaultJobs } from "../azure/backup/job-source";
+import { collectOutputs } from "./outputs";
+import { RestoreRecord } from "./record";
+import { vaultPathOf } from "./source";
+import { WorkflowDeps } from "./workflow-deps";
 
 const JOB_ID_SHAPE =
     /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.RecoveryServices\/vaults\/[^/]+)\/backupJobs\/([^/]+)$/i;
@@ -47,7 +51,7 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
     }
     let job: RestoreJobView;
     try {
-        job = await readJobOf(rt, vaultPath, jobId);
+        job = await vaultJobs(rt.arm, vaultPath).read(jobId);
     } catch (e) {
         if (isAzureRequestError(e) && e.status === 404) {
             throw refuse(
@@ -95,10 +99,11 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
     }
     const started = Date.parse(job.startTime ?? "");
     const triggeredAt = Number.isNaN(started) ? rt.now() : started;
-    const t: TriggeredRestore = {
+    const t: RestoreRecord = {
         vaultPath,
         vaultLocation: vault.body?.location ?? "",
-        item,
+        protectedItemId: item.id,
+        protectedItemPath: item.path,
         recoveryPoint: point,
         jobId,
         triggeredAt,

@@ -231,8 +231,9 @@ export const REPLACING_INPUTS: readonly (keyof VmRestoreInputs)[] = [
 export const ALL_INPUTS: readonly string[] = [...REPLACING_INPUTS, ...IN_PLACE_INPUTS];
 
 /** The inputs part of a props object (outputs echo inputs under the same names). */
-export function pickInputs(props: Record<string, unknown>): VmRestoreInputs {
+export function pickInputs(props: object): VmRestoreInputs {
+    const all = props as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const k of ALL_INPUTS) if (props[k] !== undefined && props[k] !== null) out[k] = props[k];
+    for (const k of ALL_INPUTS) if (all[k] !== undefined && all[k] !== null) out[k] = all[k];
     return out as unknown as VmRestoreInputs;
 }

@@ -6,26 +6,13 @@
  */
 import { ArmClient } from "../azure/arm-client";
 import { API_VERSIONS } from "../azure/api-versions";
+import { backupUrls, restoreJobsListPath } from "../azure/backup/urls";
 import { bagValue, readRestoreJob, RestoreJobView } from "../azure/backup/restore-job";
 import { RecoveryPoint } from "./recovery-point-selector";
 import { VmRestoreInputs } from "./restore-inputs";
 import { eq, parseResourceGroupId, parseResourceId } from "../azure/resource-id";
 
-/** `yyyy-MM-dd hh:mm:ss AM` in UTC, the job list filter's time format (as azure-cli sends it). */
-function jobFilterTime(ms: number): string {
-    const d = new Date(ms);
-    const p = (n: number) => String(n).padStart(2, "0");
-    const h = d.getUTCHours();
-    return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(h % 12 === 0 ? 12 : h % 12)}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${h < 12 ? "AM" : "PM"}`;
-}
-
-/** The vault's Azure VM restore jobs started between `from` and `to` (epoch ms), in the job list's filter dialect. */
-export function restoreJobsListPath(vaultPath: string, from: number, to: number, status?: "InProgress"): string {
-    const filter =
-        `operation eq 'Restore' and backupManagementType eq 'AzureIaasVM' ${status ? `and status eq '${status}' ` : ""}` +
-        `and startTime eq '${jobFilterTime(from)}' and endTime eq '${jobFilterTime(to)}'`;
-    return `${vaultPath}/backupJobs?$filter=${encodeURIComponent(filter)}`;
-}
+export { restoreJobsListPath };
 
 /** Parses the property bag's "Recovery point time " (`11/27/2026 8:21:17 AM`, UTC) or an ISO time. */
 function parseBagTime(text: string | undefined): number | undefined {
@@ -90,7 +77,7 @@ export async function findRunningRestoreJob(
     );
     candidates.sort((a, b) => b.start.localeCompare(a.start));
     for (const c of candidates) {
-        const res = await arm.get(`${o.vaultPath}/backupJobs/${encodeURIComponent(c.name)}`, { apiVersion: API_VERSIONS.backup });
+        const res = await arm.get(backupUrls.job(o.vaultPath, c.name), { apiVersion: API_VERSIONS.backup });
         const job = readRestoreJob(c.name, res.body);
         if (!job.terminal && jobMatchesRestore(job, o.inputs, o.recoveryPoint)) return job;
     }

@@ -118,7 +118,7 @@ async function checkVm(d: VerifyDeps, vmId: string, s: VerifySettings): Promise<
     const wantAgent = s.vmAgent !== false;
     const start = d.now();
     const every = Math.min(10_000, Math.max(1_000, windowMs / 30));
-    let view: InstanceView = {};
+    let view: InstanceView;
     for (;;) {
         view = (await d.arm.get<InstanceView>(`${vmId}/instanceView`, { apiVersion: API_VERSIONS.virtualMachines })).body ?? {};
         const ok = isRunning(view) && (!wantAgent || agentReady(view));

@@ -41,7 +41,7 @@ interface StorageProfile {
 }
 
 /** Resolves a literal ID or a `[resourceId('Microsoft.Compute/disks', 'name')]` expression. */
-export function resolveDiskReference(ref: string | undefined, targetResourceGroupId: string | undefined): string | undefined {
+function resolveDiskReference(ref: string | undefined, targetResourceGroupId: string | undefined): string | undefined {
     if (!ref) return undefined;
     const m = /^\[\s*resourceId\(\s*'Microsoft\.Compute\/disks'\s*,\s*'([^']+)'\s*\)\s*\]$/i.exec(ref);
     if (m && targetResourceGroupId) {
@@ -68,7 +68,7 @@ function disksOf(
 }
 
 /** Reads the restore's ARM template (from the staging account) and returns the disks it attaches. */
-export async function disksFromTemplate(
+async function disksFromTemplate(
     arm: ArmClient,
     templateBlobUri: string,
     targetResourceGroupId?: string,
@@ -79,7 +79,7 @@ export async function disksFromTemplate(
     try {
         template = JSON.parse(text);
     } catch (e) {
-        throw new Error(`the restore's template blob is not JSON (${(e as Error).message})`);
+        throw new Error(`the restore's template blob is not JSON (${(e as Error).message})`, { cause: e });
     }
     const rg = targetResourceGroupId ? parseResourceGroupId(targetResourceGroupId) : undefined;
     const disks = disksOfTemplate(template, { subscriptionId: rg?.subscriptionId ?? "", resourceGroup: rg?.resourceGroup ?? "" });
@@ -88,7 +88,7 @@ export async function disksFromTemplate(
 }
 
 /** The disks in a resource group named as Azure names the disks of `vmName`'s restore started at `sinceMs`. */
-export async function restoredDisksInResourceGroup(
+async function restoredDisksInResourceGroup(
     arm: ArmClient,
     targetResourceGroupId: string,
     vmName: string,
@@ -172,6 +172,7 @@ export async function deleteRestoredResources(
     r: RestoredResources,
     opts: {
         sleep: (ms: number) => Promise<void>;
+        now: () => number;
         timeoutMs: number;
         deleteBlobs: boolean;
         log: (line: string) => void;
@@ -183,6 +184,7 @@ export async function deleteRestoredResources(
         const existed = await deleteArmResource(arm, id, {
             apiVersion,
             sleep: opts.sleep,
+            now: opts.now,
             timeoutMs: opts.timeoutMs,
             scope: blob ? STORAGE_SCOPE : undefined,
             extraHeaders: blob ? BLOB_HEADERS : undefined,
@@ -206,6 +208,7 @@ export async function deleteRestoredResources(
                 `destroy: the identity running Pulumi may not delete the restore's staging blobs: Azure answered 403 ${e.code ?? ""} on ${redactUrls(e.url)}. ` +
                     `Assign it the Storage Blob Data Contributor role on ${account} (the scope), then run \`pulumi destroy\` again: ` +
                     "the resource stays in the state with the blobs still to remove (or set deleteStagingBlobs: false to keep them).",
+                { cause: e },
             );
         }
     }
@@ -217,7 +220,7 @@ export async function deleteRestoredResources(
  * which is the restore's own. A restore of managed disks from the vault tier stages each disk there
  * as a VHD and leaves it (Azure Backup docs); they cost storage until removed.
  */
-export async function stagingVhds(arm: ArmClient, blobUris: string[]): Promise<string[]> {
+async function stagingVhds(arm: ArmClient, blobUris: string[]): Promise<string[]> {
     const containers = [...new Set(blobUris.map((u) => u.replace(/[?#].*$/, "").replace(/\/[^/]*$/, "")))];
     const found: string[] = [];
     for (const container of containers) {

@@ -6,6 +6,13 @@
  * `parameters()` / `variables()` with their defaults, `subscription()` / `resourceGroup()`.
  */
 
+/** Drops the NUL characters a UTF-16 blob is padded with at its end. */
+function withoutTrailingNuls(text: string): string {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+    return text.slice(0, end);
+}
+
 /** The text of a blob: BOMs honoured, UTF-16 recognised without one, trailing NULs dropped. */
 export function decodeBlobText(bytes: Buffer): string {
     let text: string;
@@ -15,10 +22,7 @@ export function decodeBlobText(bytes: Buffer): string {
     else if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) text = bytes.toString("utf16le");
     else if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] !== 0) text = swapBytes(bytes).toString("utf16le");
     else text = bytes.toString("utf8");
-    return text
-        .replace(/^\uFEFF/, "")
-        .replace(/\u0000+$/, "")
-        .trim();
+    return withoutTrailingNuls(text.replace(/^\uFEFF/, "")).trim();
 }
 
 function swapBytes(b: Buffer): Buffer {

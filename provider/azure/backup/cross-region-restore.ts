@@ -9,6 +9,7 @@ import { API_VERSIONS } from "../api-versions";
 import { readRestoreJob, RestoreJobView } from "./restore-job";
 import { parseResourceId } from "../resource-id";
 import { serverRetryHintMs } from "../retry-policy";
+import { backupUrls } from "./urls";
 
 /** Azure's region pairs for the regions most drills use (both directions); others need `secondaryRegion`. */
 const REGION_PAIRS: [string, string][] = [
@@ -52,7 +53,7 @@ export interface CrossRegionTarget {
 }
 
 function locationPath(t: CrossRegionTarget, what: string): string {
-    return `/subscriptions/${t.subscriptionId}/providers/Microsoft.RecoveryServices/locations/${encodeURIComponent(t.region)}/${what}`;
+    return backupUrls.crossRegionPath(t.subscriptionId, t.region, what);
 }
 
 /**

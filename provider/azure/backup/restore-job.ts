@@ -43,7 +43,7 @@ export interface RestoreJobView {
 const STATUSES: JobStatus[] = ["InProgress", "Completed", "CompletedWithWarnings", "Failed", "Cancelled", "Cancelling"];
 const TERMINAL: JobStatus[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"];
 
-export function normalizeJobStatus(value: unknown): JobStatus {
+function normalizeJobStatus(value: unknown): JobStatus {
     const s = String(value ?? "").toLowerCase();
     if (s === "canceled") return "Cancelled";
     return STATUSES.find((x) => x.toLowerCase() === s) ?? "Unknown";

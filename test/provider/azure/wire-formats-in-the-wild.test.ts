@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { parseDurationMs, formatIsoDuration } from "../../../provider/azure/backup/duration";
 import { serverRetryHintMs, retryDelayMs, DEFAULT_RETRY } from "../../../provider/azure/retry-policy";
-import { initOperationState, updateOperationState } from "../../../provider/polling/operation-tracker";
+import { updateOperationState } from "../../../provider/polling/operation-tracker";
+import { operationOf } from "../../../provider/azure/lro";
 import { normalizeTierType, normalizeTierStatus, toRecoveryPoint } from "../../../provider/restore/recovery-point-selector";
 import { readRestoreJob, bagValue, describeJobErrors } from "../../../provider/azure/backup/restore-job";
 import { parseResourceId } from "../../../provider/azure/resource-id";
@@ -42,39 +43,41 @@ describe("wire formats seen in the wild", () => {
     });
 
     it("follows Azure-AsyncOperation in preference to Location, and takes the jobId from it", () => {
-        let s = initOperationState(
-            { location: "https://x/operationResults/op1", "azure-asyncoperation": "https://x/operationsStatus/op1" },
-            60_000,
-        );
+        const started = operationOf({
+            headers: {
+                location: "https://x/operationResults/op1",
+                "azure-asyncoperation": "https://x/operationsStatus/op1",
+                "retry-after": "60",
+            },
+        });
+        assert.equal(started.hintMs, 60_000);
+        let s = started.operation!;
         assert.equal(s.mode, "AsyncOperation");
         assert.equal(s.operationId, "op1");
-        s = updateOperationState(s, 200, { status: "InProgress" }, 1000);
+        s = updateOperationState(s, 200, { status: "InProgress" });
         assert.equal(s.status, "running");
-        s = updateOperationState(
-            s,
-            200,
-            { status: "Succeeded", properties: { objectType: "OperationStatusJobExtendedInfo", jobId: "j-1" } },
-            undefined,
-        );
+        s = updateOperationState(s, 200, {
+            status: "Succeeded",
+            properties: { objectType: "OperationStatusJobExtendedInfo", jobId: "j-1" },
+        });
         assert.deepEqual([s.status, s.jobId], ["succeeded", "j-1"]);
         const failed = updateOperationState(
-            initOperationState({ "azure-asyncoperation": "https://x/operationsStatus/op2" }, undefined),
+            operationOf({ headers: { "azure-asyncoperation": "https://x/operationsStatus/op2" } }).operation!,
             200,
             { status: "Failed", error: { code: "BMSUserErrorInvalidInput", message: "bad" } },
-            undefined,
         );
         assert.deepEqual(failed.error, { code: "BMSUserErrorInvalidInput", message: "bad" });
     });
 
     it("treats Location polling as 202 until a body-less 204", () => {
-        let s = initOperationState({ location: "https://x/operationResults/op3" }, undefined);
+        let s = operationOf({ headers: { location: "https://x/operationResults/op3" } }).operation!;
         assert.equal(s.mode, "Location");
-        s = updateOperationState(s, 202, undefined, 1000);
+        s = updateOperationState(s, 202, undefined);
         assert.equal(s.status, "running");
-        s = updateOperationState(s, 204, undefined, undefined);
+        s = updateOperationState(s, 204, undefined);
         assert.equal(s.status, "succeeded");
         assert.equal(s.jobId, undefined, "the job ID never comes from operationResults");
-        assert.throws(() => initOperationState({}, undefined), /neither an Azure-AsyncOperation nor a Location/);
+        assert.equal(operationOf({ headers: {} }).operation, undefined, "a 202 that names nothing to follow has no operation");
     });
 
     it("reads recovery point tiers as numbers or names", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { restoreProvider } from "../../../provider/pulumi/restore-provider";
+import { ProviderInputs, restoreProvider } from "../../../provider/pulumi/restore-provider";
 import { UNKNOWN } from "../../../provider/pulumi/input-validation";
 
 const SUB = "00000000-0000-0000-0000-000000000001";
@@ -10,7 +10,7 @@ const RG = `/subscriptions/${SUB}/resourceGroups/rg-restore`;
 const VNET = `/subscriptions/${SUB}/resourceGroups/rg-restore/providers/Microsoft.Network/virtualNetworks/vnet-restore`;
 
 // preflight: false — these are the offline rules; pre-flight against Azure has its own tests.
-const disks = {
+const disks: ProviderInputs = {
     vaultId: VAULT,
     sourceVmId: VM,
     restoreType: "RestoreDisks",
@@ -18,7 +18,7 @@ const disks = {
     targetResourceGroupId: RG,
     preflight: false,
 };
-const alr = {
+const alr: ProviderInputs = {
     ...disks,
     restoreType: "AlternateLocation",
     targetVmName: "vm-web01-drill",
@@ -26,8 +26,8 @@ const alr = {
     subnetId: `${VNET}/subnets/isolated`,
 };
 
-async function failuresOf(news: Record<string, unknown>) {
-    const r = await restoreProvider.check!({}, news);
+async function failuresOf(news: object) {
+    const r = await restoreProvider.check!({}, news as ProviderInputs);
     return r.failures ?? [];
 }
 
@@ -188,8 +188,8 @@ describe("diff: what replaces, what updates, what is no change", () => {
         const d = await restoreProvider.diff!("id", olds, news);
         assert.deepEqual([d.changes, d.replaces], [true, []]);
         const u = await restoreProvider.update!("id", olds, news);
-        assert.equal(u.outs.timeoutMinutes, 30);
-        assert.equal(u.outs.jobId, "j");
-        assert.equal(u.outs.recoveryPointId, "348916168024334");
+        assert.equal(u.outs!.timeoutMinutes, 30);
+        assert.equal(u.outs!.jobId, "j");
+        assert.equal(u.outs!.recoveryPointId, "348916168024334");
     });
 });

@@ -197,10 +197,10 @@ describe("restore types and options → the request body", () => {
 
 describe("recovery point selectors", () => {
     const points = [
-        { id: "5", time: "2026-11-26T10:00:00.000Z", type: "CrashConsistent", tiers: ["InstantRP", "HardenedRP"], raw: null },
-        { id: "4", time: "2026-11-25T10:00:00.000Z", type: "AppConsistent", tiers: ["HardenedRP"], raw: null },
-        { id: "3", time: "2026-11-24T10:00:00.000Z", type: "FileSystemConsistent", tiers: ["HardenedRP"], raw: null },
-        { id: "1", time: "2026-08-01T10:00:00.000Z", type: "AppConsistent", tiers: ["ArchivedRP"], raw: null },
+        { id: "5", time: "2026-11-26T10:00:00.000Z", type: "CrashConsistent", tiers: ["InstantRP", "HardenedRP"] },
+        { id: "4", time: "2026-11-25T10:00:00.000Z", type: "AppConsistent", tiers: ["HardenedRP"] },
+        { id: "3", time: "2026-11-24T10:00:00.000Z", type: "FileSystemConsistent", tiers: ["HardenedRP"] },
+        { id: "1", time: "2026-08-01T10:00:00.000Z", type: "AppConsistent", tiers: ["ArchivedRP"] },
     ] as Parameters<typeof pickBySelector>[0];
     it("takes the newest point of the asked consistency, before a time, in a tier", () => {
         assert.equal(pickBySelector(points, {}, false)?.id, "5");
