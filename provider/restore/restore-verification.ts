@@ -8,6 +8,7 @@
 import { API_VERSIONS } from "../azure/api-versions";
 import { ArmClient } from "../azure/arm-client";
 import { VmRestoreInputs, VmRestoreOutputs } from "./restore-inputs";
+import { follow, Look } from "../polling/follow";
 
 /** The `verify` input. */
 export interface VerifySettings {
@@ -118,13 +119,18 @@ async function checkVm(d: VerifyDeps, vmId: string, s: VerifySettings): Promise<
     const wantAgent = s.vmAgent !== false;
     const start = d.now();
     const every = Math.min(10_000, Math.max(1_000, windowMs / 30));
-    let view: InstanceView;
-    for (;;) {
-        view = (await d.arm.get<InstanceView>(`${vmId}/instanceView`, { apiVersion: API_VERSIONS.virtualMachines })).body ?? {};
+    const look = async (): Promise<Look<InstanceView>> => {
+        const view = (await d.arm.get<InstanceView>(`${vmId}/instanceView`, { apiVersion: API_VERSIONS.virtualMachines })).body ?? {};
         const ok = isRunning(view) && (!wantAgent || agentReady(view));
-        if (ok || d.now() - start >= windowMs) break;
-        await d.sleep(Math.min(every, Math.max(0, windowMs - (d.now() - start))));
-    }
+        return { state: view, done: ok || d.now() - start >= windowMs };
+    };
+    // Looked at until both are good or the window has passed (then the checks say what was seen last).
+    const view = await follow(await look(), {
+        look,
+        plan: () => ({ delayMs: Math.min(every, Math.max(0, windowMs - (d.now() - start))) }),
+        sleep: d.sleep,
+        now: d.now,
+    });
     const waited = d.now() - start;
     const power = (view.statuses ?? []).find((x) => x.code?.startsWith("PowerState/"));
     const checks: DrillCheck[] = [
