@@ -8,12 +8,15 @@ import { OperationState } from "../polling/operation-tracker";
 import { CrossRegionTarget, crossRegionTargetOf } from "../azure/backup/cross-region-restore";
 import { crossRegionJobs, JobSource, vaultJobs } from "../azure/backup/job-source";
 import { ArmClient } from "../azure/arm-client";
+import { parseResourceId } from "../azure/resource-id";
 import { RecoveryPoint, TierName } from "./recovery-point-selector";
 import { VmRestoreOutputs } from "./restore-inputs";
 
 export interface RestoreRecord {
     vaultPath: string;
     vaultLocation: string;
+    /** The source VM's name (parsed once from sourceVmId): how job lists name the restore's jobs. */
+    vmName: string;
     /** The protected item's ARM ID, and its path as the restore's URLs use it (the same resource). */
     protectedItemId: string;
     protectedItemPath: string;
@@ -76,11 +79,13 @@ export function sourceOutputs(
  * again from `now`: the inverse of `sourceOutputs` plus the job.
  */
 export function recordFromOutputs(o: Partial<VmRestoreOutputs>, vaultPath: string, now: number): RestoreRecord {
+    const vmName = o.sourceVmId ? parseResourceId(o.sourceVmId).name : "";
     const firstTrigger = Date.parse(o.restoreTriggeredAt ?? "");
     const itemId = o.protectedItemId ?? "";
     return {
         vaultPath,
         vaultLocation: o.vaultLocation ?? "",
+        vmName,
         protectedItemId: itemId,
         protectedItemPath: itemId,
         recoveryPoint: {

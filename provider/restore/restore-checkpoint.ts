@@ -37,6 +37,7 @@ function fromFile(raw: unknown): RestoreCheckpoint | undefined {
     return {
         vaultPath: r.vaultPath,
         vaultLocation: "",
+        vmName: "",
         protectedItemId: "",
         protectedItemPath: "",
         recoveryPoint: { id: r.recoveryPointId, time: "", type: "", tiers: [] },

@@ -102,6 +102,7 @@ export async function importRestore(rt: WorkflowDeps, id: string, inputs: VmRest
     const t: RestoreRecord = {
         vaultPath,
         vaultLocation: vault.body?.location ?? "",
+        vmName: item.friendlyName ?? inputs.sourceVmId.split("/").pop() ?? "",
         protectedItemId: item.id,
         protectedItemPath: item.path,
         recoveryPoint: point,

@@ -13,7 +13,10 @@ import { RestoreRecord } from "./record";
 import { WorkflowDeps } from "./workflow-deps";
 
 /** The part of a restore record known before the trigger. */
-export type RestoreSource = Pick<RestoreRecord, "vaultPath" | "vaultLocation" | "protectedItemId" | "protectedItemPath" | "recoveryPoint">;
+export type RestoreSource = Pick<
+    RestoreRecord,
+    "vaultPath" | "vaultLocation" | "vmName" | "protectedItemId" | "protectedItemPath" | "recoveryPoint"
+>;
 
 export function vaultPathOf(inputs: VmRestoreInputs): string {
     if (inputs.vaultId) return parseResourceId(inputs.vaultId, "Microsoft.RecoveryServices/vaults").id;
@@ -51,5 +54,6 @@ export async function resolveRestoreSource(deps: WorkflowDeps, inputs: VmRestore
     progress.say(
         `recovery point ${recoveryPoint.id} (${recoveryPoint.type}, ${recoveryPoint.time}, tiers ${recoveryPoint.tiers.join("+")})`,
     );
-    return { vaultPath, vaultLocation, protectedItemId: item.id, protectedItemPath: item.path, recoveryPoint };
+    const vmName = parseResourceId(inputs.sourceVmId, "Microsoft.Compute/virtualMachines").name;
+    return { vaultPath, vaultLocation, vmName, protectedItemId: item.id, protectedItemPath: item.path, recoveryPoint };
 }

@@ -11,7 +11,7 @@ import { buildRestoreRequest } from "../azure/backup/restore-request-builder";
 import { crossRegionTargetOf, triggerCrossRegionRestore } from "../azure/backup/cross-region-restore";
 import { RestoreJobView } from "../azure/backup/restore-job";
 import { backupUrls } from "../azure/backup/urls";
-import { parseResourceId, sameResourceId } from "../azure/resource-id";
+import { sameResourceId } from "../azure/resource-id";
 import { follow, hintOr, Look } from "../polling/follow";
 import { CheckpointStore } from "./restore-checkpoint";
 import { findRunningRestoreJob } from "./restore-job-finder";
@@ -94,9 +94,8 @@ export async function startRestore(
     }
     // A body-less 200 with nothing to follow: the job shows up in the secondary region's job list.
     const jobs = jobSourceOf(arm, started);
-    const vmName = parseResourceId(inputs.sourceVmId).name;
     const look = async (): Promise<Look<string | undefined>> => {
-        const jobId = await jobs.newestOf(vmName, triggeredAt);
+        const jobId = await jobs.newestOf(src.vmName, triggeredAt);
         return { state: jobId, done: jobId !== undefined };
     };
     const jobId = await follow(await look(), {
@@ -170,7 +169,7 @@ async function findRunning(
         vaultPath: src.vaultPath,
         inputs,
         recoveryPoint: src.recoveryPoint,
-        vmName: parseResourceId(inputs.sourceVmId).name,
+        vmName: src.vmName,
         windowStart: now - (inputs.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
         now,
         shareMs,

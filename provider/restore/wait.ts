@@ -9,7 +9,6 @@ import { lookAtOperation } from "../azure/lro";
 import { JobSource } from "../azure/backup/job-source";
 import { describeJobErrors, RestoreJobView } from "../azure/backup/restore-job";
 import { backupUrls } from "../azure/backup/urls";
-import { parseResourceId } from "../azure/resource-id";
 import { follow, Look } from "../polling/follow";
 import { OperationState } from "../polling/operation-tracker";
 import { planPoll, PollPlan } from "../polling/poll-scheduler";
@@ -33,7 +32,7 @@ export async function waitForRestore(
 ): Promise<RestoreJobView> {
     const jobs = jobSourceOf(deps.arm, r);
     if (!r.jobId) {
-        r.jobId = await followOperationToJob(deps, r, inputs, jobs);
+        r.jobId = await followOperationToJob(deps, r, jobs);
         r.operation = undefined;
         deps.progress.say(`restore accepted: job ${r.jobId}`);
         onJob?.(r.jobId);
@@ -42,7 +41,7 @@ export async function waitForRestore(
 }
 
 /** The trigger's operation, followed until Azure names the job. Not cut short by timeoutMinutes, so a job running in Azure is always recorded. */
-async function followOperationToJob(deps: WorkflowDeps, r: RestoreRecord, inputs: VmRestoreInputs, jobs: JobSource): Promise<string> {
+async function followOperationToJob(deps: WorkflowDeps, r: RestoreRecord, jobs: JobSource): Promise<string> {
     const start = r.operation;
     if (!start) throw new Error("internal: a restore with neither an operation nor a job to follow");
     const look = async (op: OperationState): Promise<Look<OperationState>> => {
@@ -55,7 +54,7 @@ async function followOperationToJob(deps: WorkflowDeps, r: RestoreRecord, inputs
         if (state.status === "succeeded" && !state.jobId && r.crossRegion) {
             // A finished CRR operation status may carry no `properties` (the official example has
             // none): the job is found in the secondary region's list, which may not show it at once.
-            const jobId = await jobs.newestOf(parseResourceId(inputs.sourceVmId).name, r.triggeredAt);
+            const jobId = await jobs.newestOf(r.vmName, r.triggeredAt);
             if (!jobId) {
                 deps.progress.say("the cross-region restore was accepted; its job is not listed in the secondary region yet");
                 return { ...seen, done: false };
