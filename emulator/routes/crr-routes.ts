@@ -289,9 +289,10 @@ function crrJobRequest(s: EmulatorState, req: ApiRequest): { vault: VaultRecord;
     if (!isObject(body) || typeof body.resourceId !== "string" || body.resourceId === "") {
         throw invalidInput("The body must be {resourceId: <the vault's resource ID>, jobName?} (CrrJobRequest).", "resourceId");
     }
-    const vault = s.catalog.vaults.find((v) => sameId(v.id, body.resourceId));
+    const resourceId = body.resourceId;
+    const vault = s.catalog.vaults.find((v) => sameId(v.id, resourceId));
     if (!vault)
-        throw new ArmError(404, "ResourceNotFound", `The vault '${body.resourceId}' given in 'resourceId' was not found.`, "resourceId");
+        throw new ArmError(404, "ResourceNotFound", `The vault '${resourceId}' given in 'resourceId' was not found.`, "resourceId");
     if (!sameRegion(req.params.region, vault.secondaryRegion)) {
         throw invalidInput(
             `The Cross Region Restore jobs of vault '${vault.name}' are in its secondary region '${vault.secondaryRegion}', not '${req.params.region}'.`,
