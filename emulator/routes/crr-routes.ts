@@ -36,7 +36,8 @@ import { EmulatorState } from "../world/emulator-state";
 import { FaultRegistry } from "../server/faults";
 import { retryAfterSeconds } from "../world/job-clock";
 import { RestoreOperation, renderOperationStatus } from "../backup/operations";
-import { checkRestoreRequest, isObject } from "../backup/restore-request";
+import { checkRestoreRequest } from "../backup/restore-request";
+import { isObject } from "../server/json";
 import { checkSubscription } from "./compute-routes";
 import { RestoreJob } from "../backup/restore-job";
 import { ApiRequest, Router } from "../server/router";
@@ -291,8 +292,7 @@ function crrJobRequest(s: EmulatorState, req: ApiRequest): { vault: VaultRecord;
     }
     const resourceId = body.resourceId;
     const vault = s.catalog.vaults.find((v) => sameId(v.id, resourceId));
-    if (!vault)
-        throw new ArmError(404, "ResourceNotFound", `The vault '${resourceId}' given in 'resourceId' was not found.`, "resourceId");
+    if (!vault) throw new ArmError(404, "ResourceNotFound", `The vault '${resourceId}' given in 'resourceId' was not found.`, "resourceId");
     if (!sameRegion(req.params.region, vault.secondaryRegion)) {
         throw invalidInput(
             `The Cross Region Restore jobs of vault '${vault.name}' are in its secondary region '${vault.secondaryRegion}', not '${req.params.region}'.`,

@@ -1,7 +1,7 @@
 /** encryptionDetails: the Azure Disk Encryption (ADE) keys of an encrypted VM's point, in Key Vaults that exist. */
 import { invalidInput } from "../../server/arm-errors";
 import { sameName } from "../../world/arm-ids";
-import { isObject } from "./fields";
+import { isObject } from "../../server/json";
 import { AdeKeys, RestoreRequest } from "./plan";
 
 const KEY_FIELDS = ["secretKeyUrl", "secretKeyVaultId", "kekUrl", "kekVaultId"];

@@ -2,7 +2,8 @@
 import { invalidInput } from "../../server/arm-errors";
 import { fullType, parseResourceId, sameRegion } from "../../world/arm-ids";
 import { ArmResource } from "../../world/resource-store";
-import { at, isAbsent, isObject, requiredString } from "./fields";
+import { isObject } from "../../server/json";
+import { at, isAbsent, requiredString } from "./fields";
 import { RestorePlan, RestoreRequest } from "./plan";
 
 const CONFIDENTIAL_VM_ENCRYPTION = "ConfidentialVmEncryptedWithCustomerKey";

@@ -1,12 +1,6 @@
 /** Reading the fields of a restore request's JSON. */
 import { ArmError, invalidInput } from "../../server/arm-errors";
-
-/** A JSON object as parsed from a request body: its fields are not trusted until checked. */
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(v: unknown): v is JsonObject {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { JsonObject } from "../../server/json";
 
 /** The error target of a field of the request's properties. */
 export function at(field: string): string {

@@ -1,7 +1,8 @@
 /** The vault identity a restore runs as (identityInfo), and staging reached with it (identityBasedRestoreDetails). */
 import { invalidInput } from "../../server/arm-errors";
 import { sameId } from "../../world/arm-ids";
-import { at, isAbsent, isObject } from "./fields";
+import { isObject } from "../../server/json";
+import { at, isAbsent } from "./fields";
 import { RestorePlan, RestoreRequest } from "./plan";
 
 /** identityInfo: the vault's system-assigned identity, or one of its user-assigned identities. */

@@ -1,4 +1,3 @@
 /** Checking a restore request (Restores_Trigger, backupValidateOperation) into the RestorePlan a restore job carries out. */
 export { checkRestoreRequest, validateRestoreRequest } from "./check";
-export { isObject } from "./fields";
 export type { RestorePlan } from "./plan";

@@ -1,7 +1,8 @@
 /** Where the restore lands: region, availability zone, extended (edge) zone. */
 import { ArmError, invalidInput } from "../../server/arm-errors";
 import { sameRegion, sameName } from "../../world/arm-ids";
-import { at, isAbsent, isObject } from "./fields";
+import { isObject } from "../../server/json";
+import { at, isAbsent } from "./fields";
 import { Problems, RestorePlan, RestoreRequest } from "./plan";
 
 /** The region the request names (it must be the restore region), or the restore region when it names none. */

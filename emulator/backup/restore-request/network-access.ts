@@ -1,7 +1,8 @@
 /** targetDiskNetworkAccessSettings: how the restored disks are reached (as the source disks, public, or private through a disk access). */
 import { invalidInput } from "../../server/arm-errors";
 import { sameRegion } from "../../world/arm-ids";
-import { at, isAbsent, isObject, isOneOf, notOneOf } from "./fields";
+import { isObject } from "../../server/json";
+import { at, isAbsent, isOneOf, notOneOf } from "./fields";
 import { DiskNetworkAccessOption, RestorePlan, RestoreRequest } from "./plan";
 
 const NETWORK_OPTIONS: DiskNetworkAccessOption[] = [

@@ -4,7 +4,7 @@ import { AzureVariants } from "../../world/azure-variants";
 import { ProtectedItemRecord, RecoveryPointRecord, VaultRecord } from "../backup-catalog";
 import { ArmResource, ResourceStore } from "../../world/resource-store";
 import { Seed } from "../../world/seed";
-import { JsonObject } from "./fields";
+import { JsonObject } from "../../server/json";
 
 export type RecoveryType = "RestoreDisks" | "AlternateLocation" | "OriginalLocation";
 export type RestoreObjectType = "IaasVMRestoreRequest" | "IaasVMRestoreWithRehydrationRequest";

@@ -1,7 +1,8 @@
 /** The recovery point's tier: an archive-only point is restored with rehydration; a Cross Region Restore needs a vault-tier copy. */
 import { ArmError, invalidInput } from "../../server/arm-errors";
 import { hasValidTier, isArchivedOnly } from "../backup-catalog";
-import { at, isObject } from "./fields";
+import { isObject } from "../../server/json";
+import { at } from "./fields";
 import { RestorePlan, RestoreRequest } from "./plan";
 
 /** How long a rehydrated copy may be kept (rehydrationRetentionDuration): 10 to 30 days. */

@@ -1,7 +1,8 @@
 /** The kind of restore a body asks for, and whether it names this item's VM and recovery point. */
 import { ArmError, invalidInput } from "../../server/arm-errors";
 import { sameId } from "../../world/arm-ids";
-import { JsonObject, at, isObject, isOneOf, notOneOf, requiredString } from "./fields";
+import { JsonObject, isObject } from "../../server/json";
+import { at, isOneOf, notOneOf, requiredString } from "./fields";
 import { RecoveryType, RestoreObjectType, RestoreRequest } from "./plan";
 
 const OBJECT_TYPES: RestoreObjectType[] = ["IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest"];

@@ -2,7 +2,8 @@
 import { ArmError, invalidInput } from "../../server/arm-errors";
 import { fullType, parseResourceId, sameRegion } from "../../world/arm-ids";
 import { ArmResource } from "../../world/resource-store";
-import { at, isObject, requiredString } from "./fields";
+import { isObject } from "../../server/json";
+import { at, requiredString } from "./fields";
 import { RestoreRequest } from "./plan";
 
 const ZONE_REDUNDANT = /(^|_)(ZRS|GZRS|RAGZRS)$/i;

@@ -2,7 +2,8 @@
 import { invalidInput } from "../../server/arm-errors";
 import { fullType, parentResourceId, parseResourceId, resourceGroupId, sameId, sameName, sameRegion } from "../../world/arm-ids";
 import { ArmResource, ResourceStore } from "../../world/resource-store";
-import { at, isObject, requiredString } from "./fields";
+import { isObject } from "../../server/json";
+import { at, requiredString } from "./fields";
 import { Problems, RestorePlan, RestoreRequest } from "./plan";
 
 type AlternateLocationTargets = Pick<RestorePlan, "targetVm" | "virtualNetwork" | "subnet">;
