@@ -109,7 +109,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
         } catch {
             throw bad();
         }
-        if (!(Date.now() < claims.exp)) {
+        if (!(state().wallClock.now() < claims.exp)) {
             throw new ArmError(
                 400,
                 "UserErrorCrrAccessTokenExpired",
@@ -153,7 +153,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
             );
         }
         const lifetime = s.seed.crrAccessTokenLifetimeSeconds ?? DEFAULT_CRR_TOKEN_LIFETIME_SECONDS;
-        const exp = Date.now() + lifetime * 1000;
+        const exp = s.wallClock.now() + lifetime * 1000;
         const token = issue({ v: vault.id, i: item.id, rp: rp.name, r: vault.secondaryRegion, exp });
         return { status: 200, body: accessTokenResource(s, vault, item, rp, token, exp) };
     });

@@ -187,6 +187,28 @@ export async function triggerRestore(
     return call(`${emu.url}${itemPath(vm)}/recoveryPoints/${rp}/restore?${API}`, { method: "POST", body });
 }
 
+/** A job as GET /admin/jobs lists it (restore jobs also carry what they restored and created). */
+export interface AdminJob {
+    jobId: string;
+    id: string;
+    operation: string;
+    status: string;
+    entityFriendlyName: string;
+    startTime?: string;
+    endTime?: string;
+    progressPercentage?: number;
+    recoveryType?: string;
+    recoveryPointId?: string;
+    sourceResourceId?: string;
+    createdResources?: string[];
+    propertyBag?: Record<string, string>;
+}
+
+/** The jobs of a GET /admin/jobs answer. */
+export function adminJobs(r: CallResult): AdminJob[] {
+    return (r.body as { jobs: AdminJob[] }).jobs;
+}
+
 /** Polls `fn` until it returns a value that is not undefined (or the timeout passes). */
 export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 10000, intervalMs = 10): Promise<T> {
     const until = Date.now() + timeoutMs;

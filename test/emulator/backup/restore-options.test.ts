@@ -26,6 +26,7 @@ import {
     useEmulator,
     vmId,
     apiFor,
+    adminJobs,
 } from "../../support/emulator-helpers";
 import { RunningEmulator } from "../../../emulator/server/server";
 
@@ -42,7 +43,7 @@ describe("emulator: restore options", () => {
         const e = emu.get();
         const job = await runRestoreOnManualClock(e, vm, rp, body, seconds);
         assert.equal(job.properties.status, "Completed", JSON.stringify(job.properties.errorDetails));
-        const created: string[] = (await call(`${e.url}/admin/jobs`)).body.jobs.find((j: any) => j.jobId === job.name).createdResources;
+        const created = adminJobs(await call(`${e.url}/admin/jobs`)).find((j) => j.jobId === job.name)?.createdResources ?? [];
         const disks = [];
         for (const id of created.filter((c) => /\/providers\/Microsoft\.Compute\/disks\//i.test(c))) disks.push(await arm(id));
         return { job, created, disks };
@@ -65,7 +66,7 @@ describe("emulator: restore options", () => {
         const r = await triggerRestore(e, vm, rp, body);
         assert.equal(r.status, 400, r.text);
         assert.equal(r.body.error.code, code, r.text);
-        assert.equal((await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore").length, 0);
+        assert.equal(adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore").length, 0);
         return r.body.error;
     }
 

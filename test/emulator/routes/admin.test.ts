@@ -12,6 +12,7 @@ import {
     restoreDisksBody,
     useEmulator,
     waitForJob,
+    adminJobs,
 } from "../../support/emulator-helpers";
 
 describe("emulator: admin API", () => {
@@ -121,7 +122,7 @@ describe("emulator: admin API", () => {
         await call(`${e.url}/admin/faults`, { method: "POST", body: { kind: "http", status: 500, always: true } });
         assert.equal((await call(`${e.url}/admin/reset`, { method: "POST" })).status, 200);
         assert.deepEqual((await call(`${e.url}/admin/resources`)).body.resources, []);
-        assert.ok((await call(`${e.url}/admin/jobs`)).body.jobs.every((j: any) => j.operation === "Backup"));
+        assert.ok(adminJobs(await call(`${e.url}/admin/jobs`)).every((j) => j.operation === "Backup"));
         assert.deepEqual((await call(`${e.url}/admin/faults`)).body.faults, []);
         assert.deepEqual((await call(`${e.url}/admin/requests`)).body.requests, []);
         assert.equal((await call(`${e.url}${VAULT}/backupJobs/${jobId}?${API}`)).status, 404);
@@ -164,16 +165,19 @@ describe("emulator: admin API", () => {
         assert.equal(rp.properties.recoveryPointTime, "2026-01-01T00:00:00.0000000Z");
     });
 
-    it("sets the clock speed and advances it", async () => {
+    it("sets the clock speed and advances it, and moves real time ahead", async () => {
         const e = emu.get();
         const frozen = await call(`${e.url}/admin/clock`, { method: "POST", body: { speed: 0 } });
         assert.equal(frozen.body.speed, 0);
         const t0 = frozen.body.simulatedMs;
-        await new Promise((r) => setTimeout(r, 20));
-        assert.equal((await call(`${e.url}/admin/clock`)).body.simulatedMs, t0);
+        assert.equal((await call(`${e.url}/admin/clock`)).body.simulatedMs, t0, "a frozen clock does not move between two calls");
         const moved = await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceSeconds: 90 } });
         assert.equal(moved.body.simulatedMs, t0 + 90_000);
+        assert.equal(moved.body.realAheadMs, 0);
+        const real = await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceRealSeconds: 30 } });
+        assert.deepEqual([real.body.simulatedMs, real.body.realAheadMs], [t0 + 90_000, 30_000], "real time moves apart from the job clock");
         assert.equal((await call(`${e.url}/admin/clock`, { method: "POST", body: { speed: -1 } })).status, 400);
+        assert.equal((await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceRealSeconds: -1 } })).status, 400);
     });
 
     it("requires an Authorization header when the seed says so", async () => {

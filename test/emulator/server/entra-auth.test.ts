@@ -19,8 +19,13 @@ import { API, RPS, VAULT, call, restoreAndGetJobId, useAuthorization, useEmulato
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
-/** Token lifetime of the credential-chain runs: short, to prove expiry and refresh on real time. */
-const LIFETIME = 3;
+/**
+ * Token lifetime of the credential-chain runs. Under MSAL's five-minute refresh offset and the
+ * bearer policy's two-minute window, so the clients fetch a new token rather than reuse one; long
+ * enough that no token expires while the child runs. Expiry is proven by moving the emulator's
+ * real time and the child's Date.now ahead (test/support/entra-client.ts), not by waiting.
+ */
+const LIFETIME = 60;
 
 interface ChildRun {
     code: number | null;

@@ -11,6 +11,7 @@ import {
     triggerRestore,
     useEmulator,
     waitForJob,
+    adminJobs,
 } from "../../support/emulator-helpers";
 
 const vaultUrl = (url: string) => `${url}${VAULT}?${API}`;
@@ -139,7 +140,7 @@ describe("emulator: fault injection", () => {
             const e = emu.get();
             await addFault({ kind: "reset", when: "after", match: { method: "POST", pathContains: "/restore" } });
             await assert.rejects(triggerRestore(e, "vm-web01", RPS["vm-web01"][0]));
-            const jobs = (await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore");
+            const jobs = adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore");
             assert.equal(jobs.length, 1, "the restore was accepted although the client saw a reset");
         });
 
@@ -160,7 +161,7 @@ describe("emulator: fault injection", () => {
             await addFault({ kind: "http", status: 502, when: "after", match: { method: "POST", pathContains: "/restore" } });
             const r = await triggerRestore(e, "vm-web01", RPS["vm-web01"][0]);
             assert.equal(r.status, 502);
-            const jobs = (await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore");
+            const jobs = adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore");
             assert.equal(jobs.length, 1);
         });
 
@@ -286,7 +287,7 @@ describe("emulator: fault injection", () => {
             const result = await call(r.headers.get("location")!);
             assert.equal(result.status, 400);
             assert.equal(result.body.error.code, "UserErrorRequestDisallowedByPolicy");
-            assert.equal((await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore").length, 0);
+            assert.equal(adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore").length, 0);
         });
     });
 
