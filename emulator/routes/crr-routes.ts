@@ -37,7 +37,7 @@ import { FaultRegistry } from "../server/faults";
 import { retryAfterSeconds } from "../world/job-clock";
 import { RestoreOperation, renderOperationStatus } from "../backup/operations";
 import { checkRestoreRequest } from "../backup/restore-request";
-import { isObject } from "../server/json";
+import { JsonObject, isObject } from "../server/json";
 import { checkSubscription } from "./compute-routes";
 import { RestoreJob } from "../backup/restore-job";
 import { ApiRequest, Router } from "../server/router";
@@ -132,7 +132,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
         const rp = resolveRecoveryPoint(item, req.params.rp);
         requireCrr(vault);
         if (!replicatedToSecondary(s, rp)) throw recoveryPointNotInSecondary(rp, vault);
-        const body = req.body as Record<string, any> | undefined;
+        const body = req.body as JsonObject | undefined;
         if (!isObject(body) || !isObject(body.properties)) {
             throw invalidInput(
                 "The access token request must be {properties: AADProperties} (the answer of GET …/locations/{secondaryRegion}/backupAadProperties).",
@@ -161,7 +161,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
     router.add("POST", `${LOCATION}/backupCrossRegionRestore`, (req) => {
         const s = state();
         checkSubscription(s, req);
-        const body = req.body as Record<string, any> | undefined;
+        const body = req.body as JsonObject | undefined;
         if (!isObject(body) || !isObject(body.crossRegionRestoreAccessDetails) || !isObject(body.restoreRequest)) {
             throw invalidInput(
                 "The body must be {crossRegionRestoreAccessDetails: WorkloadCrrAccessToken, restoreRequest: IaasVMRestoreRequest} (CrossRegionRestoreRequest).",
@@ -285,8 +285,8 @@ function crrOperation(s: EmulatorState, req: ApiRequest): RestoreOperation {
 }
 
 /** The vault of a CrrJobRequest body `{resourceId, jobName?}`, whose CRR jobs are in the URL's region. */
-function crrJobRequest(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; body: Record<string, any> } {
-    const body = req.body as Record<string, any> | undefined;
+function crrJobRequest(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; body: JsonObject } {
+    const body = req.body as JsonObject | undefined;
     if (!isObject(body) || typeof body.resourceId !== "string" || body.resourceId === "") {
         throw invalidInput("The body must be {resourceId: <the vault's resource ID>, jobName?} (CrrJobRequest).", "resourceId");
     }
@@ -310,7 +310,7 @@ function accessTokenResource(
     rp: RecoveryPointRecord,
     token: string,
     expMs: number,
-): Record<string, any> {
+): JsonObject {
     const container = shortContainerName(item.containerName);
     const stamp = (kind: string, region: string) => guidFor(`crr-stamp/${region}/${kind}`);
     return {
