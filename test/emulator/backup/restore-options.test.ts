@@ -29,6 +29,7 @@ import {
     adminJobs,
 } from "../../support/emulator-helpers";
 import { RunningEmulator } from "../../../emulator/server/server";
+import { DataDiskJson, NamedJson, TemplateResourceJson } from "../../support/emulator-json";
 
 describe("emulator: restore options", () => {
     const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -85,9 +86,9 @@ describe("emulator: restore options", () => {
             );
             assert.equal(dataDisks(some.disks)[0].properties.diskSizeGB, 512);
             const template = await call(some.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const vm = template.body.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines");
+            const vm = template.body.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines");
             assert.deepEqual(
-                vm.properties.storageProfile.dataDisks.map((d: any) => d.lun),
+                vm.properties.storageProfile.dataDisks.map((d: DataDiskJson) => d.lun),
                 [1],
             );
 
@@ -118,7 +119,10 @@ describe("emulator: restore options", () => {
             const disks = await restore("vm-app01", rp, restoreDisksBody("vm-app01", rp, { zones: ["2"] }));
             assert.deepEqual(osDisk(disks.disks).zones, ["2"]);
             const template = await call(disks.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            assert.deepEqual(template.body.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines").zones, ["2"]);
+            assert.deepEqual(
+                template.body.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines").zones,
+                ["2"],
+            );
 
             const alr = await restore(
                 "vm-web01",
@@ -155,7 +159,7 @@ describe("emulator: restore options", () => {
             for (const d of r.disks)
                 assert.deepEqual(d.properties.encryption, { type: "EncryptionAtRestWithCustomerKey", diskEncryptionSetId: DES_RESTORE });
             const template = await call(r.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const tvm = template.body.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+            const tvm = template.body.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
             assert.equal(tvm.properties.storageProfile.osDisk.managedDisk.diskEncryptionSet.id, DES_RESTORE);
 
             await restore(
@@ -473,7 +477,7 @@ describe("emulator: restore options", () => {
                 secureVMDiskEncryptionSetId: DES_CVM,
             });
             const template = await call(r.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const tvm = template.body.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+            const tvm = template.body.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
             assert.equal(tvm.properties.securityProfile.securityType, "ConfidentialVM");
 
             await restore(
@@ -615,7 +619,7 @@ describe("emulator: restore options", () => {
             const after = (await arm(vmId("vm-web01"))).properties.storageProfile;
             assert.notEqual(after.osDisk.managedDisk.id, before.osDisk.managedDisk.id);
             assert.equal(after.osDisk.managedDisk.id, osDisk(r.disks).id);
-            const lun = (p: any, n: number) => p.dataDisks.find((d: any) => d.lun === n).managedDisk.id;
+            const lun = (p: any, n: number) => p.dataDisks.find((d: DataDiskJson) => d.lun === n).managedDisk.id;
             assert.equal(lun(after, 0), lun(before, 0), "LUN 0 was not restored, so it is not replaced");
             assert.notEqual(lun(after, 1), lun(before, 1));
             for (const old of [before.osDisk.managedDisk.id, lun(before, 1)]) {
@@ -629,7 +633,7 @@ describe("emulator: restore options", () => {
                     `${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${apiFor(`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks`)}`,
                 )
             ).body.value;
-            assert.equal(prodDisks.filter((d: any) => d.name.startsWith("vm-web01")).length, 5, "3 original + 2 restored");
+            assert.equal(prodDisks.filter((d: NamedJson) => d.name.startsWith("vm-web01")).length, 5, "3 original + 2 restored");
         });
 
         it("an unmanaged VM gets restored VHDs (staging account, or its own account with originalStorageAccountOption)", async () => {
@@ -691,10 +695,10 @@ describe("emulator: restore options", () => {
                     new RegExp(`^${e.url}/blob/stgrestore/vm-legacy01-[0-9a-f]{32}/vm-legacy01-(osdisk|datadisk-0)-\\d{8}-\\d{6}\\.vhd$`),
                 );
             const template = await call(r.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const tvm = template.body.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+            const tvm = template.body.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
             assert.ok(vhds.includes(tvm.properties.storageProfile.osDisk.vhd.uri));
             assert.deepEqual(
-                tvm.properties.storageProfile.dataDisks.map((d: any) => [d.lun, vhds.includes(d.vhd.uri)]),
+                tvm.properties.storageProfile.dataDisks.map((d: DataDiskJson) => [d.lun, vhds.includes(d.vhd.uri)]),
                 [[0, true]],
             );
             assert.equal(r.job.properties.extendedInfo.propertyBag["Target resource group"], undefined);

@@ -19,6 +19,7 @@ import {
     adminJobs,
 } from "../../support/emulator-helpers";
 import { validateDefinition } from "../../support/spec-validator";
+import { ErrorDetailJson } from "../../support/emulator-json";
 
 function assertValid(definition: string, value: unknown, options?: Parameters<typeof validateDefinition>[2]): void {
     const errors = validateDefinition(definition, value, options);
@@ -144,7 +145,7 @@ describe("emulator: restore validation operations", () => {
         assert.equal(done.body.status, "Succeeded");
         assert.equal(done.body.properties.objectType, "OperationStatusValidateOperationExtendedInfo");
         assert.deepEqual(
-            done.body.properties.validateOperationResponse.validationResults.map((x: any) => x.code),
+            done.body.properties.validateOperationResponse.validationResults.map((x: ErrorDetailJson) => x.code),
             ["BMSUserErrorInvalidInput"],
         );
         const final = await call(location);

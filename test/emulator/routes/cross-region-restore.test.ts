@@ -25,6 +25,7 @@ import {
     adminJobs,
 } from "../../support/emulator-helpers";
 import { validateDefinition } from "../../support/spec-validator";
+import { DataDiskJson, JobJson, RequestLogJson, TaskJson, TemplateResourceJson } from "../../support/emulator-json";
 
 const CRR_API = "api-version=2018-12-20";
 const LOC = (region: string) => `/subscriptions/${SUB}/providers/Microsoft.RecoveryServices/locations/${region}`;
@@ -110,7 +111,9 @@ describe("emulator: Cross Region Restore", () => {
         const opId = /backupCrrOperationsStatus\/([^?]+)/.exec(status)![1];
 
         // The access token is a secret: the request log never shows it.
-        const log = (await call(`${e.url}/admin/requests`)).body.requests.find((x: any) => x.path.endsWith("/backupCrossRegionRestore"));
+        const log = (await call(`${e.url}/admin/requests`)).body.requests.find((x: RequestLogJson) =>
+            x.path.endsWith("/backupCrossRegionRestore"),
+        );
         assert.equal(log.requestBody.crossRegionRestoreAccessDetails.accessTokenString, "[redacted]");
         assert.equal(log.requestBody.crossRegionRestoreAccessDetails.recoveryPointId, rp);
         assert.ok(!JSON.stringify((await call(`${e.url}/admin/requests`)).body).includes(details.accessTokenString));
@@ -143,7 +146,7 @@ describe("emulator: Cross Region Restore", () => {
         assert.equal(job.body.properties.status, "InProgress");
         assert.equal(job.body.properties.extendedInfo.propertyBag["Target Region"], "northeurope");
         assert.ok(
-            job.body.properties.extendedInfo.tasksList.some((t: any) => t.taskId === "Transfer data from vault"),
+            job.body.properties.extendedInfo.tasksList.some((t: TaskJson) => t.taskId === "Transfer data from vault"),
             "from the secondary region's vault copy, not the snapshot",
         );
         assert.equal(
@@ -163,18 +166,18 @@ describe("emulator: Cross Region Restore", () => {
         assert.equal(list.status, 200, list.text);
         assertValid("JobResourceList", list.body);
         assert.deepEqual(
-            list.body.value.map((j: any) => j.name),
+            list.body.value.map((j: JobJson) => j.name),
             [jobId],
         );
-        assert.ok(!(await call(`${e.url}${VAULT}/backupJobs?${API}`)).body.value.some((j: any) => j.name === jobId));
+        assert.ok(!(await call(`${e.url}${VAULT}/backupJobs?${API}`)).body.value.some((j: JobJson) => j.name === jobId));
 
         const bag = job.body.properties.extendedInfo.propertyBag;
         assert.ok(bag["Template Blob Uri"].startsWith(`${e.url}/blob/stgnorth/`));
         const template = (await call(bag["Template Blob Uri"])).body;
-        const vm = template.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+        const vm = template.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
         const ids: string[] = [
             vm.properties.storageProfile.osDisk.managedDisk.id,
-            ...vm.properties.storageProfile.dataDisks.map((d: any) => d.managedDisk.id),
+            ...vm.properties.storageProfile.dataDisks.map((d: DataDiskJson) => d.managedDisk.id),
         ];
         assert.equal(ids.length, 3);
         for (const id of ids) {

@@ -13,6 +13,7 @@ import {
     waitForJob,
     adminJobs,
 } from "../../support/emulator-helpers";
+import { RequestLogJson, TaskJson } from "../../support/emulator-json";
 
 const vaultUrl = (url: string) => `${url}${VAULT}?${API}`;
 
@@ -38,7 +39,7 @@ describe("emulator: fault injection", () => {
             assert.equal((await call(vaultUrl(e.url))).status, 200);
             const log = (await call(`${e.url}/admin/requests`)).body.requests;
             assert.deepEqual(
-                log.map((l: any) => [l.status, l.fault]),
+                log.map((l: RequestLogJson) => [l.status, l.fault]),
                 [
                     [503, "http"],
                     [503, "http"],
@@ -127,7 +128,7 @@ describe("emulator: fault injection", () => {
             assert.equal(r.headers.get("retry-after"), "2");
             const log = (await call(`${e.url}/admin/requests?kind=identity`)).body.requests;
             assert.deepEqual(
-                log.map((l: any) => [l.status, l.fault]),
+                log.map((l: RequestLogJson) => [l.status, l.fault]),
                 [
                     [200, undefined],
                     [503, "http"],
@@ -241,7 +242,7 @@ describe("emulator: fault injection", () => {
             assert.deepEqual(job.properties.actionsInfo, ["Retriable"]);
             assert.ok(job.properties.endTime);
             assert.ok(job.properties.extendedInfo.progressPercentage < 100);
-            assert.ok(job.properties.extendedInfo.tasksList.some((t: any) => t.status === "Failed"));
+            assert.ok(job.properties.extendedInfo.tasksList.some((t: TaskJson) => t.status === "Failed"));
             assert.equal(job.properties.extendedInfo.propertyBag["Template Blob Uri"], undefined);
             assert.deepEqual((await call(`${e.url}/admin/resources`)).body.resources, []);
             const next = await waitForJob(e, await restoreAndGetJobId(e, "vm-web01", RPS["vm-web01"][0]));

@@ -20,6 +20,7 @@ import {
     useEmulator,
 } from "../../support/emulator-helpers";
 import { specPath, validateDefinition } from "../../support/spec-validator";
+import { JobJson } from "../../support/emulator-json";
 
 function assertValid(definition: string, value: unknown, what: string, options?: Parameters<typeof validateDefinition>[2]): void {
     const errors = validateDefinition(definition, value, options);
@@ -140,7 +141,7 @@ describe("emulator: responses validate against bms.json", () => {
         }
         assert.deepEqual([...seen].sort(), ["Cancelled", "Cancelling", "Completed", "CompletedWithWarnings", "Failed", "InProgress"]);
         for (const job of (await call(`${e.url}${VAULT}/backupJobs?${API}`)).body.value.filter(
-            (j: any) => j.properties.operation === "Backup",
+            (j: JobJson) => j.properties.operation === "Backup",
         )) {
             assertValid("JobResource", (await call(`${e.url}${VAULT}/backupJobs/${job.name}?${API}`)).body, "backup job");
         }

@@ -34,6 +34,7 @@ import {
     triggerRestore,
     useEmulator,
 } from "../../support/emulator-helpers";
+import { AdminResourceJson } from "../../support/emulator-json";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -187,7 +188,9 @@ describe("emulator: HTTPS", () => {
                 assert.ok(del.headers.get(h)!.startsWith(`${e.url}/subscriptions/${SUB}/providers/Microsoft.Compute/locations/`), h);
             const admin = await call(`${e.url}/admin`);
             assert.equal(admin.body.baseUrl, e.url);
-            assert.ok((await call(`${e.url}/admin/resources`)).body.resources.some((x: any) => x.id.startsWith(`${e.url}/blob/`)));
+            assert.ok(
+                (await call(`${e.url}/admin/resources`)).body.resources.some((x: AdminResourceJson) => x.id.startsWith(`${e.url}/blob/`)),
+            );
             // The item path is still served under any casing over https.
             assert.equal((await call(`${e.url}${itemPath("vm-web01").toLowerCase()}?${API}`)).status, 200);
         });

@@ -18,6 +18,7 @@ import {
     runRestoreOnManualClock,
     useEmulator,
 } from "../../support/emulator-helpers";
+import { TaskJson, TemplateResourceJson } from "../../support/emulator-json";
 
 describe("emulator: variants", () => {
     const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -62,7 +63,7 @@ describe("emulator: variants", () => {
                 .toString("utf16le")
                 .replace(/\u0000+$/, ""),
         );
-        const vm = template.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines");
+        const vm = template.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines");
         assert.equal(
             vm.properties.storageProfile.osDisk.managedDisk.id,
             "[resourceId(variables('diskResourceGroup'), 'Microsoft.Compute/disks', parameters('OsDiskName'))]",
@@ -109,7 +110,9 @@ describe("emulator: variants", () => {
         const info = job.properties.extendedInfo;
         assert.equal(info.progressPercentage, undefined);
         assert.ok(
-            info.tasksList.every((t: any) => t.progressPercentage === undefined && (t.duration === undefined || t.duration === "PT0S")),
+            info.tasksList.every(
+                (t: TaskJson) => t.progressPercentage === undefined && (t.duration === undefined || t.duration === "PT0S"),
+            ),
         );
         assert.equal(info.propertyBag["Target VM Name"], undefined);
         assert.equal(info.propertyBag["Target Storage Account Name"], "stgrestore");
