@@ -4,6 +4,7 @@
  */
 import { request as httpsRequest } from "https";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator/server/server";
+import { JsonAnswer } from "./emulator-json";
 
 export const SUB = "00000000-0000-0000-0000-000000000001";
 export const API = "api-version=2026-02-01";
@@ -59,7 +60,7 @@ export function itemPath(vm: string): string {
 export interface CallResult {
     status: number;
     headers: Headers;
-    body: any;
+    body: JsonAnswer;
     text: string;
 }
 
@@ -106,7 +107,7 @@ export async function call(url: string, init: CallInit = {}): Promise<CallResult
         body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
     });
     const text = await res.text();
-    let body: any;
+    let body: JsonAnswer;
     try {
         body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -129,7 +130,7 @@ function httpsCall(url: string, init: CallInit): Promise<CallResult> {
             res.on("error", reject);
             res.on("end", () => {
                 const text = Buffer.concat(chunks).toString("utf8");
-                let body: any;
+                let body: JsonAnswer;
                 try {
                     body = text ? JSON.parse(text) : undefined;
                 } catch {
@@ -231,7 +232,7 @@ export async function restoreAndGetJobId(emu: RunningEmulator, vm: string, rp: s
     });
 }
 
-export async function getJob(emu: RunningEmulator, jobId: string): Promise<any> {
+export async function getJob(emu: RunningEmulator, jobId: string): Promise<JsonAnswer> {
     return (await call(`${emu.url}${VAULT}/backupJobs/${jobId}?${API}`)).body;
 }
 
@@ -239,7 +240,7 @@ export async function waitForJob(
     emu: RunningEmulator,
     jobId: string,
     statuses: string[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"],
-): Promise<any> {
+): Promise<JsonAnswer> {
     return waitFor(async () => {
         const job = await getJob(emu, jobId);
         return statuses.includes(job.properties.status) ? job : undefined;
@@ -287,7 +288,7 @@ export async function runRestoreOnManualClock(
     rp: string,
     body: Record<string, unknown>,
     jobSeconds: number,
-): Promise<any> {
+): Promise<JsonAnswer> {
     const trigger = await triggerRestore(emu, vm, rp, body);
     if (trigger.status !== 202) throw new Error(`restore answered ${trigger.status}: ${trigger.text}`);
     await advance(emu, 30);

@@ -75,3 +75,10 @@ export interface ErrorDetailJson {
     code: string;
     message: string;
 }
+
+/**
+ * A JSON answer as a test reads it: JSON.parse's own result, deliberately left as loose as that —
+ * the tests assert on its values field by field, and the callbacks over its arrays declare the
+ * shapes above. (Typing every answer end to end is the next step: an accessor per endpoint.)
+ */
+export type JsonAnswer = ReturnType<typeof JSON.parse>;

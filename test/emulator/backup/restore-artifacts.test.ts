@@ -124,7 +124,7 @@ describe("emulator: what completed restores leave behind", () => {
     it("restores an unmanaged VM to VHD blobs in the staging account without targetResourceGroupId", async () => {
         const e = emu.get();
         const body = restoreDisksBody("vm-legacy01", RPS["vm-legacy01"][2]);
-        delete (body.properties as any).targetResourceGroupId;
+        delete (body.properties as Record<string, unknown>).targetResourceGroupId;
         const jobId = await restoreAndGetJobId(e, "vm-legacy01", RPS["vm-legacy01"][2], body);
         const job = await waitForJob(e, jobId);
         assert.equal(job.properties.extendedInfo.propertyBag["Target resource group"], undefined);

@@ -29,7 +29,7 @@ import {
     adminJobs,
 } from "../../support/emulator-helpers";
 import { RunningEmulator } from "../../../emulator/server/server";
-import { DataDiskJson, NamedJson, TemplateResourceJson } from "../../support/emulator-json";
+import { DataDiskJson, JsonAnswer, NamedJson, TemplateResourceJson } from "../../support/emulator-json";
 
 describe("emulator: restore options", () => {
     const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -40,7 +40,7 @@ describe("emulator: restore options", () => {
         rp: string,
         body: Record<string, unknown>,
         seconds = 6000,
-    ): Promise<{ job: any; created: string[]; disks: any[] }> {
+    ): Promise<{ job: JsonAnswer; created: string[]; disks: JsonAnswer[] }> {
         const e = emu.get();
         const job = await runRestoreOnManualClock(e, vm, rp, body, seconds);
         assert.equal(job.properties.status, "Completed", JSON.stringify(job.properties.errorDetails));
@@ -50,7 +50,7 @@ describe("emulator: restore options", () => {
         return { job, created, disks };
     }
 
-    async function arm(id: string): Promise<any> {
+    async function arm(id: string): Promise<JsonAnswer> {
         const r = await call(`${emu.get().url}${id}?${apiFor(id)}`);
         assert.equal(r.status, 200, `${id}: ${r.text}`);
         return r.body;
@@ -71,8 +71,8 @@ describe("emulator: restore options", () => {
         return r.body.error;
     }
 
-    const osDisk = (disks: any[]) => disks.find((d) => d.properties.osType);
-    const dataDisks = (disks: any[]) => disks.filter((d) => !d.properties.osType);
+    const osDisk = (disks: JsonAnswer[]) => disks.find((d) => d.properties.osType);
+    const dataDisks = (disks: JsonAnswer[]) => disks.filter((d) => !d.properties.osType);
 
     describe("restoreDiskLunList", () => {
         it("restores only the listed data disks (and the OS disk); [] restores the OS disk only", async () => {
@@ -186,7 +186,7 @@ describe("emulator: restore options", () => {
             const cvm = await refused("vm-web01", rp, restoreDisksBody("vm-web01", rp, { diskEncryptionSetId: DES_CVM }));
             assert.match(cvm.message, /securedVMDetails/);
             const legacy = restoreDisksBody("vm-legacy01", RPS["vm-legacy01"][0], { diskEncryptionSetId: DES_RESTORE });
-            delete (legacy.properties as any).targetResourceGroupId;
+            delete (legacy.properties as Record<string, unknown>).targetResourceGroupId;
             assert.match((await refused("vm-legacy01", RPS["vm-legacy01"][0], legacy)).message, /managed disks/);
         });
     });
@@ -619,7 +619,11 @@ describe("emulator: restore options", () => {
             const after = (await arm(vmId("vm-web01"))).properties.storageProfile;
             assert.notEqual(after.osDisk.managedDisk.id, before.osDisk.managedDisk.id);
             assert.equal(after.osDisk.managedDisk.id, osDisk(r.disks).id);
-            const lun = (p: any, n: number) => p.dataDisks.find((d: DataDiskJson) => d.lun === n).managedDisk.id;
+            const lun = (p: { dataDisks: DataDiskJson[] }, n: number): string => {
+                const slot = p.dataDisks.find((d) => d.lun === n);
+                assert.ok(slot, `the VM has a data disk at LUN ${n}`);
+                return slot.managedDisk.id;
+            };
             assert.equal(lun(after, 0), lun(before, 0), "LUN 0 was not restored, so it is not replaced");
             assert.notEqual(lun(after, 1), lun(before, 1));
             for (const old of [before.osDisk.managedDisk.id, lun(before, 1)]) {
@@ -684,7 +688,7 @@ describe("emulator: restore options", () => {
         it("without targetResourceGroupId: VHD blobs for an unmanaged VM, the template references them by vhd.uri", async () => {
             const e = emu.get();
             const body = restoreDisksBody("vm-legacy01", RPS["vm-legacy01"][0]);
-            delete (body.properties as any).targetResourceGroupId;
+            delete (body.properties as Record<string, unknown>).targetResourceGroupId;
             const r = await restore("vm-legacy01", RPS["vm-legacy01"][0], body);
             assert.equal(r.disks.length, 0);
             const vhds = r.created.filter((c) => c.endsWith(".vhd"));
@@ -706,7 +710,7 @@ describe("emulator: restore options", () => {
 
         it("refuses a managed VM's RestoreDisks without targetResourceGroupId", async () => {
             const body = restoreDisksBody("vm-web01", RPS["vm-web01"][0]);
-            delete (body.properties as any).targetResourceGroupId;
+            delete (body.properties as Record<string, unknown>).targetResourceGroupId;
             const err = await refused("vm-web01", RPS["vm-web01"][0], body);
             assert.equal(err.target, "properties.targetResourceGroupId");
             assert.match(err.message, /managed disks/);

@@ -128,7 +128,7 @@ describe("emulator: vault, protected items and recovery points", () => {
         assert.equal(p.virtualMachineSize, "Standard_D4s_v5");
         assert.equal(p.recoveryPointDiskConfiguration.numberOfDisksIncludedInBackup, 3);
         assert.deepEqual(
-            p.recoveryPointDiskConfiguration.includedDiskList.map((d: any) => d.lun),
+            p.recoveryPointDiskConfiguration.includedDiskList.map((d: { lun: number }) => d.lun),
             [-1, 0, 1],
         );
         const types = new Set(r.body.value.map((x: RecoveryPointJson) => x.properties.recoveryPointType));

@@ -14,7 +14,7 @@ import {
     useEmulator,
     vmId,
 } from "../../support/emulator-helpers";
-import { DataDiskJson, NamedJson } from "../../support/emulator-json";
+import { DataDiskJson, JsonAnswer, NamedJson } from "../../support/emulator-json";
 
 describe("emulator: compute, network, storage and resource group routes", () => {
     describe("reads", () => {
@@ -119,7 +119,7 @@ describe("emulator: compute, network, storage and resource group routes", () => 
     describe("deletion semantics (manual clock)", () => {
         const emu = useEmulator(() => ({ clock: manualClock() }));
 
-        async function restoredAlternateVm(): Promise<{ vm: any; diskIds: string[]; nicId: string }> {
+        async function restoredAlternateVm(): Promise<{ vm: JsonAnswer; diskIds: string[]; nicId: string }> {
             const e = emu.get();
             const body = alternateLocationBody("vm-app01", RPS["vm-app01"][0], "vm-app01-drill");
             const job = await runRestoreOnManualClock(e, "vm-app01", RPS["vm-app01"][0], body, 5400);

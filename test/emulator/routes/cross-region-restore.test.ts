@@ -23,9 +23,10 @@ import {
     restoreDisksBody,
     useEmulator,
     adminJobs,
+    CallResult,
 } from "../../support/emulator-helpers";
 import { validateDefinition } from "../../support/spec-validator";
-import { DataDiskJson, JobJson, RequestLogJson, TaskJson, TemplateResourceJson } from "../../support/emulator-json";
+import { DataDiskJson, JobJson, JsonAnswer, RequestLogJson, TaskJson, TemplateResourceJson } from "../../support/emulator-json";
 
 const CRR_API = "api-version=2018-12-20";
 const LOC = (region: string) => `/subscriptions/${SUB}/providers/Microsoft.RecoveryServices/locations/${region}`;
@@ -41,7 +42,7 @@ function crrRestoreRequest(vm: string, rp: string, overrides: Record<string, unk
         .properties as Record<string, unknown>;
 }
 
-async function aadProperties(e: RunningEmulator, region = "northeurope"): Promise<any> {
+async function aadProperties(e: RunningEmulator, region = "northeurope"): Promise<JsonAnswer> {
     const r = await call(
         `${e.url}${LOC(region)}/backupAadProperties?${CRR_API}&$filter=${encodeURIComponent("backupManagementType eq 'AzureIaasVM'")}`,
     );
@@ -49,12 +50,17 @@ async function aadProperties(e: RunningEmulator, region = "northeurope"): Promis
     return r.body;
 }
 
-async function accessToken(e: RunningEmulator, vm: string, rp: string, aad?: any): Promise<{ status: number; body: any; text: string }> {
+async function accessToken(e: RunningEmulator, vm: string, rp: string, aad?: JsonAnswer): Promise<CallResult> {
     const props = aad ?? (await aadProperties(e)).properties;
     return call(`${e.url}${itemPath(vm)}/recoveryPoints/${rp}/accessToken?${CRR_API}`, { method: "POST", body: { properties: props } });
 }
 
-async function crossRegionRestore(e: RunningEmulator, details: any, restoreRequest: Record<string, unknown>, region = "northeurope") {
+async function crossRegionRestore(
+    e: RunningEmulator,
+    details: JsonAnswer,
+    restoreRequest: Record<string, unknown>,
+    region = "northeurope",
+) {
     return call(`${e.url}${LOC(region)}/backupCrossRegionRestore?${CRR_API}`, {
         method: "POST",
         body: { crossRegionRestoreAccessDetails: details, restoreRequest },

@@ -16,7 +16,7 @@ import * as path from "path";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } from "../../../emulator/world/seed";
 import { RunningEmulator, startEmulator } from "../../../emulator/server/server";
 import { API, RPS, VAULT, call, restoreAndGetJobId, useAuthorization, useEmulator, waitForJob } from "../../support/emulator-helpers";
-import { RequestLogJson } from "../../support/emulator-json";
+import { JsonAnswer, RequestLogJson } from "../../support/emulator-json";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
@@ -30,7 +30,7 @@ const LIFETIME = 60;
 
 interface ChildRun {
     code: number | null;
-    steps: Record<string, any>;
+    steps: Record<string, JsonAnswer>;
     stderr: string;
 }
 
@@ -57,7 +57,7 @@ function runCredentialChild(emu: RunningEmulator, scenario: string): Promise<Chi
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     return new Promise((resolve) =>
         child.on("exit", (code) => {
-            const steps: Record<string, any> = {};
+            const steps: Record<string, JsonAnswer> = {};
             for (const line of stdout.split("\n").filter(Boolean)) {
                 try {
                     const parsed = JSON.parse(line);
@@ -71,7 +71,7 @@ function runCredentialChild(emu: RunningEmulator, scenario: string): Promise<Chi
     );
 }
 
-function claimsOf(token: string): Record<string, any> {
+function claimsOf(token: string): Record<string, JsonAnswer> {
     return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 }
 

@@ -161,7 +161,7 @@ describe("spec validator", () => {
     it("rejects broken restore bodies", () => {
         const file = exampleFiles().find((f) => path.basename(f) === "TriggerRestore_RestoreDisks_IaasVMRestoreRequest.json")!;
         const good = JSON.parse(readFileSync(file, "utf8")).parameters.parameters;
-        const broken = (mutate: (p: any) => void) => {
+        const broken = (mutate: (p: Record<string, unknown>) => void) => {
             const copy = JSON.parse(JSON.stringify(good));
             mutate(copy.properties);
             return validateDefinition("RestoreRequestResource", copy, { mode: "request" });
