@@ -210,14 +210,22 @@ export function adminJobs(r: CallResult): AdminJob[] {
     return (r.body as { jobs: AdminJob[] }).jobs;
 }
 
-/** Polls `fn` until it returns a value that is not undefined (or the timeout passes). */
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 10000, intervalMs = 10): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
+/**
+ * Asks `fn` until it returns a value that is not undefined, moving the emulator's simulated clock
+ * ahead by `stepSeconds` between two asks (POST /admin/clock): no real time is waited for, and
+ * after `maxSteps` steps (a day of simulated time by default) it gives up.
+ */
+export async function untilEmulator<T>(
+    emu: RunningEmulator,
+    fn: () => Promise<T | undefined>,
+    stepSeconds = 60,
+    maxSteps = 1440,
+): Promise<T> {
+    for (let step = 0; ; step++) {
         const v = await fn();
         if (v !== undefined) return v;
-        if (Date.now() > until) throw new Error("waitFor: timed out");
-        await new Promise((r) => setTimeout(r, intervalMs));
+        if (step >= maxSteps) throw new Error(`untilEmulator: still waiting after ${maxSteps * stepSeconds} simulated seconds`);
+        await advance(emu, stepSeconds);
     }
 }
 
@@ -225,7 +233,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 1
 export async function restoreAndGetJobId(emu: RunningEmulator, vm: string, rp: string, body?: Record<string, unknown>): Promise<string> {
     const trigger = await triggerRestore(emu, vm, rp, body);
     if (trigger.status !== 202) throw new Error(`restore answered ${trigger.status}: ${trigger.text}`);
-    return waitFor(async () => {
+    return untilEmulator(emu, async () => {
         const op = await call(trigger.headers.get("azure-asyncoperation")!);
         if (op.body.status === "Failed") throw new Error(`operation failed: ${op.text}`);
         return op.body.status === "Succeeded" ? (op.body.properties.jobId as string) : undefined;
@@ -241,7 +249,7 @@ export async function waitForJob(
     jobId: string,
     statuses: string[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"],
 ): Promise<JsonAnswer> {
-    return waitFor(async () => {
+    return untilEmulator(emu, async () => {
         const job = await getJob(emu, jobId);
         return statuses.includes(job.properties.status) ? job : undefined;
     });

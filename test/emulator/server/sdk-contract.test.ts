@@ -15,7 +15,7 @@ import {
 } from "@azure/arm-recoveryservicesbackup";
 import { AccessToken, TokenCredential } from "@azure/core-auth";
 import { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { RPS, STG_RESTORE, RG_RESTORE, SUB, call, cliTime, useEmulator, vmId } from "../../support/emulator-helpers";
+import { RPS, STG_RESTORE, RG_RESTORE, SUB, call, cliTime, untilEmulator, useEmulator, vmId } from "../../support/emulator-helpers";
 
 const stubCredential: TokenCredential = {
     async getToken(): Promise<AccessToken> {
@@ -133,11 +133,10 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
         const vaultStatus = await client.backupOperationStatuses.get("vault-prod", "rg-prod", opId);
         assert.equal((vaultStatus.properties as OperationStatusJobExtendedInfo).jobId, jobId);
 
-        let job = await client.jobDetails.get("vault-prod", "rg-prod", jobId);
-        for (let i = 0; i < 200 && (job.properties as AzureIaaSVMJob).status === "InProgress"; i++) {
-            await new Promise((r) => setTimeout(r, 10));
-            job = await client.jobDetails.get("vault-prod", "rg-prod", jobId);
-        }
+        const job = await untilEmulator(e, async () => {
+            const j = await client.jobDetails.get("vault-prod", "rg-prod", jobId);
+            return (j.properties as AzureIaaSVMJob).status === "InProgress" ? undefined : j;
+        });
         const details = job.properties as AzureIaaSVMJob;
         assert.equal(details.jobType, "AzureIaaSVMJob");
         assert.equal(details.operation, "Restore");
