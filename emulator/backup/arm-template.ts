@@ -4,6 +4,7 @@
  * names in storageProfile.osDisk.managedDisk.id and dataDisks[].managedDisk.id (or the VHD URIs
  * of an unmanaged restore).
  */
+import { JsonObject } from "../server/json";
 import { vmSecurityProfile } from "../world/arm-resource-bodies";
 import { TemplateDiskRefs } from "../world/azure-variants";
 
@@ -19,7 +20,7 @@ export interface TemplateDisk {
     /** managedDisk.diskEncryptionSet.id */
     diskEncryptionSetId?: string;
     /** managedDisk.securityProfile (a confidential OS disk). */
-    securityProfile?: Record<string, any>;
+    securityProfile?: JsonObject;
 }
 
 export interface TemplateInput {
@@ -58,7 +59,7 @@ function diskParameter(lun: number): string {
     return lun < 0 ? "OsDiskName" : `DataDisk${lun}Name`;
 }
 
-export function restoreTemplate(t: TemplateInput): Record<string, any> {
+export function restoreTemplate(t: TemplateInput): JsonObject {
     const style = t.diskRefs ?? "fullIds";
     const diskRef = (d: TemplateDisk) =>
         d.id
@@ -72,7 +73,7 @@ export function restoreTemplate(t: TemplateInput): Record<string, any> {
               }
             : { vhd: { uri: d.vhdUri } };
     const security = vmSecurityProfile(t.securityType);
-    const vm: Record<string, any> = {
+    const vm: JsonObject = {
         type: "Microsoft.Compute/virtualMachines",
         apiVersion: "2024-03-01",
         name: "[parameters('VirtualMachineName')]",

@@ -4,6 +4,7 @@
  * item names are looked up case-insensitively (Azure returns `IaasVMContainer;iaasvmcontainerv2;..`
  * in one place and `iaasvmcontainer;iaasVMContainerV2;..` in another).
  */
+import { JsonObject } from "../server/json";
 import { sameName } from "../world/arm-ids";
 import { SeedKeyAndSecret, SeedTier, RecoveryPointType } from "../world/seed";
 
@@ -58,7 +59,7 @@ export interface VmSnapshot {
     /** Standard | TrustedLaunch | ConfidentialVM. */
     securityType: string;
     /** The VM's ARM JSON at backup time: what the restore config blob (vmconfig) carries. */
-    config: Record<string, any>;
+    config: JsonObject;
 }
 
 export interface RecoveryPointRecord {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "crypto";
 import { ProtectedItemRecord, VaultRecord, shortContainerName } from "./backup-catalog";
-import { JOB_RESOURCE_TYPE, JobRecord, jobResourceId } from "./job-record";
+import { JOB_RESOURCE_TYPE, JobPropertiesJson, JobRecord, JobResourceJson, jobResourceId } from "./job-record";
 import { armTimestamp } from "./time-format";
 import { jobDuration, taskDuration, WireFormat } from "./wire-format";
 
@@ -33,9 +33,9 @@ export class BackupHistoryJob implements JobRecord {
         return "Completed";
     }
 
-    render(detailed: boolean, format: WireFormat = "spec"): Record<string, any> {
+    render(detailed: boolean, format: WireFormat = "spec"): JobResourceJson {
         const end = this.start + this.durationSeconds * 1000;
-        const properties: Record<string, any> = {
+        const properties: JobPropertiesJson = {
             jobType: "AzureIaaSVMJob",
             entityFriendlyName: this.entityFriendlyName,
             backupManagementType: this.backupManagementType,

@@ -2,6 +2,7 @@
  * JSON of protected items (AzureIaaSComputeVMProtectedItem) and recovery points
  * (IaasVMRecoveryPoint), shaped like the official examples.
  */
+import { JsonObject } from "../server/json";
 import { ProtectedItemRecord, RecoveryPointRecord, shortContainerName } from "./backup-catalog";
 import { armTimestamp } from "./time-format";
 import { tierDetail, WireFormat } from "./wire-format";
@@ -9,10 +10,10 @@ import { tierDetail, WireFormat } from "./wire-format";
 export const PROTECTED_ITEM_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems";
 export const RECOVERY_POINT_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints";
 
-export function renderProtectedItem(item: ProtectedItemRecord): Record<string, any> {
+export function renderProtectedItem(item: ProtectedItemRecord): { name: string; properties: JsonObject; [field: string]: unknown } {
     const latest = item.recoveryPoints[0];
     const oldest = item.recoveryPoints[item.recoveryPoints.length - 1];
-    const properties: Record<string, any> = {
+    const properties: JsonObject = {
         protectedItemType: "Microsoft.Compute/virtualMachines",
         backupManagementType: "AzureIaasVM",
         workloadType: "VM",
@@ -48,12 +49,12 @@ function newestArchived(item: ProtectedItemRecord): RecoveryPointRecord | undefi
     return item.recoveryPoints.find((rp) => rp.tiers.some((t) => t.type === "ArchivedRP"));
 }
 
-export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPointRecord, format: WireFormat = "spec"): Record<string, any> {
+export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPointRecord, format: WireFormat = "spec"): JsonObject {
     const vm = rp.vm;
     const disks = [vm.osDisk, ...vm.dataDisks];
     const premium = disks.filter((d) => /^premium/i.test(d.sku)).length;
     const archived = rp.tiers.some((t) => t.type === "ArchivedRP");
-    const properties: Record<string, any> = {
+    const properties: JsonObject = {
         objectType: "IaasVMRecoveryPoint",
         recoveryPointType: rp.type,
         recoveryPointTime: armTimestamp(rp.timeMs),
@@ -64,7 +65,7 @@ export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPoint
         ...(rp.isSourceVMEncrypted && rp.keyAndSecret ? { keyAndSecret: keyAndSecretJson(rp) } : {}),
         isInstantIlrSessionActive: false,
         recoveryPointTierDetails: rp.tiers.map((t) => {
-            const detail: Record<string, any> = tierDetail(format, t.type, t.status);
+            const detail: JsonObject = tierDetail(format, t.type, t.status);
             if (t.type === "ArchivedRP" && t.status === "Rehydrated" && rp.rehydrated)
                 detail.extendedInfo = { RehydratedRPExpiryTime: armTimestamp(rp.rehydrated.expiresRealMs) };
             return detail;
@@ -105,7 +106,7 @@ export function renderRecoveryPoint(item: ProtectedItemRecord, rp: RecoveryPoint
 }
 
 /** keyAndSecret of an ADE point: where the BEK secret (and KEK) were, and the encryption mechanism. */
-function keyAndSecretJson(rp: RecoveryPointRecord): Record<string, any> {
+function keyAndSecretJson(rp: RecoveryPointRecord): JsonObject {
     const k = rp.keyAndSecret!;
     return {
         bekDetails: {

@@ -18,7 +18,29 @@ export interface JobRecord {
     startMs(): number;
     status(): string;
     /** JobResource JSON; `detailed` adds extendedInfo (JobDetails_Get shows it, the list does not); `format` the wire format (default "spec"). */
-    render(detailed: boolean, format?: WireFormat, variants?: Required<AzureVariants>): Record<string, any>;
+    render(detailed: boolean, format?: WireFormat, variants?: Required<AzureVariants>): JobResourceJson;
+}
+
+/** The JobResource JSON of a job; the fields the emulator reads back are typed. */
+export interface JobResourceJson {
+    id: string;
+    name: string;
+    type: string;
+    properties: JobPropertiesJson;
+    [field: string]: unknown;
+}
+
+export interface JobPropertiesJson {
+    startTime: string;
+    endTime?: string;
+    extendedInfo?: JobExtendedInfoJson;
+    [field: string]: unknown;
+}
+
+export interface JobExtendedInfoJson {
+    progressPercentage?: number;
+    propertyBag?: Record<string, string>;
+    [field: string]: unknown;
 }
 
 /** Job IDs as the service writes them (note the capital S of /Subscriptions, as in the official examples). */

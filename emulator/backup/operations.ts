@@ -6,6 +6,7 @@
  * (backupJobs/{job}/operationResults), and ARM DELETEs of compute/network resources
  * (locations/{loc}/operations). Like jobs, they only change state in EmulatorState.tick().
  */
+import { JsonObject } from "../server/json";
 import { randomUUID } from "crypto";
 
 export type OperationStatus = "InProgress" | "Succeeded" | "Failed" | "Canceled";
@@ -88,8 +89,8 @@ export class OperationRegistry {
 }
 
 /** OperationStatus JSON (the shape of ProtectedItemOperationStatus.json). */
-export function renderOperationStatus(op: AsyncOperation, iso: (ms: number) => string): Record<string, any> {
-    const out: Record<string, any> = { id: op.id, name: op.id, status: op.status, startTime: iso(op.realStartMs) };
+export function renderOperationStatus(op: AsyncOperation, iso: (ms: number) => string): JsonObject {
+    const out: JsonObject = { id: op.id, name: op.id, status: op.status, startTime: iso(op.realStartMs) };
     if (op.status !== "InProgress" && op.endOffsetMs !== undefined) out.endTime = iso(op.realStartMs + op.endOffsetMs);
     if (op.status === "Failed" && op.error) out.error = { code: op.error.code, message: op.error.message };
     if (op.kind === "restore" && op.status === "Succeeded" && op.jobId) {

@@ -13,6 +13,7 @@
  * (networkAccessPolicy), securedVMDetails (the confidential OS disk's securityProfile).
  * A restore whose target vanished while it ran fails instead (RestoreArtifactError).
  */
+import { JsonObject } from "../server/json";
 import { randomUUID } from "crypto";
 import { resourceId, sameId } from "../world/arm-ids";
 import { diskBody, nicBody, vmBody } from "../world/arm-resource-bodies";
@@ -368,7 +369,8 @@ export function createRestoreArtifacts(job: RestoreJob, ctx: ArtifactContext): R
  * the replaced VHD blobs stay where they were.
  */
 function swapDisks(resources: ResourceStore, vmRes: ArmResource, restored: RestoredDisk[]): void {
-    const storage = vmRes.body.properties.storageProfile;
+    const storage = (vmRes.body.properties.storageProfile ??= {});
+    const dataDisks = (storage.dataDisks ??= []);
     const managedDisk = (d: RestoredDisk) => ({
         storageAccountType: d.sku,
         id: d.id,
@@ -379,7 +381,7 @@ function swapDisks(resources: ResourceStore, vmRes: ArmResource, restored: Resto
         if (d.vhdUri) {
             if (d.lun < 0) storage.osDisk = { ...storage.osDisk, name: d.name, createOption: "Attach", vhd: { uri: d.vhdUri } };
             else {
-                const idx = (storage.dataDisks as Array<Record<string, any>>).findIndex((x) => x.lun === d.lun);
+                const idx = dataDisks.findIndex((x) => x.lun === d.lun);
                 const entry = {
                     lun: d.lun,
                     name: d.name,
@@ -390,17 +392,18 @@ function swapDisks(resources: ResourceStore, vmRes: ArmResource, restored: Resto
                     deleteOption: "Detach",
                     toBeDetached: false,
                 };
-                if (idx >= 0) storage.dataDisks[idx] = entry;
-                else storage.dataDisks.push(entry);
+                if (idx >= 0) dataDisks[idx] = entry;
+                else dataDisks.push(entry);
             }
             continue;
         }
         if (!d.id) continue;
         if (d.lun < 0) {
-            if (storage.osDisk.managedDisk?.id) detachDisk(resources, storage.osDisk.managedDisk.id);
+            const oldOsDisk = storage.osDisk?.managedDisk?.id;
+            if (oldOsDisk) detachDisk(resources, oldOsDisk);
             storage.osDisk = { ...storage.osDisk, name: d.name, createOption: "Attach", managedDisk: managedDisk(d) };
         } else {
-            const idx = (storage.dataDisks as Array<Record<string, any>>).findIndex((x) => x.lun === d.lun);
+            const idx = dataDisks.findIndex((x) => x.lun === d.lun);
             const entry = {
                 lun: d.lun,
                 name: d.name,
@@ -412,11 +415,11 @@ function swapDisks(resources: ResourceStore, vmRes: ArmResource, restored: Resto
                 toBeDetached: false,
             };
             if (idx >= 0) {
-                const old = storage.dataDisks[idx].managedDisk?.id;
+                const old = dataDisks[idx].managedDisk?.id;
                 if (old && !sameId(old, d.id)) detachDisk(resources, old);
-                storage.dataDisks[idx] = entry;
+                dataDisks[idx] = entry;
             } else {
-                storage.dataDisks.push(entry);
+                dataDisks.push(entry);
             }
         }
         attachDisk(resources, d.id, vmRes.id);
@@ -437,7 +440,7 @@ function diskNetworkAccess(plan: RestorePlan, src: DiskSnapshot): { policy: stri
 }
 
 /** The restored OS disk's properties.securityProfile: confidential encryption with securedVMDetails' DES, or Trusted Launch. */
-function osDiskSecurityProfile(plan: RestorePlan): Record<string, any> | undefined {
+function osDiskSecurityProfile(plan: RestorePlan): JsonObject | undefined {
     if (plan.rp.securityType === "ConfidentialVM") {
         return plan.securedVm
             ? {
@@ -451,7 +454,7 @@ function osDiskSecurityProfile(plan: RestorePlan): Record<string, any> | undefin
 }
 
 /** storageProfile.osDisk.managedDisk.securityProfile of a VM attaching the restored confidential OS disk. */
-function vmDiskSecurityProfile(plan: RestorePlan): Record<string, any> | undefined {
+function vmDiskSecurityProfile(plan: RestorePlan): JsonObject | undefined {
     if (plan.rp.securityType !== "ConfidentialVM") return undefined;
     return {
         securityEncryptionType: "DiskWithVMGuestState",

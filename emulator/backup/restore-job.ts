@@ -6,10 +6,11 @@
  * state only moves in advance() (called once per request with that request's clock reading);
  * render() shows the last state, so one response is always self-consistent.
  */
+import { JsonObject } from "../server/json";
 import { randomUUID } from "crypto";
 import { AzureVariants, DEFAULT_VARIANTS, EMULATOR_ONLY_BAG_KEYS } from "../world/azure-variants";
 import { VaultRecord, hasValidTier, shortContainerName } from "./backup-catalog";
-import { JOB_RESOURCE_TYPE, JobRecord, jobResourceId } from "./job-record";
+import { JOB_RESOURCE_TYPE, JobExtendedInfoJson, JobPropertiesJson, JobRecord, JobResourceJson, jobResourceId } from "./job-record";
 import { RestorePlan } from "./restore-request";
 import { armTimestamp, usDateTime } from "./time-format";
 import { jobActions, jobDuration, taskDuration, WireFormat } from "./wire-format";
@@ -206,8 +207,8 @@ export class RestoreJob implements JobRecord {
         return Math.min(99, Math.floor(total * 100));
     }
 
-    render(detailed: boolean, format: WireFormat = "spec", variants: Required<AzureVariants> = DEFAULT_VARIANTS): Record<string, any> {
-        const properties: Record<string, any> = {
+    render(detailed: boolean, format: WireFormat = "spec", variants: Required<AzureVariants> = DEFAULT_VARIANTS): JobResourceJson {
+        const properties: JobPropertiesJson = {
             jobType: "AzureIaaSVMJob",
             entityFriendlyName: this.entityFriendlyName,
             backupManagementType: this.backupManagementType,
@@ -228,7 +229,7 @@ export class RestoreJob implements JobRecord {
             isUserTriggered: true,
         };
         if (detailed) {
-            const extendedInfo: Record<string, any> = {
+            const extendedInfo: JobExtendedInfoJson = {
                 tasksList: this.renderTasks(format, variants),
                 propertyBag: Object.fromEntries(
                     Object.entries(this.propertyBag).filter(
@@ -271,11 +272,11 @@ export class RestoreJob implements JobRecord {
         }
     }
 
-    private renderTasks(format: WireFormat, variants: Required<AzureVariants>): Array<Record<string, any>> {
+    private renderTasks(format: WireFormat, variants: Required<AzureVariants>): Array<JsonObject> {
         const p = this.progressPoint();
         const done = this.state === "Completed" || this.state === "CompletedWithWarnings";
         return this.tasks.map((t) => {
-            const task: Record<string, any> = { taskId: t.name };
+            const task: JsonObject = { taskId: t.name };
             let status: string;
             if (done || p >= t.endMs) status = "Completed";
             else if (p < t.startMs) status = "NotStarted";

@@ -10,6 +10,7 @@ import { EmulatorState } from "../world/emulator-state";
 import { AuthMode, EntraIdentity } from "../server/entra-id";
 import { FaultRegistry, FaultSpecError, FAULT_KINDS } from "../server/faults";
 import { JobClock } from "../world/job-clock";
+import { WallClock } from "../world/wall-clock";
 import { RestoreJob } from "../backup/restore-job";
 import { RequestKind, RequestLog } from "../server/request-log";
 import { removeResource } from "../world/resource-lifecycle";
@@ -22,6 +23,8 @@ export interface AdminContext {
     faults: FaultRegistry;
     log: RequestLog;
     clock: JobClock;
+    /** Real time for token expiry and throttle refill. */
+    wallClock: WallClock;
     identity: EntraIdentity;
     auth: AuthMode;
     /** Back to the seed state (or to a new seed): resources, jobs, operations, log, faults, rate limits, wire format. */
@@ -97,12 +100,20 @@ export function registerAdminRoutes(router: Router, admin: AdminContext): void {
         return { status: 200, body: admin.state().seed };
     });
 
-    const clockView = () => ({ speed: admin.clock.speed, simulatedMs: Math.round(admin.clock.now()) });
+    const clockView = () => ({
+        speed: admin.clock.speed,
+        simulatedMs: Math.round(admin.clock.now()),
+        realAheadMs: admin.wallClock.aheadMs,
+    });
     router.add("GET", "/admin/clock", () => ({ status: 200, body: clockView() }));
     router.add("POST", "/admin/clock", (req) => {
-        const body = (req.body ?? {}) as { speed?: unknown; advanceSeconds?: unknown };
+        const body = (req.body ?? {}) as { speed?: unknown; advanceSeconds?: unknown; advanceRealSeconds?: unknown };
         if (typeof body !== "object" || Array.isArray(body))
-            throw new ArmError(400, "InvalidClockRequest", "The body must be {speed?: number, advanceSeconds?: number}.");
+            throw new ArmError(
+                400,
+                "InvalidClockRequest",
+                "The body must be {speed?: number, advanceSeconds?: number, advanceRealSeconds?: number}.",
+            );
         if (body.speed !== undefined) {
             if (typeof body.speed !== "number" || !(body.speed >= 0) || !Number.isFinite(body.speed))
                 throw new ArmError(400, "InvalidClockRequest", "speed must be a finite number >= 0.");
@@ -113,6 +124,13 @@ export function registerAdminRoutes(router: Router, admin: AdminContext): void {
                 throw new ArmError(400, "InvalidClockRequest", "advanceSeconds must be a finite number >= 0.");
             }
             admin.clock.advance(body.advanceSeconds);
+        }
+        if (body.advanceRealSeconds !== undefined) {
+            const seconds = body.advanceRealSeconds;
+            if (typeof seconds !== "number" || !(seconds >= 0) || !Number.isFinite(seconds)) {
+                throw new ArmError(400, "InvalidClockRequest", "advanceRealSeconds must be a finite number >= 0.");
+            }
+            admin.wallClock.advance(seconds);
         }
         admin.state().tick();
         return { status: 200, body: clockView() };

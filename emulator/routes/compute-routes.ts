@@ -7,6 +7,7 @@
  * Location + Azure-AsyncOperation (the resource goes after `timing.deleteSeconds` simulated
  * seconds; storage accounts are deleted synchronously, 200).
  */
+import { JsonObject } from "../server/json";
 import { ArmError, methodNotAllowed, noRoute, resourceGroupNotFound, resourceNotFound, subscriptionNotFound } from "../server/arm-errors";
 import { resourceGroupId, resourceId, sameName } from "../world/arm-ids";
 import { EmulatorState } from "../world/emulator-state";
@@ -14,7 +15,7 @@ import { retryAfterSeconds } from "../world/job-clock";
 import { DeleteOperation } from "../backup/operations";
 import { paginate } from "../server/paging";
 import { deleteBlocker, nicsInSubnet, removeResource } from "../world/resource-lifecycle";
-import { ArmResource } from "../world/resource-store";
+import { ArmResource, ArmResourceBody } from "../world/resource-store";
 import { ApiRequest, Reply, Router } from "../server/router";
 import { armTimestamp } from "../backup/time-format";
 
@@ -106,7 +107,7 @@ export function registerComputeRoutes(router: Router, state: () => EmulatorState
         checkResourceGroup(s, req);
         const vnet = s.resources.get(resourceId(req.params.sub, req.params.rg, "Microsoft.Network/virtualNetworks", req.params.name));
         if (!vnet) throw resourceNotFound("Microsoft.Network/virtualNetworks", req.params.name, req.params.rg);
-        const subnet = render(s, vnet).properties.subnets.find((x: any) => sameName(x.name, req.params.subnet));
+        const subnet = render(s, vnet).properties.subnets?.find((x) => sameName(x.name, req.params.subnet));
         if (!subnet)
             throw resourceNotFound("Microsoft.Network/virtualNetworks/subnets", `${req.params.name}/${req.params.subnet}`, req.params.rg);
         return { status: 200, body: subnet };
@@ -119,7 +120,7 @@ export function registerComputeRoutes(router: Router, state: () => EmulatorState
         checkSubscription(s, req);
         const op = findDeleteOperation(s, req);
         if (req.query.monitor === "true") return locationResult(s, op, req);
-        const body: Record<string, any> = { name: op.id, status: op.status, startTime: armTimestamp(op.realStartMs) };
+        const body: JsonObject = { name: op.id, status: op.status, startTime: armTimestamp(op.realStartMs) };
         if (op.status !== "InProgress" && op.endOffsetMs !== undefined) body.endTime = armTimestamp(op.realStartMs + op.endOffsetMs);
         return { status: 200, body };
     });
@@ -159,14 +160,14 @@ function findResource(s: EmulatorState, req: ApiRequest): ArmResource {
  * restore created is "starting" with no agent status until timing.vmBootSeconds (simulated) after
  * its job ended, then running with a Ready agent — unless a vmBoot fault keeps it from that.
  */
-function instanceView(s: EmulatorState, vm: ArmResource, simNow: number): Record<string, any> {
+function instanceView(s: EmulatorState, vm: ArmResource, simNow: number): JsonObject {
     const job = vm.origin === "restore" ? s.restoreJobs.find((j) => j.id === vm.jobId) : undefined;
     const bootedAtSim = job ? job.simStartMs + job.totalSeconds * 1000 + s.timing.vmBootSeconds * 1000 : undefined;
     const createdReal = job ? job.at(job.totalSeconds * 1000) : Date.now();
     const booted = job?.vmBoot !== "neverBoots" && (bootedAtSim === undefined || simNow >= bootedAtSim);
     const agentReady = booted && job?.vmBoot !== "agentNotReady";
     const bootTime = armTimestamp(job && bootedAtSim !== undefined ? job.at(bootedAtSim - job.simStartMs) : createdReal);
-    const body: Record<string, any> = {
+    const body: JsonObject = {
         computerName: vm.name,
         osName: vm.body.properties?.storageProfile?.osDisk?.osType === "Windows" ? "Windows Server 2022 Datacenter" : "ubuntu",
         disks: [],
@@ -208,22 +209,26 @@ function instanceView(s: EmulatorState, vm: ArmResource, simNow: number): Record
 }
 
 /** The stored JSON plus what is derived at read time (subnet ipConfigurations, provisioningState while deleting). */
-function render(s: EmulatorState, res: ArmResource): Record<string, any> {
-    const body = JSON.parse(JSON.stringify(res.body)) as Record<string, any>;
+function render(s: EmulatorState, res: ArmResource): ArmResourceBody {
+    const body = JSON.parse(JSON.stringify(res.body)) as ArmResourceBody;
     if (res.type === "Microsoft.Network/virtualNetworks") {
         for (const subnet of body.properties.subnets ?? []) {
             const nics = nicsInSubnet(s.resources, subnet.id);
             if (nics.length > 0) subnet.properties.ipConfigurations = nics.map((n) => ({ id: `${n.id}/ipConfigurations/ipconfig1` }));
         }
     }
-    if (res.deletingOperationId && body.properties) body.properties.provisioningState = "Deleting";
+    if (res.deletingOperationId) body.properties.provisioningState = "Deleting";
     return body;
 }
 
-function listReply(s: EmulatorState, req: ApiRequest, bodies: Array<Record<string, any> | ArmResource>): Reply {
-    const values = bodies.map((b) => ("body" in b && "origin" in b ? (b as ArmResource).body : b));
+function listReply(s: EmulatorState, req: ApiRequest, bodies: Array<JsonObject | ArmResource>): Reply {
+    const values = bodies.map((b) => (isArmResource(b) ? b.body : b));
     const page = paginate(values, req.query, s.pageSize, s.baseUrl, req.path);
     return { status: 200, body: { value: page.items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) } };
+}
+
+function isArmResource(b: JsonObject | ArmResource): b is ArmResource {
+    return "body" in b && "origin" in b;
 }
 
 function deleteResource(s: EmulatorState, req: ApiRequest): Reply {

@@ -36,7 +36,8 @@ import { EmulatorState } from "../world/emulator-state";
 import { FaultRegistry } from "../server/faults";
 import { retryAfterSeconds } from "../world/job-clock";
 import { RestoreOperation, renderOperationStatus } from "../backup/operations";
-import { checkRestoreRequest, isObject } from "../backup/restore-request";
+import { checkRestoreRequest } from "../backup/restore-request";
+import { JsonObject, isObject } from "../server/json";
 import { checkSubscription } from "./compute-routes";
 import { RestoreJob } from "../backup/restore-job";
 import { ApiRequest, Router } from "../server/router";
@@ -108,7 +109,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
         } catch {
             throw bad();
         }
-        if (!(Date.now() < claims.exp)) {
+        if (!(state().wallClock.now() < claims.exp)) {
             throw new ArmError(
                 400,
                 "UserErrorCrrAccessTokenExpired",
@@ -131,7 +132,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
         const rp = resolveRecoveryPoint(item, req.params.rp);
         requireCrr(vault);
         if (!replicatedToSecondary(s, rp)) throw recoveryPointNotInSecondary(rp, vault);
-        const body = req.body as Record<string, any> | undefined;
+        const body = req.body as JsonObject | undefined;
         if (!isObject(body) || !isObject(body.properties)) {
             throw invalidInput(
                 "The access token request must be {properties: AADProperties} (the answer of GET …/locations/{secondaryRegion}/backupAadProperties).",
@@ -152,7 +153,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
             );
         }
         const lifetime = s.seed.crrAccessTokenLifetimeSeconds ?? DEFAULT_CRR_TOKEN_LIFETIME_SECONDS;
-        const exp = Date.now() + lifetime * 1000;
+        const exp = s.wallClock.now() + lifetime * 1000;
         const token = issue({ v: vault.id, i: item.id, rp: rp.name, r: vault.secondaryRegion, exp });
         return { status: 200, body: accessTokenResource(s, vault, item, rp, token, exp) };
     });
@@ -160,7 +161,7 @@ export function registerCrrRoutes(router: Router, state: () => EmulatorState, fa
     router.add("POST", `${LOCATION}/backupCrossRegionRestore`, (req) => {
         const s = state();
         checkSubscription(s, req);
-        const body = req.body as Record<string, any> | undefined;
+        const body = req.body as JsonObject | undefined;
         if (!isObject(body) || !isObject(body.crossRegionRestoreAccessDetails) || !isObject(body.restoreRequest)) {
             throw invalidInput(
                 "The body must be {crossRegionRestoreAccessDetails: WorkloadCrrAccessToken, restoreRequest: IaasVMRestoreRequest} (CrossRegionRestoreRequest).",
@@ -284,14 +285,14 @@ function crrOperation(s: EmulatorState, req: ApiRequest): RestoreOperation {
 }
 
 /** The vault of a CrrJobRequest body `{resourceId, jobName?}`, whose CRR jobs are in the URL's region. */
-function crrJobRequest(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; body: Record<string, any> } {
-    const body = req.body as Record<string, any> | undefined;
+function crrJobRequest(s: EmulatorState, req: ApiRequest): { vault: VaultRecord; body: JsonObject } {
+    const body = req.body as JsonObject | undefined;
     if (!isObject(body) || typeof body.resourceId !== "string" || body.resourceId === "") {
         throw invalidInput("The body must be {resourceId: <the vault's resource ID>, jobName?} (CrrJobRequest).", "resourceId");
     }
-    const vault = s.catalog.vaults.find((v) => sameId(v.id, body.resourceId));
-    if (!vault)
-        throw new ArmError(404, "ResourceNotFound", `The vault '${body.resourceId}' given in 'resourceId' was not found.`, "resourceId");
+    const resourceId = body.resourceId;
+    const vault = s.catalog.vaults.find((v) => sameId(v.id, resourceId));
+    if (!vault) throw new ArmError(404, "ResourceNotFound", `The vault '${resourceId}' given in 'resourceId' was not found.`, "resourceId");
     if (!sameRegion(req.params.region, vault.secondaryRegion)) {
         throw invalidInput(
             `The Cross Region Restore jobs of vault '${vault.name}' are in its secondary region '${vault.secondaryRegion}', not '${req.params.region}'.`,
@@ -309,7 +310,7 @@ function accessTokenResource(
     rp: RecoveryPointRecord,
     token: string,
     expMs: number,
-): Record<string, any> {
+): JsonObject {
     const container = shortContainerName(item.containerName);
     const stamp = (kind: string, region: string) => guidFor(`crr-stamp/${region}/${kind}`);
     return {

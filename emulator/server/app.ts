@@ -26,6 +26,7 @@ import { EmulatorState } from "../world/emulator-state";
 import { AuthMode, DEFAULT_TOKEN_LIFETIME_SECONDS, EntraIdentity, SECRET_FORM_FIELDS } from "./entra-id";
 import { ActiveFault, FaultRegistry } from "./faults";
 import { JobClock } from "../world/job-clock";
+import { WallClock } from "../world/wall-clock";
 import { LoggedRequest, redactForm, RequestKind, RequestLog } from "./request-log";
 import { ApiRequest, Reply, Router, splitPath } from "./router";
 import { Seed } from "../world/seed";
@@ -52,6 +53,8 @@ export class EmulatorApp {
     readonly auth: AuthMode;
     private current: EmulatorState;
     private throttle: ArmThrottle;
+    /** Real time for token expiry and throttle refill; POST /admin/clock {advanceRealSeconds} moves it. */
+    readonly wallClock = new WallClock();
     private readonly armRouter = new Router();
     private readonly adminRouter = new Router();
     private readonly identityRouter = new Router();
@@ -67,10 +70,15 @@ export class EmulatorApp {
     ) {
         this.accessLog = options.accessLog;
         this.auth = options.auth ?? "anonymous";
-        this.current = new EmulatorState(seed, baseUrl, clock);
+        this.current = new EmulatorState(seed, baseUrl, clock, this.wallClock);
         this.current.wireFormat = this.startupWireFormat(seed);
         this.throttle = this.throttleFor(seed);
-        this.identity = new EntraIdentity(baseUrl, () => this.current.seed, options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
+        this.identity = new EntraIdentity(
+            baseUrl,
+            () => this.current.seed,
+            options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
+            () => this.wallClock.now(),
+        );
         const state = () => this.current;
         registerBackupRoutes(this.armRouter, state, this.faults);
         registerCrrRoutes(this.armRouter, state, this.faults);
@@ -82,6 +90,7 @@ export class EmulatorApp {
             faults: this.faults,
             log: this.log,
             clock,
+            wallClock: this.wallClock,
             identity: this.identity,
             auth: this.auth,
             reset: (newSeed?: Seed) => this.reset(newSeed),
@@ -93,7 +102,7 @@ export class EmulatorApp {
 
     reset(seed?: Seed): void {
         const next = seed ?? this.current.seed;
-        this.current = new EmulatorState(next, this.baseUrl, this.clock);
+        this.current = new EmulatorState(next, this.baseUrl, this.clock, this.wallClock);
         this.current.wireFormat = seed?.wireFormat ?? this.startupWireFormat(next);
         this.throttle = this.throttleFor(next);
         this.faults.clear();
@@ -106,11 +115,13 @@ export class EmulatorApp {
     }
 
     private throttleFor(seed: Seed): ArmThrottle {
-        if (this.options.throttle) return new ArmThrottle(this.options.throttle, true);
+        const realNow = () => this.wallClock.now();
+        if (this.options.throttle) return new ArmThrottle(this.options.throttle, true, realNow);
         const r = seed.rateLimits ?? {};
         return new ArmThrottle(
             { readsPerHour: r.readsPerHour ?? 12000, writesPerHour: r.writesPerHour ?? 1200, timeScale: r.timeScale },
             r.enforce ?? false,
+            realNow,
         );
     }
 

@@ -189,7 +189,7 @@ function withLock<T>(folder: string, fn: () => T): T {
             break;
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-            let age = 0;
+            let age: number;
             try {
                 age = Date.now() - statSync(lock).mtimeMs;
             } catch {
@@ -199,7 +199,7 @@ function withLock<T>(folder: string, fn: () => T): T {
                 rmSync(lock, { recursive: true, force: true });
                 continue;
             }
-            if (Date.now() > deadline) throw new Error(`Timed out waiting for the emulator CA lock ${lock}.`);
+            if (Date.now() > deadline) throw new Error(`Timed out waiting for the emulator CA lock ${lock}.`, { cause: e });
             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
         }
     }

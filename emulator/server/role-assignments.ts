@@ -106,7 +106,7 @@ function within(resource: string, scope: string): boolean {
     return r === s || r.startsWith(`${s}/`);
 }
 
-function kindOf(method: string, last: string | undefined): Kind {
+function kindOf(method: string): Kind {
     if (method === "GET" || method === "HEAD") return "read";
     if (method === "DELETE") return "delete";
     if (method === "POST") return "action";
@@ -117,7 +117,7 @@ function kindOf(method: string, last: string | undefined): Kind {
 export function armAction(method: string, segments: string[]): string {
     const lower = segments.map((s) => s.toLowerCase());
     const p = lower.indexOf("providers");
-    const kind = kindOf(method.toUpperCase(), lower[lower.length - 1]);
+    const kind = kindOf(method.toUpperCase());
     if (p < 0) return `Microsoft.Resources/${lower.length > 2 ? "subscriptions/resourceGroups" : "subscriptions"}/${kind}`;
     const rest = segments.slice(p + 2);
     const types = rest.filter((_, i) => i % 2 === 0);
@@ -146,7 +146,7 @@ export function authorizeArm(
     segments: string[],
 ): void {
     if (isOperationStatusRead(method, path)) return;
-    const kind = kindOf(method.toUpperCase(), undefined);
+    const kind = kindOf(method.toUpperCase());
     const provider = providerOf(path);
     const ok = assignments.some((a) => {
         const role = ARM_ROLES[a.role.toLowerCase()];
@@ -163,7 +163,9 @@ export function authorizeArm(
 
 /** Whether the principal may do this to a blob of the storage account `accountId`. */
 export function blobAllowed(assignments: RoleAssignment[], method: string, accountId: string): boolean {
-    const kind = kindOf(method.toUpperCase(), undefined) === "action" ? "write" : kindOf(method.toUpperCase(), undefined);
+    // A blob POST writes (there are no blob actions).
+    const methodKind = kindOf(method.toUpperCase());
+    const kind = methodKind === "action" ? "write" : methodKind;
     return assignments.some((a) => BLOB_ROLES[a.role.toLowerCase()]?.includes(kind) && within(accountId, a.scope));
 }
 

@@ -27,7 +27,7 @@ export interface EmulatorOptions {
     port?: number;
     /** Default "127.0.0.1"; anything that is not a loopback address is refused (throws). */
     host?: string;
-    /** Default: defaultSeed() from emulator/world/seed.ts. */
+    /** Default: defaultSeed() (emulator/world/seed/default-seed.ts). */
     seed?: Seed;
     /** Simulated seconds per real second; default 600. Ignored when `clock` is given. */
     clockSpeed?: number;

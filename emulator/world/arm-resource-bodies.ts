@@ -5,8 +5,10 @@
 import { createHash, randomUUID } from "crypto";
 import { pairedRegion, resourceGroupId, resourceId } from "./arm-ids";
 import { armTimestamp } from "../backup/time-format";
+import { JsonObject } from "../server/json";
+import { ArmResourceBody, SubnetBody } from "./resource-store";
 
-export function resourceGroupBody(subscriptionId: string, name: string, location: string): Record<string, any> {
+export function resourceGroupBody(subscriptionId: string, name: string, location: string): ArmResourceBody {
     return {
         id: resourceGroupId(subscriptionId, name),
         name,
@@ -29,7 +31,7 @@ export interface VaultShape {
     userAssignedIdentityIds?: string[];
 }
 
-export function vaultBody(v: VaultShape): Record<string, any> {
+export function vaultBody(v: VaultShape): ArmResourceBody {
     const id = resourceId(v.subscriptionId, v.resourceGroup, "Microsoft.RecoveryServices/vaults", v.name);
     const ua = v.userAssignedIdentityIds ?? [];
     const identityType =
@@ -82,7 +84,7 @@ export function vnetBody(
     location: string,
     addressPrefix: string,
     subnets: SubnetShape[],
-): Record<string, any> {
+): ArmResourceBody {
     const id = resourceId(subscriptionId, resourceGroup, "Microsoft.Network/virtualNetworks", name);
     return {
         id,
@@ -101,7 +103,7 @@ export function vnetBody(
     };
 }
 
-export function subnetBody(vnetId: string, s: SubnetShape): Record<string, any> {
+export function subnetBody(vnetId: string, s: SubnetShape): SubnetBody {
     return {
         id: `${vnetId}/subnets/${s.name}`,
         name: s.name,
@@ -125,7 +127,7 @@ export function storageAccountBody(
     location: string,
     sku: string,
     kind: string,
-): Record<string, any> {
+): ArmResourceBody {
     const geo = /GRS$/i.test(sku);
     return {
         id: resourceId(subscriptionId, resourceGroup, "Microsoft.Storage/storageAccounts", name),
@@ -177,25 +179,25 @@ export interface DiskShape {
     sku: string;
     osType?: string;
     zones?: string[];
-    creationData: Record<string, any>;
+    creationData: JsonObject;
     managedBy?: string;
     createdMs: number;
     tags?: Record<string, string>;
     /** Default {type: "EncryptionAtRestWithPlatformKey"}. */
-    encryption?: Record<string, any>;
+    encryption?: JsonObject;
     /** Azure Disk Encryption settings (ADE). */
-    encryptionSettingsCollection?: Record<string, any>;
+    encryptionSettingsCollection?: JsonObject;
     /** AllowAll (default) | AllowPrivate | DenyAll. */
     networkAccessPolicy?: string;
     diskAccessId?: string;
     /** Confidential VM OS disks: {securityType, secureVMDiskEncryptionSetId?}. */
-    securityProfile?: Record<string, any>;
+    securityProfile?: JsonObject;
     extendedLocation?: { name: string; type: string };
 }
 
-export function diskBody(d: DiskShape): Record<string, any> {
+export function diskBody(d: DiskShape): ArmResourceBody {
     const policy = d.networkAccessPolicy ?? "AllowAll";
-    const body: Record<string, any> = {
+    const body: ArmResourceBody = {
         id: resourceId(d.subscriptionId, d.resourceGroup, "Microsoft.Compute/disks", d.name),
         name: d.name,
         type: "Microsoft.Compute/disks",
@@ -254,7 +256,7 @@ export interface NicShape {
     extendedLocation?: { name: string; type: string };
 }
 
-export function nicBody(n: NicShape): Record<string, any> {
+export function nicBody(n: NicShape): ArmResourceBody {
     const id = resourceId(n.subscriptionId, n.resourceGroup, "Microsoft.Network/networkInterfaces", n.name);
     return {
         id,
@@ -308,7 +310,7 @@ export interface VmDiskRef {
     /** managedDisk.diskEncryptionSet.id */
     diskEncryptionSetId?: string;
     /** managedDisk.securityProfile (confidential OS disks). */
-    securityProfile?: Record<string, any>;
+    securityProfile?: JsonObject;
 }
 
 export interface VmShape {
@@ -332,12 +334,12 @@ export interface VmShape {
 }
 
 /** properties.securityProfile of a VM of this security type (undefined for Standard). */
-export function vmSecurityProfile(securityType: string | undefined): Record<string, any> | undefined {
+export function vmSecurityProfile(securityType: string | undefined): JsonObject | undefined {
     if (securityType !== "TrustedLaunch" && securityType !== "ConfidentialVM") return undefined;
     return { securityType, uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } };
 }
 
-export function vmBody(v: VmShape): Record<string, any> {
+export function vmBody(v: VmShape): ArmResourceBody {
     const diskJson = (d: VmDiskRef) => ({
         name: d.name,
         createOption: d.createOption,
@@ -355,7 +357,7 @@ export function vmBody(v: VmShape): Record<string, any> {
         ...(d.vhdUri ? { vhd: { uri: d.vhdUri } } : {}),
         deleteOption: "Detach",
     });
-    const body: Record<string, any> = {
+    const body: ArmResourceBody = {
         id: resourceId(v.subscriptionId, v.resourceGroup, "Microsoft.Compute/virtualMachines", v.name),
         name: v.name,
         type: "Microsoft.Compute/virtualMachines",
@@ -423,7 +425,7 @@ export interface LocatedShape {
 
 export function diskEncryptionSetBody(
     d: LocatedShape & { tenantId: string; encryptionType: string; keyUrl?: string; keyVaultId?: string },
-): Record<string, any> {
+): ArmResourceBody {
     const id = resourceId(d.subscriptionId, d.resourceGroup, "Microsoft.Compute/diskEncryptionSets", d.name);
     return {
         id,
@@ -441,7 +443,7 @@ export function diskEncryptionSetBody(
     };
 }
 
-export function userAssignedIdentityBody(u: LocatedShape & { tenantId: string }): Record<string, any> {
+export function userAssignedIdentityBody(u: LocatedShape & { tenantId: string }): ArmResourceBody {
     const id = resourceId(u.subscriptionId, u.resourceGroup, "Microsoft.ManagedIdentity/userAssignedIdentities", u.name);
     return {
         id,
@@ -453,7 +455,7 @@ export function userAssignedIdentityBody(u: LocatedShape & { tenantId: string })
     };
 }
 
-export function diskAccessBody(a: LocatedShape): Record<string, any> {
+export function diskAccessBody(a: LocatedShape): ArmResourceBody {
     return {
         id: resourceId(a.subscriptionId, a.resourceGroup, "Microsoft.Compute/diskAccesses", a.name),
         name: a.name,
@@ -468,7 +470,7 @@ export function diskAccessBody(a: LocatedShape): Record<string, any> {
     };
 }
 
-export function keyVaultBody(k: LocatedShape & { tenantId: string }): Record<string, any> {
+export function keyVaultBody(k: LocatedShape & { tenantId: string }): ArmResourceBody {
     return {
         id: resourceId(k.subscriptionId, k.resourceGroup, "Microsoft.KeyVault/vaults", k.name),
         name: k.name,

@@ -5,6 +5,7 @@
  * jobs that just finished, so no timers run in the background.
  */
 import { JobClock } from "./job-clock";
+import { WallClock } from "./wall-clock";
 import { AzureVariants, resolveVariants } from "./azure-variants";
 import { RoleAssignment, defaultRoleAssignments } from "../server/role-assignments";
 import { JobRecord } from "../backup/job-record";
@@ -49,6 +50,8 @@ export class EmulatorState {
         seed: Seed,
         readonly baseUrl: string,
         readonly clock: JobClock,
+        /** Real time where Azure runs on it (CRR access token expiry). */
+        readonly wallClock: WallClock = new WallClock(),
     ) {
         this.load(seed);
     }

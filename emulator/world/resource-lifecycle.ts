@@ -26,14 +26,14 @@ export function detachDisk(resources: ResourceStore, diskId: string): void {
 export function deleteBlocker(resources: ResourceStore, res: ArmResource): ArmError | undefined {
     switch (res.type.toLowerCase()) {
         case "microsoft.compute/disks": {
-            const vm = res.body.managedBy as string | undefined;
+            const vm = res.body.managedBy;
             if (vm) {
                 return new ArmError(409, "OperationNotAllowed", `Disk ${res.name} is attached to VM ${vm}.`, res.name);
             }
             return undefined;
         }
         case "microsoft.network/networkinterfaces": {
-            const vm = res.body.properties?.virtualMachine?.id as string | undefined;
+            const vm = res.body.properties.virtualMachine?.id;
             if (vm) {
                 return new ArmError(
                     400,
@@ -66,7 +66,7 @@ export function deleteBlocker(resources: ResourceStore, res: ArmResource): ArmEr
 export function nicsInSubnet(resources: ResourceStore, subnetId: string): ArmResource[] {
     return resources
         .ofType("Microsoft.Network/networkInterfaces")
-        .filter((nic) => (nic.body.properties?.ipConfigurations ?? []).some((c: any) => sameId(c.properties?.subnet?.id, subnetId)));
+        .filter((nic) => (nic.body.properties?.ipConfigurations ?? []).some((c) => sameId(c.properties?.subnet?.id, subnetId)));
 }
 
 /**
@@ -87,14 +87,14 @@ export function removeResource(resources: ResourceStore, res: ArmResource, force
         const vm = resources.get(res.body.managedBy);
         const storage = vm?.body.properties?.storageProfile;
         if (storage) {
-            storage.dataDisks = (storage.dataDisks ?? []).filter((d: any) => !sameId(d.managedDisk?.id, res.id));
+            storage.dataDisks = (storage.dataDisks ?? []).filter((d) => !sameId(d.managedDisk?.id, res.id));
             if (sameId(storage.osDisk?.managedDisk?.id, res.id)) storage.osDisk = { ...storage.osDisk, managedDisk: undefined };
         }
     }
     if (force && type === "microsoft.network/networkinterfaces" && res.body.properties?.virtualMachine?.id) {
         const vm = resources.get(res.body.properties.virtualMachine.id);
         const profile = vm?.body.properties?.networkProfile;
-        if (profile) profile.networkInterfaces = (profile.networkInterfaces ?? []).filter((n: any) => !sameId(n.id, res.id));
+        if (profile) profile.networkInterfaces = (profile.networkInterfaces ?? []).filter((n) => !sameId(n.id, res.id));
     }
     resources.delete(res.id);
 }

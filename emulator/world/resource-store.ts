@@ -6,6 +6,71 @@ import { trimId } from "./arm-ids";
 
 export type ResourceOrigin = "seed" | "restore";
 
+/** `{id}` references between resources (a NIC's VM, a disk of a VM, an IP configuration's subnet). */
+export interface IdRef {
+    id: string;
+}
+
+/** A VM's disk slot in storageProfile (managed disk or VHD). */
+export interface VmDiskSlot {
+    lun?: number;
+    name?: string;
+    osType?: string;
+    managedDisk?: { id?: string; [field: string]: unknown };
+    vhd?: { uri: string };
+    [field: string]: unknown;
+}
+
+/**
+ * The `properties` of the resources the emulator serves. The fields its own code reads are typed;
+ * everything else (what a GET answers as is) is carried unchecked.
+ */
+export interface ArmResourceProperties {
+    provisioningState?: string;
+    /** Disks. */
+    diskState?: string;
+    /** NICs. */
+    virtualMachine?: IdRef;
+    ipConfigurations?: Array<{
+        id?: string;
+        name?: string;
+        properties?: { subnet?: IdRef; privateIPAddress?: string; [field: string]: unknown };
+        [field: string]: unknown;
+    }>;
+    /** Virtual networks. */
+    subnets?: SubnetBody[];
+    /** VMs. */
+    storageProfile?: { osDisk?: VmDiskSlot; dataDisks?: VmDiskSlot[]; [field: string]: unknown };
+    networkProfile?: { networkInterfaces?: Array<IdRef & { [field: string]: unknown }>; [field: string]: unknown };
+    /** Disk encryption sets. */
+    encryptionType?: string;
+    /** Key Vaults. */
+    vaultUri?: string;
+    [field: string]: unknown;
+}
+
+export interface SubnetBody {
+    id: string;
+    name: string;
+    properties: { addressPrefix: string; ipConfigurations?: IdRef[]; [field: string]: unknown };
+    [field: string]: unknown;
+}
+
+/** The JSON of an ARM resource as a GET answers it. */
+export interface ArmResourceBody {
+    id: string;
+    name?: string;
+    type?: string;
+    location?: string;
+    sku?: { name?: string; [field: string]: unknown };
+    kind?: string;
+    zones?: string[];
+    /** Disks: the VM a disk is attached to. */
+    managedBy?: string;
+    properties: ArmResourceProperties;
+    [field: string]: unknown;
+}
+
 export interface ArmResource {
     /** Canonical ID, in the casing it was created with. */
     id: string;
@@ -15,7 +80,7 @@ export interface ArmResource {
     resourceGroup: string;
     location: string;
     /** The JSON a GET answers. */
-    body: Record<string, any>;
+    body: ArmResourceBody;
     origin: ResourceOrigin;
     /** The restore job that created it. */
     jobId?: string;

@@ -3,6 +3,7 @@
  * networks, storage accounts, source VMs with their disks and NICs), the vault's catalog of
  * protected items and recovery points, and the history of completed backup jobs.
  */
+import { JsonObject } from "../server/json";
 import { createHash } from "crypto";
 import { pairedRegion, resourceGroupId, resourceId, sameName } from "./arm-ids";
 import {
@@ -32,7 +33,7 @@ import { BackupHistoryJob } from "../backup/backup-history-job";
 import { BlobStore, blobUrl } from "./blob-store";
 import { JobRecord } from "../backup/job-record";
 import { nextPrivateIp } from "./private-ip";
-import { ResourceStore } from "./resource-store";
+import { ArmResourceBody, ResourceStore } from "./resource-store";
 import { findSeedItem, keyVaultItemUrl, Seed, SeedKeyAndSecret, SeedTier, SeedVirtualMachine } from "./seed";
 
 export interface World {
@@ -45,7 +46,7 @@ export interface World {
 export function buildWorld(seed: Seed, baseUrl: string, nowMs: number = Date.now()): World {
     const sub = seed.subscriptionId;
     const resources = new ResourceStore();
-    const put = (type: string, rg: string, name: string, location: string, body: Record<string, any>) =>
+    const put = (type: string, rg: string, name: string, location: string, body: ArmResourceBody) =>
         resources.put({ id: body.id, type, name, resourceGroup: rg, location, body, origin: "seed" });
 
     for (const rg of seed.resourceGroups) {
@@ -219,9 +220,7 @@ function createSourceVm(
         ? vm.network.virtualNetwork
         : resourceId(sub, vm.resourceGroup, "Microsoft.Network/virtualNetworks", vm.network.virtualNetwork);
     const vnet = resources.get(vnetId);
-    const subnet = (vnet?.body.properties.subnets as Array<Record<string, any>> | undefined)?.find((s) =>
-        sameName(s.name, vm.network.subnet),
-    );
+    const subnet = vnet?.body.properties.subnets?.find((s) => sameName(s.name, vm.network.subnet));
     if (!vnet || !subnet) throw new Error(`seed: VM ${vm.name}: subnet ${vm.network.subnet} of ${vnetId} not found`);
 
     const nicName = `${vm.name}-nic`;
@@ -375,7 +374,7 @@ function createSourceVm(
 }
 
 /** A managed disk's encryptionSettingsCollection for Azure Disk Encryption with these keys. */
-export function adeSettings(keys: SeedKeyAndSecret): Record<string, any> {
+export function adeSettings(keys: SeedKeyAndSecret): JsonObject {
     return {
         enabled: true,
         encryptionSettingsVersion: "1.1",

@@ -4,6 +4,7 @@
  */
 import { request as httpsRequest } from "https";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator/server/server";
+import { JsonAnswer } from "./emulator-json";
 
 export const SUB = "00000000-0000-0000-0000-000000000001";
 export const API = "api-version=2026-02-01";
@@ -59,7 +60,7 @@ export function itemPath(vm: string): string {
 export interface CallResult {
     status: number;
     headers: Headers;
-    body: any;
+    body: JsonAnswer;
     text: string;
 }
 
@@ -106,7 +107,7 @@ export async function call(url: string, init: CallInit = {}): Promise<CallResult
         body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
     });
     const text = await res.text();
-    let body: any;
+    let body: JsonAnswer;
     try {
         body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -129,7 +130,7 @@ function httpsCall(url: string, init: CallInit): Promise<CallResult> {
             res.on("error", reject);
             res.on("end", () => {
                 const text = Buffer.concat(chunks).toString("utf8");
-                let body: any;
+                let body: JsonAnswer;
                 try {
                     body = text ? JSON.parse(text) : undefined;
                 } catch {
@@ -187,14 +188,44 @@ export async function triggerRestore(
     return call(`${emu.url}${itemPath(vm)}/recoveryPoints/${rp}/restore?${API}`, { method: "POST", body });
 }
 
-/** Polls `fn` until it returns a value that is not undefined (or the timeout passes). */
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 10000, intervalMs = 10): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
+/** A job as GET /admin/jobs lists it (restore jobs also carry what they restored and created). */
+export interface AdminJob {
+    jobId: string;
+    id: string;
+    operation: string;
+    status: string;
+    entityFriendlyName: string;
+    startTime?: string;
+    endTime?: string;
+    progressPercentage?: number;
+    recoveryType?: string;
+    recoveryPointId?: string;
+    sourceResourceId?: string;
+    createdResources?: string[];
+    propertyBag?: Record<string, string>;
+}
+
+/** The jobs of a GET /admin/jobs answer. */
+export function adminJobs(r: CallResult): AdminJob[] {
+    return (r.body as { jobs: AdminJob[] }).jobs;
+}
+
+/**
+ * Asks `fn` until it returns a value that is not undefined, moving the emulator's simulated clock
+ * ahead by `stepSeconds` between two asks (POST /admin/clock): no real time is waited for, and
+ * after `maxSteps` steps (a day of simulated time by default) it gives up.
+ */
+export async function untilEmulator<T>(
+    emu: RunningEmulator,
+    fn: () => Promise<T | undefined>,
+    stepSeconds = 60,
+    maxSteps = 1440,
+): Promise<T> {
+    for (let step = 0; ; step++) {
         const v = await fn();
         if (v !== undefined) return v;
-        if (Date.now() > until) throw new Error("waitFor: timed out");
-        await new Promise((r) => setTimeout(r, intervalMs));
+        if (step >= maxSteps) throw new Error(`untilEmulator: still waiting after ${maxSteps * stepSeconds} simulated seconds`);
+        await advance(emu, stepSeconds);
     }
 }
 
@@ -202,14 +233,14 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 1
 export async function restoreAndGetJobId(emu: RunningEmulator, vm: string, rp: string, body?: Record<string, unknown>): Promise<string> {
     const trigger = await triggerRestore(emu, vm, rp, body);
     if (trigger.status !== 202) throw new Error(`restore answered ${trigger.status}: ${trigger.text}`);
-    return waitFor(async () => {
+    return untilEmulator(emu, async () => {
         const op = await call(trigger.headers.get("azure-asyncoperation")!);
         if (op.body.status === "Failed") throw new Error(`operation failed: ${op.text}`);
         return op.body.status === "Succeeded" ? (op.body.properties.jobId as string) : undefined;
     });
 }
 
-export async function getJob(emu: RunningEmulator, jobId: string): Promise<any> {
+export async function getJob(emu: RunningEmulator, jobId: string): Promise<JsonAnswer> {
     return (await call(`${emu.url}${VAULT}/backupJobs/${jobId}?${API}`)).body;
 }
 
@@ -217,8 +248,8 @@ export async function waitForJob(
     emu: RunningEmulator,
     jobId: string,
     statuses: string[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"],
-): Promise<any> {
-    return waitFor(async () => {
+): Promise<JsonAnswer> {
+    return untilEmulator(emu, async () => {
         const job = await getJob(emu, jobId);
         return statuses.includes(job.properties.status) ? job : undefined;
     });
@@ -265,7 +296,7 @@ export async function runRestoreOnManualClock(
     rp: string,
     body: Record<string, unknown>,
     jobSeconds: number,
-): Promise<any> {
+): Promise<JsonAnswer> {
     const trigger = await triggerRestore(emu, vm, rp, body);
     if (trigger.status !== 202) throw new Error(`restore answered ${trigger.status}: ${trigger.text}`);
     await advance(emu, 30);

@@ -10,17 +10,22 @@
  *
  * Prints one JSON line per step to stdout; the parent asserts on them.
  *
- * Env: EMULATOR_URL, SCENARIO ("chain" | "instance-discovery-on"), TOKEN_LIFETIME_SECONDS.
+ * Env: EMULATOR_URL, SCENARIO ("chain" | "instance-discovery-on"), TOKEN_LIFETIME_SECONDS (the emulator's token
+ * lifetime: the chain lets it pass by moving the emulator's real time (POST /admin/clock {advanceRealSeconds})
+ * and its own Date.now ahead).
  */
 import { installNetworkGuard } from "./network-guard";
 
 const guard = installNetworkGuard();
 
-// Imported after the guard is in place.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RecoveryServicesBackupClient } = require("@azure/arm-recoveryservicesbackup") as typeof import("@azure/arm-recoveryservicesbackup");
+/** The Azure libraries, loaded only now that the guard is in place. */
+async function azureLibraries() {
+    const [{ DefaultAzureCredential }, { RecoveryServicesBackupClient }] = await Promise.all([
+        import("@azure/identity"),
+        import("@azure/arm-recoveryservicesbackup"),
+    ]);
+    return { DefaultAzureCredential, RecoveryServicesBackupClient };
+}
 
 const url = process.env.EMULATOR_URL!;
 const scenario = process.env.SCENARIO ?? "chain";
@@ -32,7 +37,7 @@ function emit(step: string, data: Record<string, unknown> = {}): void {
     process.stdout.write(`${JSON.stringify({ step, ...data })}\n`);
 }
 
-async function arm(token: string): Promise<{ status: number; wwwAuthenticate: string | null; body: any }> {
+async function arm(token: string): Promise<{ status: number; wwwAuthenticate: string | null; body: unknown }> {
     const res = await fetch(`${url}${VAULT}?api-version=2026-02-01`, { headers: { Authorization: `Bearer ${token}` } });
     const text = await res.text();
     return { status: res.status, wwwAuthenticate: res.headers.get("www-authenticate"), body: text ? JSON.parse(text) : undefined };
@@ -42,9 +47,24 @@ function claimsOf(token: string): Record<string, unknown> {
     return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Lets `seconds` of real time pass without waiting: the emulator's real time (what its token
+ * checks read) moves ahead, and so does this process's Date.now (what the SDK's bearer policy reads
+ * to decide that its cached token expired).
+ */
+async function letTimePass(seconds: number): Promise<void> {
+    const res = await fetch(`${url}/admin/clock`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ advanceRealSeconds: seconds }),
+    });
+    if (res.status !== 200) throw new Error(`advancing the emulator's real time answered ${res.status}: ${await res.text()}`);
+    const dateNow = Date.now;
+    Date.now = () => dateNow() + seconds * 1000;
+}
 
 async function chain(): Promise<void> {
+    const { DefaultAzureCredential, RecoveryServicesBackupClient } = await azureLibraries();
     // What the provider does, plus disableInstanceDiscovery (see docs/emulator.md).
     const credential = new DefaultAzureCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
     const scope = `${url}/.default`;
@@ -61,8 +81,8 @@ async function chain(): Promise<void> {
     };
     emit("sdk", { items: await listItems() });
 
-    // Let every token so far expire (real time), then use the first one anyway.
-    await sleep(lifetime * 1000 + 1500);
+    // Let every token so far expire, then use the first one anyway.
+    await letTimePass(lifetime + 1);
     emit("armExpired", await arm(t1.token));
 
     const t2 = await credential.getToken(scope);
@@ -72,6 +92,7 @@ async function chain(): Promise<void> {
 }
 
 async function instanceDiscoveryOn(): Promise<void> {
+    const { DefaultAzureCredential } = await azureLibraries();
     // As the provider is today: no disableInstanceDiscovery.
     const credential = new DefaultAzureCredential({ authorityHost: process.env.AZURE_AUTHORITY_HOST });
     try {

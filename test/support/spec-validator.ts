@@ -26,7 +26,15 @@ import * as path from "path";
 
 export type ValidationMode = "response" | "request";
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+
+/** A swagger definition: the fields the conversion reads are typed. */
+interface SwaggerDefinition {
+    allOf?: Json[];
+    discriminator?: string;
+    "x-ms-discriminator-value"?: string;
+    [field: string]: unknown;
+}
 
 const COMMON_STANDINS: Record<string, Json> = {
     __common_Resource: {
@@ -106,15 +114,15 @@ export function definitionNames(): string[] {
 }
 
 function compile(mode: ValidationMode): Compiled {
-    const spec = JSON.parse(readFileSync(specPath(), "utf8")) as Json;
-    const source: Json = spec.definitions;
+    const spec = JSON.parse(readFileSync(specPath(), "utf8")) as { definitions: Record<string, SwaggerDefinition> };
+    const source = spec.definitions;
 
     // Parent links (allOf refs) and discriminator property per definition.
     const parents = new Map<string, string[]>();
     for (const [name, def] of Object.entries(source)) {
         parents.set(
             name,
-            ((def.allOf ?? []) as Json[]).map((a) => localRefName(a.$ref)).filter((n): n is string => n !== undefined && n in source),
+            (def.allOf ?? []).map((a) => localRefName(a.$ref)).filter((n): n is string => n !== undefined && n in source),
         );
     }
     const discriminatorOf = (name: string, seen = new Set<string>()): string | undefined => {
@@ -151,7 +159,7 @@ function compile(mode: ValidationMode): Compiled {
         if (subs.length === 0) continue;
         polymorphic.add(name);
         const members = [name, ...subs];
-        const valueOf = (n: string) => (source[n]["x-ms-discriminator-value"] as string | undefined) ?? n;
+        const valueOf = (n: string) => source[n]["x-ms-discriminator-value"] ?? n;
         polySchemas[polyName(name)] = {
             type: "object",
             required: [prop],
@@ -211,7 +219,7 @@ function localRefName(ref: unknown): string | undefined {
 }
 
 /** Swagger schema node → JSON Schema node. `inAllOf`: a ref there means "extends" (not polymorphic). */
-function convert(node: unknown, polymorphic: Set<string>, inAllOf: boolean): any {
+function convert(node: unknown, polymorphic: Set<string>, inAllOf: boolean): unknown {
     if (Array.isArray(node)) return node.map((n) => convert(n, polymorphic, inAllOf));
     if (typeof node !== "object" || node === null) return node;
     const out: Json = {};

@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import { manualClock } from "../../../emulator/world/job-clock";
 import { API, RPS, advance, call, getJob, itemPath, restoreDisksBody, triggerRestore, useEmulator } from "../../support/emulator-helpers";
 import { validateDefinition } from "../../support/spec-validator";
+import { TierJson } from "../../support/emulator-json";
 
 const REHYDRATE = "Rehydrate the recovery point from the archive tier";
 
@@ -22,7 +23,7 @@ describe("emulator: archive tier and rehydration", () => {
             },
         });
     const point = async () => (await call(`${emu.get().url}${itemPath("vm-web01")}/recoveryPoints/${archived}?${API}`)).body;
-    const archivedTier = async () => (await point()).properties.recoveryPointTierDetails.find((t: any) => t.type === "ArchivedRP");
+    const archivedTier = async () => (await point()).properties.recoveryPointTierDetails.find((t: TierJson) => t.type === "ArchivedRP");
 
     async function start(body: Record<string, unknown>): Promise<string> {
         const e = emu.get();
@@ -90,7 +91,7 @@ describe("emulator: archive tier and rehydration", () => {
         assert.equal(job.properties.extendedInfo.propertyBag["Rehydration Retention Duration"], "P15D", "default retention");
         assert.equal((await archivedTier()).status, "Rehydrated");
         await call(`${e.url}/admin/wire-format`, { method: "POST", body: { wireFormat: "live" } });
-        const live = (await point()).properties.recoveryPointTierDetails.find((t: any) => t.type === 3);
+        const live = (await point()).properties.recoveryPointTierDetails.find((t: TierJson) => t.type === 3);
         assert.equal(live.status, 4);
     });
 

@@ -13,7 +13,9 @@ import {
     useEmulator,
     vmId,
     waitForJob,
+    AdminJob,
 } from "../../support/emulator-helpers";
+import { AdminResourceJson, DataDiskJson, JobJson, NamedJson, TaskJson, TemplateResourceJson } from "../../support/emulator-json";
 
 describe("emulator: what completed restores leave behind", () => {
     const emu = useEmulator();
@@ -26,7 +28,9 @@ describe("emulator: what completed restores leave behind", () => {
         const bag = job.properties.extendedInfo.propertyBag;
 
         const created = (await call(`${e.url}/admin/resources`)).body.resources;
-        const disks = created.filter((r: any) => r.type === "Microsoft.Compute/disks").map((r: any) => r.id as string);
+        const disks = created
+            .filter((r: AdminResourceJson) => r.type === "Microsoft.Compute/disks")
+            .map((r: AdminResourceJson) => r.id as string);
         assert.equal(disks.length, 3);
         for (const id of disks)
             assert.match(
@@ -37,9 +41,9 @@ describe("emulator: what completed restores leave behind", () => {
         const template = await call(bag["Template Blob Uri"]);
         assert.equal(template.status, 200);
         assert.match(bag["Template Blob Uri"], /\/azuredeploy[0-9a-f-]{36}\.json$/);
-        const vm = template.body.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines");
+        const vm = template.body.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines");
         const osId: string = vm.properties.storageProfile.osDisk.managedDisk.id;
-        const dataIds: Array<{ lun: number; id: string }> = vm.properties.storageProfile.dataDisks.map((d: any) => ({
+        const dataIds: Array<{ lun: number; id: string }> = vm.properties.storageProfile.dataDisks.map((d: DataDiskJson) => ({
             lun: d.lun,
             id: d.managedDisk.id,
         }));
@@ -65,7 +69,7 @@ describe("emulator: what completed restores leave behind", () => {
         assert.equal(data1.body.properties.osType, undefined);
 
         const list = await call(`${e.url}${RG_RESTORE}/providers/Microsoft.Compute/disks?api-version=2024-03-02`);
-        assert.deepEqual(list.body.value.map((d: any) => d.id).sort(), [...disks].sort());
+        assert.deepEqual(list.body.value.map((d: NamedJson) => d.id).sort(), [...disks].sort());
 
         const config = await call(bag["Config Blob Uri"]);
         assert.equal(config.status, 200);
@@ -103,7 +107,7 @@ describe("emulator: what completed restores leave behind", () => {
         await waitForJob(e, j2);
         const byJob = (j: string) => async () =>
             (await call(`${e.url}/admin/jobs`)).body.jobs
-                .find((x: any) => x.jobId === j)
+                .find((x: AdminJob) => x.jobId === j)
                 .createdResources.filter((id: string) => id.includes("/disks/"));
         const d1: string[] = await byJob(j1)();
         assert.equal(d1.length, 2);
@@ -120,18 +124,18 @@ describe("emulator: what completed restores leave behind", () => {
     it("restores an unmanaged VM to VHD blobs in the staging account without targetResourceGroupId", async () => {
         const e = emu.get();
         const body = restoreDisksBody("vm-legacy01", RPS["vm-legacy01"][2]);
-        delete (body.properties as any).targetResourceGroupId;
+        delete (body.properties as Record<string, unknown>).targetResourceGroupId;
         const jobId = await restoreAndGetJobId(e, "vm-legacy01", RPS["vm-legacy01"][2], body);
         const job = await waitForJob(e, jobId);
         assert.equal(job.properties.extendedInfo.propertyBag["Target resource group"], undefined);
         const template = await call(job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-        const vm = template.body.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines");
+        const vm = template.body.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines");
         const vhd: string = vm.properties.storageProfile.osDisk.vhd.uri;
         assert.ok(vhd.startsWith(`${e.url}/blob/stgrestore/`));
         assert.equal((await call(vhd)).status, 200);
         const created = (await call(`${e.url}/admin/resources`)).body.resources;
-        assert.equal(created.filter((r: any) => r.type === "Microsoft.Compute/disks").length, 0);
-        const tasks = job.properties.extendedInfo.tasksList.map((t: any) => t.taskId);
+        assert.equal(created.filter((r: AdminResourceJson) => r.type === "Microsoft.Compute/disks").length, 0);
+        const tasks = job.properties.extendedInfo.tasksList.map((t: TaskJson) => t.taskId);
         assert.ok(tasks.includes("Transfer data from vault"), "a HardenedRP-only point transfers from the vault");
     });
 
@@ -158,7 +162,7 @@ describe("emulator: what completed restores leave behind", () => {
         const osId = vm.body.properties.storageProfile.osDisk.managedDisk.id;
         assert.match(osId, /\/resourceGroups\/rg-restore\/providers\/Microsoft\.Compute\/disks\/VM-WEB01-DRILL-osdisk-/);
         assert.deepEqual(
-            vm.body.properties.storageProfile.dataDisks.map((d: any) => d.lun),
+            vm.body.properties.storageProfile.dataDisks.map((d: DataDiskJson) => d.lun),
             [0, 1],
         );
         const os = await call(`${e.url}${osId}?api-version=2024-03-02`);
@@ -175,7 +179,7 @@ describe("emulator: what completed restores leave behind", () => {
         assert.equal(nic.body.properties.ipConfigurations[0].properties.privateIPAddress, "10.10.1.4");
         assert.equal(nic.body.properties.virtualMachine.id, vm.body.id);
 
-        const types = (await call(`${e.url}/admin/resources`)).body.resources.map((r: any) => r.type).sort();
+        const types = (await call(`${e.url}/admin/resources`)).body.resources.map((r: AdminResourceJson) => r.type).sort();
         assert.deepEqual(types, [
             "Microsoft.Compute/disks",
             "Microsoft.Compute/disks",
@@ -249,13 +253,13 @@ describe("emulator: what completed restores leave behind", () => {
         const restores = await call(filter(`${window} and operation eq 'Restore' and backupManagementType eq 'AzureIaasVM'`));
         assert.equal(restores.status, 200);
         assert.deepEqual(
-            restores.body.value.map((j: any) => j.name),
+            restores.body.value.map((j: JobJson) => j.name),
             [jobId],
         );
         assert.equal(restores.body.value[0].properties.extendedInfo, undefined);
         const backups = await call(filter(`${window} and operation eq 'Backup'`));
         assert.ok(backups.body.value.length > 0);
-        assert.ok(backups.body.value.every((j: any) => j.properties.operation === "Backup" && j.properties.status === "Completed"));
+        assert.ok(backups.body.value.every((j: JobJson) => j.properties.operation === "Backup" && j.properties.status === "Completed"));
         const old = await call(
             filter(
                 `startTime eq '${cliTime(Date.now() - 30 * day)}' and endTime eq '${cliTime(Date.now() - 20 * day)}' and operation eq 'Restore'`,

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { manualClock } from "../../../emulator/world/job-clock";
 import { API, RPS, VAULT, advance, call, getJob, itemPath, triggerRestore, useEmulator } from "../../support/emulator-helpers";
+import { TaskJson } from "../../support/emulator-json";
 
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
@@ -129,7 +130,7 @@ describe("emulator: restore trigger and operation tracking (manual clock)", () =
         assert.equal(Date.parse(p.endTime) - Date.parse(p.startTime), 3600_000);
         assert.ok(
             p.extendedInfo.tasksList.every(
-                (t: any) => t.status === "Completed" && t.progressPercentage === 100 && t.startTime && t.endTime,
+                (t: TaskJson) => t.status === "Completed" && t.progressPercentage === 100 && t.startTime && t.endTime,
             ),
         );
         assert.equal(p.extendedInfo.estimatedRemainingDuration, undefined);
@@ -170,7 +171,7 @@ describe("emulator: restore trigger and operation tracking (manual clock)", () =
         job = await getJob(e, jobId);
         assert.equal(job.properties.status, "Cancelled");
         assert.ok(job.properties.endTime);
-        assert.ok(job.properties.extendedInfo.tasksList.some((t: any) => t.status === "Cancelled"));
+        assert.ok(job.properties.extendedInfo.tasksList.some((t: TaskJson) => t.status === "Cancelled"));
         const done = await call(location);
         assert.equal(done.status, 200);
         assert.equal(done.text, "");

@@ -26,8 +26,10 @@ import {
     useEmulator,
     vmId,
     apiFor,
+    adminJobs,
 } from "../../support/emulator-helpers";
 import { RunningEmulator } from "../../../emulator/server/server";
+import { DataDiskJson, JsonAnswer, NamedJson, TemplateResourceJson } from "../../support/emulator-json";
 
 describe("emulator: restore options", () => {
     const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -38,17 +40,17 @@ describe("emulator: restore options", () => {
         rp: string,
         body: Record<string, unknown>,
         seconds = 6000,
-    ): Promise<{ job: any; created: string[]; disks: any[] }> {
+    ): Promise<{ job: JsonAnswer; created: string[]; disks: JsonAnswer[] }> {
         const e = emu.get();
         const job = await runRestoreOnManualClock(e, vm, rp, body, seconds);
         assert.equal(job.properties.status, "Completed", JSON.stringify(job.properties.errorDetails));
-        const created: string[] = (await call(`${e.url}/admin/jobs`)).body.jobs.find((j: any) => j.jobId === job.name).createdResources;
+        const created = adminJobs(await call(`${e.url}/admin/jobs`)).find((j) => j.jobId === job.name)?.createdResources ?? [];
         const disks = [];
         for (const id of created.filter((c) => /\/providers\/Microsoft\.Compute\/disks\//i.test(c))) disks.push(await arm(id));
         return { job, created, disks };
     }
 
-    async function arm(id: string): Promise<any> {
+    async function arm(id: string): Promise<JsonAnswer> {
         const r = await call(`${emu.get().url}${id}?${apiFor(id)}`);
         assert.equal(r.status, 200, `${id}: ${r.text}`);
         return r.body;
@@ -65,12 +67,12 @@ describe("emulator: restore options", () => {
         const r = await triggerRestore(e, vm, rp, body);
         assert.equal(r.status, 400, r.text);
         assert.equal(r.body.error.code, code, r.text);
-        assert.equal((await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore").length, 0);
+        assert.equal(adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore").length, 0);
         return r.body.error;
     }
 
-    const osDisk = (disks: any[]) => disks.find((d) => d.properties.osType);
-    const dataDisks = (disks: any[]) => disks.filter((d) => !d.properties.osType);
+    const osDisk = (disks: JsonAnswer[]) => disks.find((d) => d.properties.osType);
+    const dataDisks = (disks: JsonAnswer[]) => disks.filter((d) => !d.properties.osType);
 
     describe("restoreDiskLunList", () => {
         it("restores only the listed data disks (and the OS disk); [] restores the OS disk only", async () => {
@@ -84,9 +86,9 @@ describe("emulator: restore options", () => {
             );
             assert.equal(dataDisks(some.disks)[0].properties.diskSizeGB, 512);
             const template = await call(some.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const vm = template.body.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines");
+            const vm = template.body.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines");
             assert.deepEqual(
-                vm.properties.storageProfile.dataDisks.map((d: any) => d.lun),
+                vm.properties.storageProfile.dataDisks.map((d: DataDiskJson) => d.lun),
                 [1],
             );
 
@@ -117,7 +119,10 @@ describe("emulator: restore options", () => {
             const disks = await restore("vm-app01", rp, restoreDisksBody("vm-app01", rp, { zones: ["2"] }));
             assert.deepEqual(osDisk(disks.disks).zones, ["2"]);
             const template = await call(disks.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            assert.deepEqual(template.body.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines").zones, ["2"]);
+            assert.deepEqual(
+                template.body.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines").zones,
+                ["2"],
+            );
 
             const alr = await restore(
                 "vm-web01",
@@ -154,7 +159,7 @@ describe("emulator: restore options", () => {
             for (const d of r.disks)
                 assert.deepEqual(d.properties.encryption, { type: "EncryptionAtRestWithCustomerKey", diskEncryptionSetId: DES_RESTORE });
             const template = await call(r.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const tvm = template.body.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+            const tvm = template.body.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
             assert.equal(tvm.properties.storageProfile.osDisk.managedDisk.diskEncryptionSet.id, DES_RESTORE);
 
             await restore(
@@ -181,7 +186,7 @@ describe("emulator: restore options", () => {
             const cvm = await refused("vm-web01", rp, restoreDisksBody("vm-web01", rp, { diskEncryptionSetId: DES_CVM }));
             assert.match(cvm.message, /securedVMDetails/);
             const legacy = restoreDisksBody("vm-legacy01", RPS["vm-legacy01"][0], { diskEncryptionSetId: DES_RESTORE });
-            delete (legacy.properties as any).targetResourceGroupId;
+            delete (legacy.properties as Record<string, unknown>).targetResourceGroupId;
             assert.match((await refused("vm-legacy01", RPS["vm-legacy01"][0], legacy)).message, /managed disks/);
         });
     });
@@ -472,7 +477,7 @@ describe("emulator: restore options", () => {
                 secureVMDiskEncryptionSetId: DES_CVM,
             });
             const template = await call(r.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const tvm = template.body.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+            const tvm = template.body.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
             assert.equal(tvm.properties.securityProfile.securityType, "ConfidentialVM");
 
             await restore(
@@ -614,7 +619,11 @@ describe("emulator: restore options", () => {
             const after = (await arm(vmId("vm-web01"))).properties.storageProfile;
             assert.notEqual(after.osDisk.managedDisk.id, before.osDisk.managedDisk.id);
             assert.equal(after.osDisk.managedDisk.id, osDisk(r.disks).id);
-            const lun = (p: any, n: number) => p.dataDisks.find((d: any) => d.lun === n).managedDisk.id;
+            const lun = (p: { dataDisks: DataDiskJson[] }, n: number): string => {
+                const slot = p.dataDisks.find((d) => d.lun === n);
+                assert.ok(slot, `the VM has a data disk at LUN ${n}`);
+                return slot.managedDisk.id;
+            };
             assert.equal(lun(after, 0), lun(before, 0), "LUN 0 was not restored, so it is not replaced");
             assert.notEqual(lun(after, 1), lun(before, 1));
             for (const old of [before.osDisk.managedDisk.id, lun(before, 1)]) {
@@ -628,7 +637,7 @@ describe("emulator: restore options", () => {
                     `${e.url}/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks?${apiFor(`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/disks`)}`,
                 )
             ).body.value;
-            assert.equal(prodDisks.filter((d: any) => d.name.startsWith("vm-web01")).length, 5, "3 original + 2 restored");
+            assert.equal(prodDisks.filter((d: NamedJson) => d.name.startsWith("vm-web01")).length, 5, "3 original + 2 restored");
         });
 
         it("an unmanaged VM gets restored VHDs (staging account, or its own account with originalStorageAccountOption)", async () => {
@@ -679,7 +688,7 @@ describe("emulator: restore options", () => {
         it("without targetResourceGroupId: VHD blobs for an unmanaged VM, the template references them by vhd.uri", async () => {
             const e = emu.get();
             const body = restoreDisksBody("vm-legacy01", RPS["vm-legacy01"][0]);
-            delete (body.properties as any).targetResourceGroupId;
+            delete (body.properties as Record<string, unknown>).targetResourceGroupId;
             const r = await restore("vm-legacy01", RPS["vm-legacy01"][0], body);
             assert.equal(r.disks.length, 0);
             const vhds = r.created.filter((c) => c.endsWith(".vhd"));
@@ -690,10 +699,10 @@ describe("emulator: restore options", () => {
                     new RegExp(`^${e.url}/blob/stgrestore/vm-legacy01-[0-9a-f]{32}/vm-legacy01-(osdisk|datadisk-0)-\\d{8}-\\d{6}\\.vhd$`),
                 );
             const template = await call(r.job.properties.extendedInfo.propertyBag["Template Blob Uri"]);
-            const tvm = template.body.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+            const tvm = template.body.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
             assert.ok(vhds.includes(tvm.properties.storageProfile.osDisk.vhd.uri));
             assert.deepEqual(
-                tvm.properties.storageProfile.dataDisks.map((d: any) => [d.lun, vhds.includes(d.vhd.uri)]),
+                tvm.properties.storageProfile.dataDisks.map((d: DataDiskJson) => [d.lun, vhds.includes(d.vhd.uri)]),
                 [[0, true]],
             );
             assert.equal(r.job.properties.extendedInfo.propertyBag["Target resource group"], undefined);
@@ -701,7 +710,7 @@ describe("emulator: restore options", () => {
 
         it("refuses a managed VM's RestoreDisks without targetResourceGroupId", async () => {
             const body = restoreDisksBody("vm-web01", RPS["vm-web01"][0]);
-            delete (body.properties as any).targetResourceGroupId;
+            delete (body.properties as Record<string, unknown>).targetResourceGroupId;
             const err = await refused("vm-web01", RPS["vm-web01"][0], body);
             assert.equal(err.target, "properties.targetResourceGroupId");
             assert.match(err.message, /managed disks/);

@@ -5,8 +5,21 @@
 import { strict as assert } from "assert";
 import { manualClock } from "../../../emulator/world/job-clock";
 import { defaultSeed } from "../../../emulator/world/seed";
-import { API, RPS, STG_ZRS, VAULT, advance, call, itemPath, restoreDisksBody, useEmulator, vmId } from "../../support/emulator-helpers";
+import {
+    API,
+    RPS,
+    STG_ZRS,
+    VAULT,
+    advance,
+    call,
+    itemPath,
+    restoreDisksBody,
+    useEmulator,
+    vmId,
+    adminJobs,
+} from "../../support/emulator-helpers";
 import { validateDefinition } from "../../support/spec-validator";
+import { ErrorDetailJson } from "../../support/emulator-json";
 
 function assertValid(definition: string, value: unknown, options?: Parameters<typeof validateDefinition>[2]): void {
     const errors = validateDefinition(definition, value, options);
@@ -41,7 +54,7 @@ describe("emulator: restore validation operations", () => {
             [],
             "without id: the item and point come from the restore request",
         );
-        assert.equal((await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore").length, 0);
+        assert.equal(adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore").length, 0);
     });
 
     it("reports every problem the trigger would refuse, as ErrorDetails with recommendations", async () => {
@@ -132,7 +145,7 @@ describe("emulator: restore validation operations", () => {
         assert.equal(done.body.status, "Succeeded");
         assert.equal(done.body.properties.objectType, "OperationStatusValidateOperationExtendedInfo");
         assert.deepEqual(
-            done.body.properties.validateOperationResponse.validationResults.map((x: any) => x.code),
+            done.body.properties.validateOperationResponse.validationResults.map((x: ErrorDetailJson) => x.code),
             ["BMSUserErrorInvalidInput"],
         );
         const final = await call(location);

@@ -10,6 +10,7 @@ import { defaultSeed } from "../../../emulator/world/seed";
 import { timeSpanConstant, timeSpanGeneral } from "../../../emulator/backup/wire-format";
 import { API, RPS, VAULT, advance, call, getJob, itemPath, triggerRestore, useEmulator } from "../../support/emulator-helpers";
 import { validateDefinition } from "../../support/spec-validator";
+import { JobJson, TaskJson } from "../../support/emulator-json";
 
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const TIMESPAN_C = /^(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{7})?$/;
@@ -78,7 +79,7 @@ describe("emulator: wire formats", () => {
             assert.deepEqual(job.actionsInfo, [1]);
             assert.match(job.extendedInfo.estimatedRemainingDuration, TIMESPAN_C);
             for (const t of job.extendedInfo.tasksList) assert.match(t.duration, TIMESPAN_G, t.taskId);
-            assert.ok(job.extendedInfo.tasksList.some((t: any) => t.duration !== "0:00:00"));
+            assert.ok(job.extendedInfo.tasksList.some((t: TaskJson) => t.duration !== "0:00:00"));
 
             await advance(e, 3600);
             const failed = (await getJob(e, failingId)).properties;
@@ -92,7 +93,7 @@ describe("emulator: wire formats", () => {
 
             const list = (await call(`${e.url}${VAULT}/backupJobs?${API}`)).body.value;
             for (const j of list) assert.match(j.properties.duration, TIMESPAN_C);
-            const backupJob = list.find((j: any) => j.properties.operation === "Backup");
+            const backupJob = list.find((j: JobJson) => j.properties.operation === "Backup");
             const detail = (await call(`${e.url}${VAULT}/backupJobs/${backupJob.name}?${API}`)).body.properties;
             assert.equal(detail.extendedInfo.estimatedRemainingDuration, "00:00:00");
             for (const t of detail.extendedInfo.tasksList) assert.match(t.duration, TIMESPAN_G);

@@ -12,7 +12,10 @@ import {
     restoreDisksBody,
     useEmulator,
     waitForJob,
+    adminJobs,
+    AdminJob,
 } from "../../support/emulator-helpers";
+import { AdminResourceJson, NamedJson, RequestLogJson } from "../../support/emulator-json";
 
 describe("emulator: admin API", () => {
     const emu = useEmulator();
@@ -31,7 +34,7 @@ describe("emulator: admin API", () => {
         const reqs = log.body.requests;
         assert.equal(reqs.length, 3);
         assert.deepEqual(
-            reqs.map((r: any) => r.seq),
+            reqs.map((r: RequestLogJson) => r.seq),
             [1, 2, 3],
         );
         assert.equal(reqs[0].method, "GET");
@@ -49,7 +52,7 @@ describe("emulator: admin API", () => {
         assert.equal(reqs[2].status, 404);
         assert.ok(typeof reqs[0].time === "string");
         assert.deepEqual(
-            (await call(`${e.url}/admin/requests?since=2`)).body.requests.map((r: any) => r.seq),
+            (await call(`${e.url}/admin/requests?since=2`)).body.requests.map((r: RequestLogJson) => r.seq),
             [3],
         );
         assert.equal((await call(`${e.url}/admin/requests`, { method: "DELETE" })).status, 204);
@@ -62,14 +65,14 @@ describe("emulator: admin API", () => {
         await call(`${e.url}${VAULT}?${API}&access_token=SECRETTOKEN`);
         const reqs = (await call(`${e.url}/admin/requests`)).body.requests;
         assert.deepEqual(
-            reqs.map((r: any) => r.kind),
+            reqs.map((r: RequestLogJson) => r.kind),
             ["blob", "arm"],
         );
         assert.deepEqual(reqs[0].query, { sv: "2023-11-03", sig: "[redacted]", se: "2030-01-01" });
         assert.equal(reqs[1].query.access_token, "[redacted]");
         assert.ok(!JSON.stringify(reqs).includes("SECRET"));
         assert.deepEqual(
-            (await call(`${e.url}/admin/requests?kind=blob`)).body.requests.map((r: any) => r.seq),
+            (await call(`${e.url}/admin/requests?kind=blob`)).body.requests.map((r: RequestLogJson) => r.seq),
             [reqs[0].seq],
         );
         assert.equal((await call(`${e.url}/admin/requests?kind=nope`)).status, 400);
@@ -79,21 +82,21 @@ describe("emulator: admin API", () => {
         const e = emu.get();
         assert.deepEqual((await call(`${e.url}/admin/resources`)).body.resources, []);
         const all = (await call(`${e.url}/admin/resources?all=true`)).body.resources;
-        const ids = all.map((r: any) => r.id);
+        const ids = all.map((r: AdminResourceJson) => r.id);
         assert.ok(ids.includes(`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/vm-web01`));
         assert.ok(ids.includes(`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod`));
-        assert.ok(all.every((r: any) => r.origin === "seed"));
+        assert.ok(all.every((r: AdminResourceJson) => r.origin === "seed"));
 
         const jobId = await restoreAndGetJobId(e, "vm-web01", RPS["vm-web01"][0]);
         await waitForJob(e, jobId);
         const created = (await call(`${e.url}/admin/resources`)).body.resources;
         assert.equal(created.length, 5);
-        assert.ok(created.every((r: any) => r.origin === "restore" && r.jobId === jobId));
-        const disk = created.find((r: any) => r.type === "Microsoft.Compute/disks").id;
+        assert.ok(created.every((r: AdminResourceJson) => r.origin === "restore" && r.jobId === jobId));
+        const disk = created.find((r: AdminResourceJson) => r.type === "Microsoft.Compute/disks").id;
         const del = await call(`${e.url}/admin/resources?id=${encodeURIComponent(disk)}`, { method: "DELETE" });
         assert.equal(del.status, 200);
         assert.equal((await call(`${e.url}${disk}?api-version=2024-03-02`)).status, 404);
-        const blob = created.find((r: any) => r.type.endsWith("/blobs")).id;
+        const blob = created.find((r: AdminResourceJson) => r.type.endsWith("/blobs")).id;
         assert.equal((await call(`${e.url}/admin/resources?id=${encodeURIComponent(blob)}`, { method: "DELETE" })).status, 200);
         assert.equal((await call(blob)).status, 404);
         assert.equal((await call(`${e.url}/admin/resources`)).body.resources.length, 3);
@@ -105,13 +108,13 @@ describe("emulator: admin API", () => {
         const jobId = await restoreAndGetJobId(e, "vm-app01", RPS["vm-app01"][0]);
         await waitForJob(e, jobId);
         const jobs = (await call(`${e.url}/admin/jobs`)).body.jobs;
-        const job = jobs.find((j: any) => j.jobId === jobId);
+        const job = jobs.find((j: AdminJob) => j.jobId === jobId);
         assert.equal(job.status, "Completed");
         assert.equal(job.operation, "Restore");
         assert.equal(job.recoveryType, "RestoreDisks");
         assert.equal(job.recoveryPointId, RPS["vm-app01"][0]);
         assert.equal(job.createdResources.length, 3);
-        assert.ok(jobs.some((j: any) => j.operation === "Backup"));
+        assert.ok(jobs.some((j: AdminJob) => j.operation === "Backup"));
     });
 
     it("resets to the seed state: resources, jobs, log and faults", async () => {
@@ -121,7 +124,7 @@ describe("emulator: admin API", () => {
         await call(`${e.url}/admin/faults`, { method: "POST", body: { kind: "http", status: 500, always: true } });
         assert.equal((await call(`${e.url}/admin/reset`, { method: "POST" })).status, 200);
         assert.deepEqual((await call(`${e.url}/admin/resources`)).body.resources, []);
-        assert.ok((await call(`${e.url}/admin/jobs`)).body.jobs.every((j: any) => j.operation === "Backup"));
+        assert.ok(adminJobs(await call(`${e.url}/admin/jobs`)).every((j) => j.operation === "Backup"));
         assert.deepEqual((await call(`${e.url}/admin/faults`)).body.faults, []);
         assert.deepEqual((await call(`${e.url}/admin/requests`)).body.requests, []);
         assert.equal((await call(`${e.url}${VAULT}/backupJobs/${jobId}?${API}`)).status, 404);
@@ -132,7 +135,7 @@ describe("emulator: admin API", () => {
         const seed = (await call(`${e.url}/admin/seed`)).body;
         assert.equal(seed.subscriptionId, SUB);
         assert.deepEqual(
-            seed.virtualMachines.map((v: any) => v.name),
+            seed.virtualMachines.map((v: NamedJson) => v.name),
             ["vm-web01", "vm-db01", "vm-app01", "vm-legacy01", "vm-ade01", "vm-cvm01"],
         );
         const bad = await call(`${e.url}/admin/seed`, {
@@ -164,16 +167,19 @@ describe("emulator: admin API", () => {
         assert.equal(rp.properties.recoveryPointTime, "2026-01-01T00:00:00.0000000Z");
     });
 
-    it("sets the clock speed and advances it", async () => {
+    it("sets the clock speed and advances it, and moves real time ahead", async () => {
         const e = emu.get();
         const frozen = await call(`${e.url}/admin/clock`, { method: "POST", body: { speed: 0 } });
         assert.equal(frozen.body.speed, 0);
         const t0 = frozen.body.simulatedMs;
-        await new Promise((r) => setTimeout(r, 20));
-        assert.equal((await call(`${e.url}/admin/clock`)).body.simulatedMs, t0);
+        assert.equal((await call(`${e.url}/admin/clock`)).body.simulatedMs, t0, "a frozen clock does not move between two calls");
         const moved = await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceSeconds: 90 } });
         assert.equal(moved.body.simulatedMs, t0 + 90_000);
+        assert.equal(moved.body.realAheadMs, 0);
+        const real = await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceRealSeconds: 30 } });
+        assert.deepEqual([real.body.simulatedMs, real.body.realAheadMs], [t0 + 90_000, 30_000], "real time moves apart from the job clock");
         assert.equal((await call(`${e.url}/admin/clock`, { method: "POST", body: { speed: -1 } })).status, 400);
+        assert.equal((await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceRealSeconds: -1 } })).status, 400);
     });
 
     it("requires an Authorization header when the seed says so", async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { defaultSeed } from "../../../emulator/world/seed";
 import { API, RPS, SUB, VAULT, call, cliTime, itemPath, useEmulator, vmId } from "../../support/emulator-helpers";
+import { NamedJson, ProtectedItemJson, RecoveryPointJson } from "../../support/emulator-json";
 
 describe("emulator: vault, protected items and recovery points", () => {
     const emu = useEmulator();
@@ -20,7 +21,7 @@ describe("emulator: vault, protected items and recovery points", () => {
         const r = await call(`${emu.get().url}${VAULT}/backupProtectedItems?${API}&$filter=${filter}`);
         assert.equal(r.status, 200);
         assert.deepEqual(
-            r.body.value.map((i: any) => i.properties.friendlyName),
+            r.body.value.map((i: ProtectedItemJson) => i.properties.friendlyName),
             ["vm-web01", "vm-db01", "vm-app01", "vm-legacy01", "vm-ade01", "vm-cvm01"],
         );
         const web = r.body.value[0];
@@ -40,7 +41,7 @@ describe("emulator: vault, protected items and recovery points", () => {
         assert.equal((await call(url("backupManagementType eq 'AzureSql'"))).body.value.length, 0);
         const one = await call(url("backupManagementType eq 'AzureIaasVM' and friendlyName eq 'VM-DB01'"));
         assert.deepEqual(
-            one.body.value.map((i: any) => i.properties.friendlyName),
+            one.body.value.map((i: ProtectedItemJson) => i.properties.friendlyName),
             ["vm-db01"],
         );
         const bad = await call(url("backupManagementType eq 'AzureIaasVM' or itemType eq 'VM'"));
@@ -60,12 +61,12 @@ describe("emulator: vault, protected items and recovery points", () => {
         const second = await call(first.body.nextLink);
         assert.equal(second.status, 200);
         assert.deepEqual(
-            second.body.value.map((i: any) => i.properties.friendlyName),
+            second.body.value.map((i: ProtectedItemJson) => i.properties.friendlyName),
             ["vm-app01", "vm-legacy01"],
         );
         const third = await call(second.body.nextLink);
         assert.deepEqual(
-            third.body.value.map((i: any) => i.properties.friendlyName),
+            third.body.value.map((i: ProtectedItemJson) => i.properties.friendlyName),
             ["vm-ade01", "vm-cvm01"],
         );
         assert.equal(third.body.nextLink, undefined);
@@ -103,10 +104,10 @@ describe("emulator: vault, protected items and recovery points", () => {
         const r = await call(`${emu.get().url}${itemPath("vm-web01")}/recoveryPoints?${API}`);
         assert.equal(r.status, 200);
         assert.deepEqual(
-            r.body.value.map((p: any) => p.name),
+            r.body.value.map((p: NamedJson) => p.name),
             [...RPS["vm-web01"]],
         );
-        const times = r.body.value.map((p: any) => Date.parse(p.properties.recoveryPointTime));
+        const times = r.body.value.map((p: RecoveryPointJson) => Date.parse(p.properties.recoveryPointTime));
         assert.deepEqual(
             [...times].sort((a, b) => b - a),
             times,
@@ -127,10 +128,10 @@ describe("emulator: vault, protected items and recovery points", () => {
         assert.equal(p.virtualMachineSize, "Standard_D4s_v5");
         assert.equal(p.recoveryPointDiskConfiguration.numberOfDisksIncludedInBackup, 3);
         assert.deepEqual(
-            p.recoveryPointDiskConfiguration.includedDiskList.map((d: any) => d.lun),
+            p.recoveryPointDiskConfiguration.includedDiskList.map((d: { lun: number }) => d.lun),
             [-1, 0, 1],
         );
-        const types = new Set(r.body.value.map((x: any) => x.properties.recoveryPointType));
+        const types = new Set(r.body.value.map((x: RecoveryPointJson) => x.properties.recoveryPointType));
         assert.deepEqual([...types].sort(), ["AppConsistent", "CrashConsistent", "FileSystemConsistent"]);
         assert.deepEqual(r.body.value[2].properties.recoveryPointTierDetails, [{ type: "HardenedRP", status: "Valid" }]);
         assert.deepEqual(r.body.value[4].properties.recoveryPointTierDetails, [{ type: "ArchivedRP", status: "Valid" }]);
@@ -146,7 +147,7 @@ describe("emulator: vault, protected items and recovery points", () => {
         const r = await call(`${e.url}${itemPath("vm-db01")}/recoveryPoints?${API}&$filter=${filter}`);
         assert.equal(r.status, 200);
         assert.deepEqual(
-            r.body.value.map((p: any) => p.name),
+            r.body.value.map((p: NamedJson) => p.name),
             [RPS["vm-db01"][1], RPS["vm-db01"][2]],
         );
     });

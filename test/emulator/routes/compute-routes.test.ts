@@ -14,6 +14,7 @@ import {
     useEmulator,
     vmId,
 } from "../../support/emulator-helpers";
+import { DataDiskJson, JsonAnswer, NamedJson } from "../../support/emulator-json";
 
 describe("emulator: compute, network, storage and resource group routes", () => {
     describe("reads", () => {
@@ -40,7 +41,7 @@ describe("emulator: compute, network, storage and resource group routes", () => 
             assert.equal(vm.body.properties.hardwareProfile.vmSize, "Standard_D4s_v5");
             assert.equal(vm.body.properties.storageProfile.osDisk.osType, "Linux");
             assert.deepEqual(
-                vm.body.properties.storageProfile.dataDisks.map((d: any) => d.lun),
+                vm.body.properties.storageProfile.dataDisks.map((d: DataDiskJson) => d.lun),
                 [0, 1],
             );
             const osDisk = await call(
@@ -87,7 +88,7 @@ describe("emulator: compute, network, storage and resource group routes", () => 
             const e = emu.get();
             const vnet = await call(`${e.url}${VNET_RESTORE}?api-version=2023-09-01`);
             assert.deepEqual(
-                vnet.body.properties.subnets.map((s: any) => s.name),
+                vnet.body.properties.subnets.map((s: NamedJson) => s.name),
                 ["default", "isolated"],
             );
             const subnet = await call(`${e.url}${VNET_RESTORE}/subnets/isolated?api-version=2023-09-01`);
@@ -118,7 +119,7 @@ describe("emulator: compute, network, storage and resource group routes", () => 
     describe("deletion semantics (manual clock)", () => {
         const emu = useEmulator(() => ({ clock: manualClock() }));
 
-        async function restoredAlternateVm(): Promise<{ vm: any; diskIds: string[]; nicId: string }> {
+        async function restoredAlternateVm(): Promise<{ vm: JsonAnswer; diskIds: string[]; nicId: string }> {
             const e = emu.get();
             const body = alternateLocationBody("vm-app01", RPS["vm-app01"][0], "vm-app01-drill");
             const job = await runRestoreOnManualClock(e, "vm-app01", RPS["vm-app01"][0], body, 5400);

@@ -22,8 +22,11 @@ import {
     itemPath,
     restoreDisksBody,
     useEmulator,
+    adminJobs,
+    CallResult,
 } from "../../support/emulator-helpers";
 import { validateDefinition } from "../../support/spec-validator";
+import { DataDiskJson, JobJson, JsonAnswer, RequestLogJson, TaskJson, TemplateResourceJson } from "../../support/emulator-json";
 
 const CRR_API = "api-version=2018-12-20";
 const LOC = (region: string) => `/subscriptions/${SUB}/providers/Microsoft.RecoveryServices/locations/${region}`;
@@ -39,7 +42,7 @@ function crrRestoreRequest(vm: string, rp: string, overrides: Record<string, unk
         .properties as Record<string, unknown>;
 }
 
-async function aadProperties(e: RunningEmulator, region = "northeurope"): Promise<any> {
+async function aadProperties(e: RunningEmulator, region = "northeurope"): Promise<JsonAnswer> {
     const r = await call(
         `${e.url}${LOC(region)}/backupAadProperties?${CRR_API}&$filter=${encodeURIComponent("backupManagementType eq 'AzureIaasVM'")}`,
     );
@@ -47,12 +50,17 @@ async function aadProperties(e: RunningEmulator, region = "northeurope"): Promis
     return r.body;
 }
 
-async function accessToken(e: RunningEmulator, vm: string, rp: string, aad?: any): Promise<{ status: number; body: any; text: string }> {
+async function accessToken(e: RunningEmulator, vm: string, rp: string, aad?: JsonAnswer): Promise<CallResult> {
     const props = aad ?? (await aadProperties(e)).properties;
     return call(`${e.url}${itemPath(vm)}/recoveryPoints/${rp}/accessToken?${CRR_API}`, { method: "POST", body: { properties: props } });
 }
 
-async function crossRegionRestore(e: RunningEmulator, details: any, restoreRequest: Record<string, unknown>, region = "northeurope") {
+async function crossRegionRestore(
+    e: RunningEmulator,
+    details: JsonAnswer,
+    restoreRequest: Record<string, unknown>,
+    region = "northeurope",
+) {
     return call(`${e.url}${LOC(region)}/backupCrossRegionRestore?${CRR_API}`, {
         method: "POST",
         body: { crossRegionRestoreAccessDetails: details, restoreRequest },
@@ -109,7 +117,9 @@ describe("emulator: Cross Region Restore", () => {
         const opId = /backupCrrOperationsStatus\/([^?]+)/.exec(status)![1];
 
         // The access token is a secret: the request log never shows it.
-        const log = (await call(`${e.url}/admin/requests`)).body.requests.find((x: any) => x.path.endsWith("/backupCrossRegionRestore"));
+        const log = (await call(`${e.url}/admin/requests`)).body.requests.find((x: RequestLogJson) =>
+            x.path.endsWith("/backupCrossRegionRestore"),
+        );
         assert.equal(log.requestBody.crossRegionRestoreAccessDetails.accessTokenString, "[redacted]");
         assert.equal(log.requestBody.crossRegionRestoreAccessDetails.recoveryPointId, rp);
         assert.ok(!JSON.stringify((await call(`${e.url}/admin/requests`)).body).includes(details.accessTokenString));
@@ -142,7 +152,7 @@ describe("emulator: Cross Region Restore", () => {
         assert.equal(job.body.properties.status, "InProgress");
         assert.equal(job.body.properties.extendedInfo.propertyBag["Target Region"], "northeurope");
         assert.ok(
-            job.body.properties.extendedInfo.tasksList.some((t: any) => t.taskId === "Transfer data from vault"),
+            job.body.properties.extendedInfo.tasksList.some((t: TaskJson) => t.taskId === "Transfer data from vault"),
             "from the secondary region's vault copy, not the snapshot",
         );
         assert.equal(
@@ -162,18 +172,18 @@ describe("emulator: Cross Region Restore", () => {
         assert.equal(list.status, 200, list.text);
         assertValid("JobResourceList", list.body);
         assert.deepEqual(
-            list.body.value.map((j: any) => j.name),
+            list.body.value.map((j: JobJson) => j.name),
             [jobId],
         );
-        assert.ok(!(await call(`${e.url}${VAULT}/backupJobs?${API}`)).body.value.some((j: any) => j.name === jobId));
+        assert.ok(!(await call(`${e.url}${VAULT}/backupJobs?${API}`)).body.value.some((j: JobJson) => j.name === jobId));
 
         const bag = job.body.properties.extendedInfo.propertyBag;
         assert.ok(bag["Template Blob Uri"].startsWith(`${e.url}/blob/stgnorth/`));
         const template = (await call(bag["Template Blob Uri"])).body;
-        const vm = template.resources.find((x: any) => x.type === "Microsoft.Compute/virtualMachines");
+        const vm = template.resources.find((x: TemplateResourceJson) => x.type === "Microsoft.Compute/virtualMachines");
         const ids: string[] = [
             vm.properties.storageProfile.osDisk.managedDisk.id,
-            ...vm.properties.storageProfile.dataDisks.map((d: any) => d.managedDisk.id),
+            ...vm.properties.storageProfile.dataDisks.map((d: DataDiskJson) => d.managedDisk.id),
         ];
         assert.equal(ids.length, 3);
         for (const id of ids) {
@@ -260,7 +270,7 @@ describe("emulator: Cross Region Restore", () => {
         );
         assert.equal(a.status, 400);
         assert.equal(a.body.error.code, "UserErrorRecoveryPointNotInValidTier");
-        assert.equal((await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation !== "Backup").length, 0);
+        assert.equal(adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation !== "Backup").length, 0);
     });
 
     it("refuses invalid, altered and missing access tokens, and AAD properties of another region", async () => {
@@ -293,11 +303,11 @@ describe("emulator: Cross Region Restore", () => {
     it("refuses an expired access token", async () => {
         const e = emu.get();
         const seed = defaultSeed();
-        seed.crrAccessTokenLifetimeSeconds = 0.2;
+        seed.crrAccessTokenLifetimeSeconds = 60;
         await call(`${e.url}/admin/seed`, { method: "PUT", body: seed });
         const rp = RPS["vm-web01"][0];
         const details = (await accessToken(e, "vm-web01", rp)).body.properties;
-        await new Promise((r) => setTimeout(r, 300));
+        await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceRealSeconds: 60 } });
         const r = await crossRegionRestore(e, details, crrRestoreRequest("vm-web01", rp));
         assert.equal(r.status, 400);
         assert.equal(r.body.error.code, "UserErrorCrrAccessTokenExpired");

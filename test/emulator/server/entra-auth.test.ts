@@ -16,15 +16,21 @@ import * as path from "path";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } from "../../../emulator/world/seed";
 import { RunningEmulator, startEmulator } from "../../../emulator/server/server";
 import { API, RPS, VAULT, call, restoreAndGetJobId, useAuthorization, useEmulator, waitForJob } from "../../support/emulator-helpers";
+import { JsonAnswer, RequestLogJson } from "../../support/emulator-json";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
-/** Token lifetime of the credential-chain runs: short, to prove expiry and refresh on real time. */
-const LIFETIME = 3;
+/**
+ * Token lifetime of the credential-chain runs. Under MSAL's five-minute refresh offset and the
+ * bearer policy's two-minute window, so the clients fetch a new token rather than reuse one; long
+ * enough that no token expires while the child runs. Expiry is proven by moving the emulator's
+ * real time and the child's Date.now ahead (test/support/entra-client.ts), not by waiting.
+ */
+const LIFETIME = 60;
 
 interface ChildRun {
     code: number | null;
-    steps: Record<string, any>;
+    steps: Record<string, JsonAnswer>;
     stderr: string;
 }
 
@@ -51,7 +57,7 @@ function runCredentialChild(emu: RunningEmulator, scenario: string): Promise<Chi
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     return new Promise((resolve) =>
         child.on("exit", (code) => {
-            const steps: Record<string, any> = {};
+            const steps: Record<string, JsonAnswer> = {};
             for (const line of stdout.split("\n").filter(Boolean)) {
                 try {
                     const parsed = JSON.parse(line);
@@ -65,7 +71,7 @@ function runCredentialChild(emu: RunningEmulator, scenario: string): Promise<Chi
     );
 }
 
-function claimsOf(token: string): Record<string, any> {
+function claimsOf(token: string): Record<string, JsonAnswer> {
     return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 }
 
@@ -138,13 +144,14 @@ describe('emulator: Entra ID–like auth (auth: "entra")', function () {
 
             // What the emulator saw: OpenID metadata, several token requests (secret redacted), ARM calls.
             const log = (await call(`${e.url}/admin/requests`)).body.requests;
-            const identity = log.filter((r: any) => r.kind === "identity");
+            const identity = log.filter((r: RequestLogJson) => r.kind === "identity");
             assert.ok(
                 identity.some(
-                    (r: any) => r.method === "GET" && r.path === `/${TENANT}/v2.0/.well-known/openid-configuration` && r.status === 200,
+                    (r: RequestLogJson) =>
+                        r.method === "GET" && r.path === `/${TENANT}/v2.0/.well-known/openid-configuration` && r.status === 200,
                 ),
             );
-            const tokenCalls = identity.filter((r: any) => r.method === "POST" && r.path === `/${TENANT}/oauth2/v2.0/token`);
+            const tokenCalls = identity.filter((r: RequestLogJson) => r.method === "POST" && r.path === `/${TENANT}/oauth2/v2.0/token`);
             assert.ok(tokenCalls.length >= 3, `token requests: ${tokenCalls.length}`);
             for (const t of tokenCalls) {
                 assert.equal(t.status, 200);
@@ -152,15 +159,15 @@ describe('emulator: Entra ID–like auth (auth: "entra")', function () {
                 assert.equal(t.requestBody.grant_type, "client_credentials");
                 assert.equal(t.requestBody.client_id, DRILL_CLIENT_ID);
             }
-            const arm = log.filter((r: any) => r.kind === "arm");
-            assert.deepEqual(arm.map((r: any) => r.status).sort(), [200, 200, 200, 200, 401]);
-            assert.ok(arm.every((r: any) => r.headers.authorization === "[redacted]"));
+            const arm = log.filter((r: RequestLogJson) => r.kind === "arm");
+            assert.deepEqual(arm.map((r: RequestLogJson) => r.status).sort(), [200, 200, 200, 200, 401]);
+            assert.ok(arm.every((r: RequestLogJson) => r.headers.authorization === "[redacted]"));
             const dump = JSON.stringify(log);
             assert.ok(!dump.includes(DRILL_CLIENT_SECRET), "the client secret is nowhere in the log");
             assert.ok(!dump.includes("eyJ"), "no token is in the log");
             assert.deepEqual(
-                (await call(`${e.url}/admin/requests?kind=identity`)).body.requests.map((r: any) => r.seq),
-                identity.map((r: any) => r.seq),
+                (await call(`${e.url}/admin/requests?kind=identity`)).body.requests.map((r: RequestLogJson) => r.seq),
+                identity.map((r: RequestLogJson) => r.seq),
             );
         });
 
@@ -172,7 +179,7 @@ describe('emulator: Entra ID–like auth (auth: "entra")', function () {
             assert.match(run.steps.tokenError.message, /endpoints_resolution_error/);
             assert.deepEqual(run.steps.network.refused, ["login.microsoftonline.com"]);
             const log = (await call(`${e.url}/admin/requests?kind=identity`)).body.requests;
-            assert.equal(log.filter((r: any) => r.method === "POST").length, 0, "it never reached the token endpoint");
+            assert.equal(log.filter((r: RequestLogJson) => r.method === "POST").length, 0, "it never reached the token endpoint");
         });
     });
 

@@ -11,7 +11,9 @@ import {
     triggerRestore,
     useEmulator,
     waitForJob,
+    adminJobs,
 } from "../../support/emulator-helpers";
+import { RequestLogJson, TaskJson } from "../../support/emulator-json";
 
 const vaultUrl = (url: string) => `${url}${VAULT}?${API}`;
 
@@ -37,7 +39,7 @@ describe("emulator: fault injection", () => {
             assert.equal((await call(vaultUrl(e.url))).status, 200);
             const log = (await call(`${e.url}/admin/requests`)).body.requests;
             assert.deepEqual(
-                log.map((l: any) => [l.status, l.fault]),
+                log.map((l: RequestLogJson) => [l.status, l.fault]),
                 [
                     [503, "http"],
                     [503, "http"],
@@ -126,7 +128,7 @@ describe("emulator: fault injection", () => {
             assert.equal(r.headers.get("retry-after"), "2");
             const log = (await call(`${e.url}/admin/requests?kind=identity`)).body.requests;
             assert.deepEqual(
-                log.map((l: any) => [l.status, l.fault]),
+                log.map((l: RequestLogJson) => [l.status, l.fault]),
                 [
                     [200, undefined],
                     [503, "http"],
@@ -139,7 +141,7 @@ describe("emulator: fault injection", () => {
             const e = emu.get();
             await addFault({ kind: "reset", when: "after", match: { method: "POST", pathContains: "/restore" } });
             await assert.rejects(triggerRestore(e, "vm-web01", RPS["vm-web01"][0]));
-            const jobs = (await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore");
+            const jobs = adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore");
             assert.equal(jobs.length, 1, "the restore was accepted although the client saw a reset");
         });
 
@@ -160,7 +162,7 @@ describe("emulator: fault injection", () => {
             await addFault({ kind: "http", status: 502, when: "after", match: { method: "POST", pathContains: "/restore" } });
             const r = await triggerRestore(e, "vm-web01", RPS["vm-web01"][0]);
             assert.equal(r.status, 502);
-            const jobs = (await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore");
+            const jobs = adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore");
             assert.equal(jobs.length, 1);
         });
 
@@ -240,7 +242,7 @@ describe("emulator: fault injection", () => {
             assert.deepEqual(job.properties.actionsInfo, ["Retriable"]);
             assert.ok(job.properties.endTime);
             assert.ok(job.properties.extendedInfo.progressPercentage < 100);
-            assert.ok(job.properties.extendedInfo.tasksList.some((t: any) => t.status === "Failed"));
+            assert.ok(job.properties.extendedInfo.tasksList.some((t: TaskJson) => t.status === "Failed"));
             assert.equal(job.properties.extendedInfo.propertyBag["Template Blob Uri"], undefined);
             assert.deepEqual((await call(`${e.url}/admin/resources`)).body.resources, []);
             const next = await waitForJob(e, await restoreAndGetJobId(e, "vm-web01", RPS["vm-web01"][0]));
@@ -286,7 +288,7 @@ describe("emulator: fault injection", () => {
             const result = await call(r.headers.get("location")!);
             assert.equal(result.status, 400);
             assert.equal(result.body.error.code, "UserErrorRequestDisallowedByPolicy");
-            assert.equal((await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore").length, 0);
+            assert.equal(adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore").length, 0);
         });
     });
 

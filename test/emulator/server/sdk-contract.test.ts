@@ -11,10 +11,11 @@ import {
     IaasVMRecoveryPoint,
     AzureIaaSVMJob,
     OperationStatusJobExtendedInfo,
+    ValidateOperationRequestResource,
 } from "@azure/arm-recoveryservicesbackup";
 import { AccessToken, TokenCredential } from "@azure/core-auth";
 import { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { RPS, STG_RESTORE, RG_RESTORE, SUB, call, cliTime, useEmulator, vmId } from "../../support/emulator-helpers";
+import { RPS, STG_RESTORE, RG_RESTORE, SUB, call, cliTime, untilEmulator, useEmulator, vmId } from "../../support/emulator-helpers";
 
 const stubCredential: TokenCredential = {
     async getToken(): Promise<AccessToken> {
@@ -132,11 +133,10 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
         const vaultStatus = await client.backupOperationStatuses.get("vault-prod", "rg-prod", opId);
         assert.equal((vaultStatus.properties as OperationStatusJobExtendedInfo).jobId, jobId);
 
-        let job = await client.jobDetails.get("vault-prod", "rg-prod", jobId);
-        for (let i = 0; i < 200 && (job.properties as AzureIaaSVMJob).status === "InProgress"; i++) {
-            await new Promise((r) => setTimeout(r, 10));
-            job = await client.jobDetails.get("vault-prod", "rg-prod", jobId);
-        }
+        const job = await untilEmulator(e, async () => {
+            const j = await client.jobDetails.get("vault-prod", "rg-prod", jobId);
+            return (j.properties as AzureIaaSVMJob).status === "InProgress" ? undefined : j;
+        });
         const details = job.properties as AzureIaaSVMJob;
         assert.equal(details.jobType, "AzureIaaSVMJob");
         assert.equal(details.operation, "Restore");
@@ -187,7 +187,7 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
                         sourceResourceId: vmId("vm-app01"),
                         storageAccountId: STG_RESTORE,
                         targetResourceGroupId: RG_RESTORE,
-                    } as any,
+                    },
                 },
                 { updateIntervalInMs: 10 },
             ),
@@ -195,7 +195,7 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
         );
         await assert.rejects(
             client.protectedItems.get("vault-prod", "rg-prod", "Azure", container, "VM;iaasvmcontainerv2;rg-prod;vm-nope"),
-            (err: any) => {
+            (err: { statusCode?: number; code?: string }) => {
                 assert.equal(err.statusCode, 404);
                 assert.equal(err.code, "BMSUserErrorDataSourceObjectNotFound");
                 return true;
@@ -208,9 +208,9 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
                     recoveryType: "RestoreDisks",
                     sourceResourceId: vmId("vm-app01"),
                     storageAccountId: STG_RESTORE.replace("stgrestore", "stgzrs"),
-                } as any,
+                },
             }),
-            (err: any) => {
+            (err: { statusCode?: number; code?: string }) => {
                 assert.equal(err.statusCode, 400);
                 assert.equal(err.code, "BMSUserErrorInvalidInput");
                 return true;
@@ -223,7 +223,7 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
         const client = sdkClient(e.url);
         const rp = RPS["vm-web01"][0];
         const item = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/vault-prod/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-prod;vm-web01/protectedItems/VM;iaasvmcontainerv2;rg-prod;vm-web01`;
-        const request = (zones: string[]) => ({
+        const request = (zones: string[]): ValidateOperationRequestResource => ({
             id: `${item}/recoveryPoints/${rp}`,
             properties: {
                 objectType: "ValidateIaasVMRestoreOperationRequest",
@@ -239,13 +239,13 @@ describe("emulator: contract with the official @azure/arm-recoveryservicesbackup
                 },
             },
         });
-        const ok = await client.operation.validate("vault-prod", "rg-prod", request(["1"]) as any);
+        const ok = await client.operation.validate("vault-prod", "rg-prod", request(["1"]));
         assert.deepEqual(ok.validateOperationResponse?.validationResults, []);
-        const bad = await client.operation.validate("vault-prod", "rg-prod", request(["9"]) as any);
+        const bad = await client.operation.validate("vault-prod", "rg-prod", request(["9"]));
         assert.equal(bad.validateOperationResponse?.validationResults?.[0].code, "BMSUserErrorInvalidInput");
 
         let operationId: string | undefined;
-        await client.validateOperation.beginTriggerAndWait("vault-prod", "rg-prod", request(["9"]) as any, {
+        await client.validateOperation.beginTriggerAndWait("vault-prod", "rg-prod", request(["9"]), {
             updateIntervalInMs: 10,
             onResponse: (raw) => {
                 const loc = raw.headers.get("azure-asyncoperation");

@@ -20,6 +20,7 @@ import {
     useEmulator,
 } from "../../support/emulator-helpers";
 import { specPath, validateDefinition } from "../../support/spec-validator";
+import { JobJson } from "../../support/emulator-json";
 
 function assertValid(definition: string, value: unknown, what: string, options?: Parameters<typeof validateDefinition>[2]): void {
     const errors = validateDefinition(definition, value, options);
@@ -140,7 +141,7 @@ describe("emulator: responses validate against bms.json", () => {
         }
         assert.deepEqual([...seen].sort(), ["Cancelled", "Cancelling", "Completed", "CompletedWithWarnings", "Failed", "InProgress"]);
         for (const job of (await call(`${e.url}${VAULT}/backupJobs?${API}`)).body.value.filter(
-            (j: any) => j.properties.operation === "Backup",
+            (j: JobJson) => j.properties.operation === "Backup",
         )) {
             assertValid("JobResource", (await call(`${e.url}${VAULT}/backupJobs/${job.name}?${API}`)).body, "backup job");
         }
@@ -160,7 +161,7 @@ describe("spec validator", () => {
     it("rejects broken restore bodies", () => {
         const file = exampleFiles().find((f) => path.basename(f) === "TriggerRestore_RestoreDisks_IaasVMRestoreRequest.json")!;
         const good = JSON.parse(readFileSync(file, "utf8")).parameters.parameters;
-        const broken = (mutate: (p: any) => void) => {
+        const broken = (mutate: (p: Record<string, unknown>) => void) => {
             const copy = JSON.parse(JSON.stringify(good));
             mutate(copy.properties);
             return validateDefinition("RestoreRequestResource", copy, { mode: "request" });

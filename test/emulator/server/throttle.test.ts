@@ -1,11 +1,12 @@
 /**
  * The ARM-like throttle: per-subscription token buckets for reads and writes, refilling on real
- * time (scaled), answering 429 SubscriptionRequestsThrottled with Retry-After when empty.
+ * time (scaled), answering 429 SubscriptionRequestsThrottled with Retry-After when empty. The
+ * emulator's real time is moved ahead with POST /admin/clock {advanceRealSeconds}: no test waits.
  */
 import { strict as assert } from "assert";
 import { ArmThrottle } from "../../../emulator/server/arm-throttle";
 import { defaultSeed } from "../../../emulator/world/seed";
-import { API, RPS, SUB, VAULT, call, triggerRestore, useEmulator } from "../../support/emulator-helpers";
+import { API, RPS, SUB, VAULT, adminJobs, call, triggerRestore, useEmulator } from "../../support/emulator-helpers";
 
 describe("emulator: ARM throttle", () => {
     it("token buckets: start full, refill continuously (scaled), say how long until the next token", () => {
@@ -45,7 +46,7 @@ describe("emulator: ARM throttle", () => {
     });
 
     describe("option throttle", () => {
-        const emu = useEmulator({ throttle: { readsPerHour: 3, writesPerHour: 1, timeScale: 3600 * 5 } });
+        const emu = useEmulator({ throttle: { readsPerHour: 3, writesPerHour: 1 } });
 
         it("answers 429 SubscriptionRequestsThrottled + Retry-After + remaining 0 when a bucket is empty, and recovers as it refills", async () => {
             const e = emu.get();
@@ -56,17 +57,15 @@ describe("emulator: ARM throttle", () => {
                 assert.equal(r.status, 200);
                 remaining.push(r.headers.get("x-ms-ratelimit-remaining-subscription-reads")!);
             }
-            // 15 reads per second refill: a token may already be back; drain until refused.
-            let throttled;
-            for (let i = 0; i < 50 && !throttled; i++) {
-                const r = await call(vault);
-                if (r.status === 429) throttled = r;
-            }
-            assert.ok(throttled, "a read was throttled");
-            assert.equal(Number(remaining[0]), 2);
+            assert.deepEqual(remaining, ["2", "1", "0"]);
+            const throttled = await call(vault);
+            assert.equal(throttled.status, 429, "the fourth read finds the bucket empty (one token per 20 minutes)");
             assert.equal(throttled.body.error.code, "SubscriptionRequestsThrottled");
-            assert.match(throttled.body.error.message, new RegExp(`read requests for subscription '${SUB}'.*try again after '1' seconds`));
-            assert.equal(throttled.headers.get("retry-after"), "1");
+            assert.match(
+                throttled.body.error.message,
+                new RegExp(`read requests for subscription '${SUB}'.*try again after '1200' seconds`),
+            );
+            assert.equal(throttled.headers.get("retry-after"), "1200");
             assert.equal(throttled.headers.get("x-ms-ratelimit-remaining-subscription-reads"), "0");
             assert.ok(throttled.headers.get("x-ms-request-id"));
 
@@ -76,11 +75,13 @@ describe("emulator: ARM throttle", () => {
             const w2 = await triggerRestore(e, "vm-web01", RPS["vm-web01"][0]);
             assert.equal(w2.status, 429);
             assert.equal(w2.headers.get("x-ms-ratelimit-remaining-subscription-writes"), "0");
-            const jobs = (await call(`${e.url}/admin/jobs`)).body.jobs.filter((j: any) => j.operation === "Restore");
+            const jobs = adminJobs(await call(`${e.url}/admin/jobs`)).filter((j) => j.operation === "Restore");
             assert.equal(jobs.length, 1, "the throttled write did nothing");
 
-            await new Promise((r) => setTimeout(r, 250));
-            assert.equal((await call(vault)).status, 200, "refilled on real time");
+            await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceRealSeconds: 1199 } });
+            assert.equal((await call(vault)).status, 429, "not yet a whole token");
+            await call(`${e.url}/admin/clock`, { method: "POST", body: { advanceRealSeconds: 1 } });
+            assert.equal((await call(vault)).status, 200, "refilled after the Retry-After");
             assert.equal((await call(`${e.url}/blob/stgrestore/none/x.json`)).status, 404, "blob and admin calls are not ARM-throttled");
         });
     });

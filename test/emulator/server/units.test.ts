@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { FaultRegistry } from "../../../emulator/server/faults";
 import { manualClock, retryAfterSeconds, ScaledClock } from "../../../emulator/world/job-clock";
 import { parseFilter, parseFilterTime } from "../../../emulator/server/odata-filter";
-import { defaultSeed, parseSeed, SeedError } from "../../../emulator/world/seed";
+import { defaultSeed, DiskEncryptionSetType, parseSeed, SeedError } from "../../../emulator/world/seed";
 import { armTimestamp, isoDuration, nameStamp, usDateTime } from "../../../emulator/backup/time-format";
 
 describe("emulator units", () => {
@@ -88,83 +88,85 @@ describe("emulator units", () => {
     it("checks seeds and lists every problem", () => {
         assert.doesNotThrow(() => parseSeed(defaultSeed()));
         assert.doesNotThrow(() => parseSeed(JSON.parse(JSON.stringify(defaultSeed()))));
-        const seed: any = defaultSeed();
-        seed.virtualMachines[0].dataDisks.push({ lun: 0, sizeGB: 1, sku: "Standard_LRS" });
-        seed.virtualMachines[1].recoveryPoints[0].id = seed.virtualMachines[0].recoveryPoints[0].id;
-        seed.virtualMachines[2].protection.vault = "nope";
-        seed.timing.bogus = 1;
-        try {
-            parseSeed(seed);
-            assert.fail("should throw");
-        } catch (e) {
-            assert.ok(e instanceof SeedError);
-            const text = e.problems.join("\n");
-            assert.match(text, /LUN 0 appears twice/);
-            assert.match(text, /appears twice/);
-            assert.match(text, /'nope' is not in vaults/);
-            assert.match(text, /timing.bogus/);
-        }
+        const seed = defaultSeed();
+        seed.virtualMachines[0].dataDisks!.push({ lun: 0, sizeGB: 1, sku: "Standard_LRS" });
+        seed.virtualMachines[1].recoveryPoints![0].id = seed.virtualMachines[0].recoveryPoints![0].id;
+        seed.virtualMachines[2].protection!.vault = "nope";
+        Object.assign(seed.timing!, { bogus: 1 });
+        assert.throws(
+            () => parseSeed(seed),
+            (e) => {
+                assert.ok(e instanceof SeedError);
+                const text = e.problems.join("\n");
+                assert.match(text, /LUN 0 appears twice/);
+                assert.match(text, /appears twice/);
+                assert.match(text, /'nope' is not in vaults/);
+                assert.match(text, /timing.bogus/);
+                return true;
+            },
+        );
         assert.throws(() => parseSeed([]), SeedError);
     });
 
     it("checks the restore-option resources of a seed and what refers to them", () => {
-        const seed: any = defaultSeed();
-        seed.diskEncryptionSets.push({
-            name: "des-x",
-            resourceGroup: "rg-restore",
-            location: "westeurope",
-            encryptionType: "Bogus",
-            keyVault: "kv-nope",
-        });
-        seed.diskEncryptionSets.push({
-            name: "des-y",
-            resourceGroup: "rg-restore",
-            location: "westeurope",
-            keyVault: "kv-restore",
-            keyName: "no-such-key",
-        });
-        seed.keyVaults.push({ name: "k", resourceGroup: "rg-restore", location: "westeurope" });
-        seed.vaults[0].identity.userAssigned.push("id-nope");
-        seed.vaults[0].crossRegionRestore = "yes";
+        const seed = defaultSeed();
+        const vm = (name: string) => seed.virtualMachines.find((v) => v.name === name)!;
+        seed.diskEncryptionSets!.push(
+            {
+                name: "des-x",
+                resourceGroup: "rg-restore",
+                location: "westeurope",
+                encryptionType: "Bogus" as DiskEncryptionSetType,
+                keyVault: "kv-nope",
+            },
+            {
+                name: "des-y",
+                resourceGroup: "rg-restore",
+                location: "westeurope",
+                keyVault: "kv-restore",
+                keyName: "no-such-key",
+            },
+        );
+        seed.keyVaults!.push({ name: "k", resourceGroup: "rg-restore", location: "westeurope" });
+        seed.vaults[0].identity!.userAssigned!.push("id-nope");
+        Object.assign(seed.vaults[0], { crossRegionRestore: "yes" });
         seed.vaults[0].resourceGuardId = "/subscriptions/x/resourceGroups/y/providers/Microsoft.Other/things/z";
-        const legacy = seed.virtualMachines.find((v: any) => v.name === "vm-legacy01");
-        delete legacy.vhdStorageAccount;
-        const ade = seed.virtualMachines.find((v: any) => v.name === "vm-ade01");
+        delete vm("vm-legacy01").vhdStorageAccount;
+        const ade = vm("vm-ade01");
         ade.diskNetworkAccess = { policy: "AllowPrivate" };
-        ade.recoveryPoints[0].keyAndSecret = {
+        ade.recoveryPoints![0].keyAndSecret = {
             secretUrl: "https://kv-restore.vault.azure.net/secrets/s",
             secretVaultId: "/x",
             kekUrl: "https://kv-restore.vault.azure.net/keys/k",
         };
-        const cvm = seed.virtualMachines.find((v: any) => v.name === "vm-cvm01");
-        cvm.securityType = "Secret";
-        cvm.secureVMDiskEncryptionSet = "des-nope";
+        Object.assign(vm("vm-cvm01"), { securityType: "Secret", secureVMDiskEncryptionSet: "des-nope" });
         seed.crrAccessTokenLifetimeSeconds = -1;
-        seed.timing.validateOperationSeconds = 5;
-        try {
-            parseSeed(seed);
-            assert.fail("should throw");
-        } catch (e) {
-            assert.ok(e instanceof SeedError);
-            const text = e.problems.join("\n");
-            for (const re of [
-                /diskEncryptionSets\[2\]\.encryptionType/,
-                /diskEncryptionSets\[2\]\.keyVault 'kv-nope'/,
-                /keyName 'no-such-key'/,
-                /keyVaults\[1\]\.name 'k'/,
-                /userAssigned\[1\] 'id-nope'/,
-                /vaults\[0\]\.crossRegionRestore must be a boolean/,
-                /resourceGuardId/,
-                /vhdStorageAccount/,
-                /diskNetworkAccess\.diskAccess/,
-                /kekUrl and kekVaultId go together/,
-                /securityType must be one of/,
-                /secureVMDiskEncryptionSet 'des-nope'/,
-                /crrAccessTokenLifetimeSeconds/,
-            ])
-                assert.match(text, re);
-            assert.doesNotMatch(text, /timing/);
-        }
+        seed.timing!.validateOperationSeconds = 5;
+        assert.throws(
+            () => parseSeed(seed),
+            (e) => {
+                assert.ok(e instanceof SeedError);
+                const text = e.problems.join("\n");
+                for (const re of [
+                    /diskEncryptionSets\[2\]\.encryptionType/,
+                    /diskEncryptionSets\[2\]\.keyVault 'kv-nope'/,
+                    /keyName 'no-such-key'/,
+                    /keyVaults\[1\]\.name 'k'/,
+                    /userAssigned\[1\] 'id-nope'/,
+                    /vaults\[0\]\.crossRegionRestore must be a boolean/,
+                    /resourceGuardId/,
+                    /vhdStorageAccount/,
+                    /diskNetworkAccess\.diskAccess/,
+                    /kekUrl and kekVaultId go together/,
+                    /securityType must be one of/,
+                    /secureVMDiskEncryptionSet 'des-nope'/,
+                    /crrAccessTokenLifetimeSeconds/,
+                ])
+                    assert.match(text, re);
+                assert.doesNotMatch(text, /timing/);
+                return true;
+            },
+        );
     });
 
     it("the default seed has the documented names", () => {

@@ -18,6 +18,14 @@ import {
     runRestoreOnManualClock,
     useEmulator,
 } from "../../support/emulator-helpers";
+import { TaskJson, TemplateResourceJson } from "../../support/emulator-json";
+
+/** The text without the NUL padding after it (a template blob's UTF-16 text is padded). */
+function withoutTrailingNuls(text: string): string {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+    return text.slice(0, end);
+}
 
 describe("emulator: variants", () => {
     const emu = useEmulator(() => ({ clock: manualClock() }));
@@ -56,13 +64,8 @@ describe("emulator: variants", () => {
         const bytes = Buffer.from(await res.arrayBuffer());
         assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xfe]);
         assert.deepEqual([...bytes.subarray(bytes.length - 4)], [0, 0, 0, 0]);
-        const template = JSON.parse(
-            bytes
-                .subarray(2)
-                .toString("utf16le")
-                .replace(/\u0000+$/, ""),
-        );
-        const vm = template.resources.find((r: any) => r.type === "Microsoft.Compute/virtualMachines");
+        const template = JSON.parse(withoutTrailingNuls(bytes.subarray(2).toString("utf16le")));
+        const vm = template.resources.find((r: TemplateResourceJson) => r.type === "Microsoft.Compute/virtualMachines");
         assert.equal(
             vm.properties.storageProfile.osDisk.managedDisk.id,
             "[resourceId(variables('diskResourceGroup'), 'Microsoft.Compute/disks', parameters('OsDiskName'))]",
@@ -109,7 +112,9 @@ describe("emulator: variants", () => {
         const info = job.properties.extendedInfo;
         assert.equal(info.progressPercentage, undefined);
         assert.ok(
-            info.tasksList.every((t: any) => t.progressPercentage === undefined && (t.duration === undefined || t.duration === "PT0S")),
+            info.tasksList.every(
+                (t: TaskJson) => t.progressPercentage === undefined && (t.duration === undefined || t.duration === "PT0S"),
+            ),
         );
         assert.equal(info.propertyBag["Target VM Name"], undefined);
         assert.equal(info.propertyBag["Target Storage Account Name"], "stgrestore");
