@@ -3,6 +3,7 @@
  * refresh after an out-of-band delete, replace, a provider upgrade, destroy, retainOnDelete,
  * preview-time checks, and what the state file holds.
  */
+import type { VmRestoreOutputs } from "../../provider/restore/restore-inputs";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -28,7 +29,13 @@ function stateFiles(dir: string): string[] {
     });
 }
 
-type StateResource = { type: string; urn: string; inputs?: Record<string, any>; outputs?: Record<string, any> };
+/** A VmRestore as the engine's state holds it: its outputs, with secrets as the engine stores them. */
+type StateResource = {
+    type: string;
+    urn: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Omit<VmRestoreOutputs, "templateBlobUri"> & { templateBlobUri: Record<string, string> };
+};
 
 describe("through the real Pulumi engine", function () {
     this.timeout(10 * 60_000);
@@ -184,11 +191,7 @@ describe("through the real Pulumi engine", function () {
 
     it("refresh after one restored disk was deleted: the next up restores again and leaves nothing behind", async () => {
         const [res] = await restoreResources();
-        const [gone, ...survivors] = [
-            res.outputs!.dataDisks[1].diskId as string,
-            res.outputs!.osDiskId as string,
-            res.outputs!.dataDisks[0].diskId as string,
-        ];
+        const [gone, ...survivors] = [res.outputs!.dataDisks[1].diskId, String(res.outputs!.osDiskId), res.outputs!.dataDisks[0].diskId];
         await fx.deleteOutOfBand(gone);
         await engine.stack.refresh({ color: "never" });
         assert.deepEqual((await restoreResources())[0].outputs!.missingResourceIds, [gone]);

@@ -1,9 +1,6 @@
 /**
  * Test fixture: a private emulator on a free port, and helpers to read what it received.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import fetch from "node-fetch";
 import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator/server/server";
 
@@ -103,21 +100,6 @@ export function apiVersionFor(path: string): string {
     if (/\/providers\/Microsoft\.Storage\//i.test(path)) return "2023-05-01";
     if (/\/providers\//i.test(path)) return "2026-02-01";
     return "2021-04-01";
-}
-
-/** Mocha hooks: PULUMI_HOME in a temp folder for the suite (restore checkpoints go there, not into ~/.pulumi). */
-export function usePrivatePulumiHome(): void {
-    const saved = process.env.PULUMI_HOME;
-    let home = "";
-    before(() => {
-        home = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-home-"));
-        process.env.PULUMI_HOME = home;
-    });
-    after(() => {
-        if (saved === undefined) delete process.env.PULUMI_HOME;
-        else process.env.PULUMI_HOME = saved;
-        fs.rmSync(home, { recursive: true, force: true });
-    });
 }
 
 /**
