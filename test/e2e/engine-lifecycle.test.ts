@@ -11,7 +11,7 @@ import { VmRestore } from "../../provider";
 import { PROVIDER_BUILD } from "../../provider/pulumi/provider-version";
 import { PACKED_PREFIX, readableProviderCode } from "../../provider/pulumi/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
+import { useEmulator, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
 
 interface Scenario {
     recoveryPoint: string;
@@ -39,7 +39,7 @@ type StateResource = {
 
 describe("through the real Pulumi engine", function () {
     this.timeout(10 * 60_000);
-    const fx = new EmulatorFixture();
+    const fx = useEmulator(36_000, { variants: "strict" });
     const SECRET = "s3cr3t-" + Math.random().toString(36).slice(2);
     let scenario: Scenario;
     let engine: EngineStack;
@@ -79,7 +79,6 @@ describe("through the real Pulumi engine", function () {
         // Serialize the provider afresh for every run (inline programs otherwise cache it per process),
         // so that the upgrade test below really runs changed provider code.
         process.env.PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS = "false";
-        await fx.start(36_000, { variants: "strict" });
         scenario = { recoveryPoint: "latest", sourceVm: "vm-web01", retainOnDelete: false, extra: {} };
         engine = await createEngineStack({
             projectName: "vmrestore-e2e",
@@ -93,7 +92,6 @@ describe("through the real Pulumi engine", function () {
     after(async () => {
         PROVIDER_BUILD.version = originalVersion;
         engine?.cleanup();
-        await fx.stop();
     });
 
     it("preview with invalid inputs fails in check, naming the property, and sends no restore", async () => {

@@ -14,7 +14,17 @@ import fetch from "node-fetch";
 import * as pulumi from "@pulumi/pulumi";
 import { EmulatorOptions } from "../../emulator/server/server";
 import type { VmRestoreOutputs } from "../../provider/restore/restore-inputs";
-import { EmulatorFixture, forgetProviderProcessState, RG_RESTORE, STAGING, VAULT, VNET, vmId } from "./emulator-fixture";
+import {
+    EmulatorFixture,
+    forgetProviderProcessState,
+    RG_RESTORE,
+    seededRestoreDisks,
+    STAGING,
+    useEmulator,
+    VAULT,
+    VNET,
+    vmId,
+} from "./emulator-fixture";
 import { serializedProvider } from "./serialized-provider";
 
 /** A resource's inputs as a program passes them (before `check`). */
@@ -58,34 +68,23 @@ export interface ProviderWorld {
 
 export function useProviderWorld(options: ProviderWorldOptions = {}): ProviderWorld {
     const { clockSpeed = 36_000, emulatorPerTest = false, ...emulatorOptions } = options;
-    const fx = new EmulatorFixture();
     let provider: pulumi.dynamic.ResourceProvider | undefined;
     usePrivatePulumiHome();
     before(async () => {
         provider = (await serializedProvider()).provider;
     });
+    const perTest = new EmulatorFixture();
     if (emulatorPerTest) {
         beforeEach(async () => {
             forgetProviderProcessState();
-            await fx.start(clockSpeed, emulatorOptions);
+            await perTest.start(clockSpeed, emulatorOptions);
         });
-        afterEach(() => fx.stop());
-    } else {
-        before(() => fx.start(clockSpeed, emulatorOptions));
-        after(() => fx.stop());
-        beforeEach(async () => {
-            await fx.reset();
-            await fx.admin("POST", "clock", { speed: clockSpeed });
-        });
+        afterEach(() => perTest.stop());
     }
+    const fx = emulatorPerTest ? perTest : useEmulator(clockSpeed, emulatorOptions, true);
     const restoreDisks = (extra: RestoreProps = {}, vm = "vm-web01"): RestoreProps => ({
         resourceName: "test",
-        vaultId: VAULT,
-        sourceVmId: vmId(vm),
-        restoreType: "RestoreDisks",
-        storageAccountId: STAGING,
-        targetResourceGroupId: RG_RESTORE,
-        armEndpoint: fx.url,
+        ...seededRestoreDisks(fx.url, vm),
         ...extra,
     });
     const world: ProviderWorld = {
@@ -154,6 +153,22 @@ export async function restoreStartedElsewhere(
     });
     assert.equal(res.status, 202, `the restore started elsewhere was accepted: ${await res.text()}`);
     return point;
+}
+
+/**
+ * Skips the test or suite, printing why (mocha's skip takes no reason): only where a prerequisite is
+ * truly absent, never to hide a failure.
+ */
+export function skipBecause(ctx: Mocha.Context, reason: string): never {
+    console.log(`      (skipped: ${reason})`);
+    ctx.skip();
+}
+
+/** Node reads the emulator's CA only at process start: the TLS suites need NODE_EXTRA_CA_CERTS (`npm test` sets it). */
+export function skipWithoutEmulatorCa(ctx: Mocha.Context): void {
+    if (!process.env.NODE_EXTRA_CA_CERTS) {
+        skipBecause(ctx, "NODE_EXTRA_CA_CERTS is not set, so this process does not trust the emulator's CA; run it through `npm test`");
+    }
 }
 
 /** The error a provider call fails with; the test fails if the call succeeds. */

@@ -6,18 +6,14 @@
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../../emulator/world/seed";
-import { STAGING, SUB } from "../../support/emulator-fixture";
+import { requireEmulatorCa, STAGING, SUB } from "../../support/emulator-fixture";
 import { useProviderWorld } from "../../support/provider-harness";
 
 type Outcome = { ok: boolean; id?: string; outs?: Record<string, unknown>; message?: string };
 
 describe("roles (auth entra): what the identity running Pulumi may do", function () {
     this.timeout(180_000);
-    before(() => {
-        if (!process.env.NODE_EXTRA_CA_CERTS) {
-            throw new Error("NODE_EXTRA_CA_CERTS is not set: run the suite with `npm test`, which trusts the emulator's CA");
-        }
-    });
+    requireEmulatorCa();
     // The suite's PULUMI_HOME reaches the provider's process through its environment.
     const { fx, restoreDisks } = useProviderWorld({ tls: true, auth: "entra" });
 
