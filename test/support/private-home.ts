@@ -5,11 +5,12 @@
  * and every process it starts (the provider's restore checkpoints, the engine's workspaces and logs
  * go there); it is removed after the run. The Pulumi CLI itself comes from PULUMI_BIN_DIR, which
  * `scripts/test.sh` computes before mocha starts; a run without it finds the CLI through
- * scripts/ensure-pulumi.sh in the user's own Pulumi home (VMRESTORE_USER_PULUMI_HOME, read-only use).
+ * scripts/ensure-pulumi.sh where the user keeps it (VMRESTORE_USER_PULUMI_HOME, the PULUMI_HOME
+ * mocha was started with, else ~/.pulumi).
  *
- * After the run, the real Pulumi home's `vmrestore` and `workspaces` folders must be as they were
- * before: a test that wrote there (a path built from the home directory, a child process given the
- * real home) fails the run, naming the files.
+ * After the run, the `vmrestore` and `workspaces` folders of the user's PULUMI_HOME and of ~/.pulumi
+ * must be as they were before: a test that wrote there (a path built from the home directory, a
+ * child process given the real home) fails the run, naming the files.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -20,8 +21,13 @@ process.env.VMRESTORE_USER_PULUMI_HOME = userPulumiHome;
 const testPulumiHome = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-test-home-"));
 process.env.PULUMI_HOME = testPulumiHome;
 
-/** The folders of the real Pulumi home that a test could write into through the provider or the engine. */
-const GUARDED = ["vmrestore", "workspaces"].map((name) => path.join(userPulumiHome, name));
+/**
+ * The folders of the real Pulumi home (the user's PULUMI_HOME and ~/.pulumi) that a test could write
+ * into through the provider or the engine.
+ */
+const GUARDED = [...new Set([userPulumiHome, path.join(os.homedir(), ".pulumi")])].flatMap((home) =>
+    ["vmrestore", "workspaces"].map((name) => path.join(home, name)),
+);
 
 /** Every file below the guarded folders, with its size and modification time. */
 function snapshot(): Map<string, string> {
@@ -47,7 +53,7 @@ function snapshot(): Map<string, string> {
 }
 
 /** What changed between two snapshots: files added or rewritten since the first. */
-export function writtenSince(before: Map<string, string>, after: Map<string, string>): string[] {
+function writtenSince(before: Map<string, string>, after: Map<string, string>): string[] {
     return [...after].filter(([file, stamp]) => before.get(file) !== stamp).map(([file]) => file);
 }
 
@@ -59,7 +65,7 @@ export const mochaHooks = {
         const written = writtenSince(before, snapshot());
         if (written.length > 0) {
             throw new Error(
-                `the tests wrote into the real Pulumi home (${userPulumiHome}), which they must never touch: ${written.join(", ")}. ` +
+                `the tests wrote into the real Pulumi home, which they must never touch: ${written.join(", ")}. ` +
                     `Give the code under test PULUMI_HOME (this run's is a temporary folder, ${testPulumiHome}) instead of a path built from the home directory.`,
             );
         }

@@ -37,6 +37,15 @@ describe("faults: nothing lost, nothing restored twice", function () {
     const ITEMS = `${VAULT}/backupProtectedItems`;
 
     const fault = (f: Props) => fx.admin("POST", "faults", f);
+    /** Every read of the recovery points answers with this ARM error. */
+    const pointsAnswer = (status: number, code: string, message: string) =>
+        fault({
+            kind: "http",
+            status,
+            always: true,
+            match: { method: "GET", pathContains: "/recoveryPoints" },
+            body: { error: { code, message } },
+        });
     const matching = (log: LoggedRequest[], method: string, fragment: string) =>
         log.filter((r) => r.method === method && r.path.toLowerCase().includes(fragment.toLowerCase()));
 
@@ -119,19 +128,11 @@ describe("faults: nothing lost, nothing restored twice", function () {
     });
 
     it("a permanent error fails at once with Azure's code and message, without retries", async () => {
-        await fault({
-            kind: "http",
-            status: 403,
-            always: true,
-            match: { method: "GET", pathContains: "/recoveryPoints" },
-            body: {
-                error: {
-                    code: "AuthorizationFailed",
-                    message:
-                        "The client does not have authorization to perform action 'Microsoft.RecoveryServices/vaults/backupProtectedItems/read'.",
-                },
-            },
-        });
+        await pointsAnswer(
+            403,
+            "AuthorizationFailed",
+            "The client does not have authorization to perform action 'Microsoft.RecoveryServices/vaults/backupProtectedItems/read'.",
+        );
         await assert.rejects(provider().create(inputs()), /403 AuthorizationFailed.*does not have authorization/);
         assert.equal(matching(await fx.requests(), "GET", "/recoveryPoints").length, 1);
     });
@@ -145,18 +146,11 @@ describe("faults: nothing lost, nothing restored twice", function () {
 
     it("no SAS or token reaches an error message or the progress output", async () => {
         const sas = "sv=2024-08-04&se=2026-12-01&sp=r&sig=TOPSECRETSIGNATURE";
-        await fault({
-            kind: "http",
-            status: 400,
-            always: true,
-            match: { method: "GET", pathContains: "/recoveryPoints" },
-            body: {
-                error: {
-                    code: "BMSUserErrorInvalidInput",
-                    message: `Cannot read https://stg.blob.core.windows.net/c/azuredeploy.json?${sas} for this restore`,
-                },
-            },
-        });
+        await pointsAnswer(
+            400,
+            "BMSUserErrorInvalidInput",
+            `Cannot read https://stg.blob.core.windows.net/c/azuredeploy.json?${sas} for this restore`,
+        );
         const lines: string[] = [];
         const log = console.log;
         console.log = (...a: unknown[]) => void lines.push(a.join(" "));
