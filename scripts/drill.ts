@@ -109,6 +109,7 @@ function checkBackendUrl(url: string): void {
         } catch (e) {
             throw new Error(
                 `--backend ${url}: the state directory cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+                { cause: e },
             );
         }
     }
@@ -122,7 +123,7 @@ function drillConfig(a: DrillArgs): { config: Record<string, string>; diskVms: s
         try {
             settings = JSON.parse(fs.readFileSync(a.settings, "utf8")) as Record<string, unknown>;
         } catch (e) {
-            throw new Error(`--settings ${a.settings}: cannot be read as JSON (${(e as Error).message})`);
+            throw new Error(`--settings ${a.settings}: cannot be read as JSON (${(e as Error).message})`, { cause: e });
         }
     }
     for (const [k, v] of Object.entries(settings)) config[`vmrestore-drill:${k}`] = Array.isArray(v) ? v.join(",") : String(v);
@@ -154,15 +155,13 @@ async function startDrillEmulator(speed: number): Promise<Emulator> {
     // The strict variants (docs/azure-behaviour.md): the drill meets Azure's less forgiving answers.
     const started = await startEmulator({ port: 0, clockSpeed: speed, tls: true, auth: "entra", variants: "strict" });
     console.log(`emulator: ${started.url} (clock ×${speed}, TLS with CA ${started.caCertPath}, Entra ID tokens)`);
-    return { url: started.url, env: emulatorEnv(started.url, started.caCertPath), stop: () => started.stop() };
+    return { url: started.url, env: await emulatorEnv(started.url, started.caCertPath), stop: () => started.stop() };
 }
 
 /** The environment the provider needs for an emulator at this URL. */
-function emulatorEnv(url: string, caCertPath?: string): Record<string, string> {
+async function emulatorEnv(url: string, caCertPath?: string): Promise<Record<string, string>> {
     if (!url.startsWith("https:")) return {}; // plain http on loopback: no credential at all
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } =
-        require("../emulator/world/seed") as typeof import("../emulator/world/seed");
+    const { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, defaultSeed } = await import("../emulator/world/seed");
     return {
         AZURE_CLIENT_ID: DRILL_CLIENT_ID,
         AZURE_CLIENT_SECRET: DRILL_CLIENT_SECRET,
@@ -193,6 +192,7 @@ async function runStack(a: DrillArgs, emulator: Emulator | undefined): Promise<D
     } catch (e) {
         throw new Error(
             `--backend ${a.backend ?? "(temp file backend)"}: cannot open stack ${a.stack} there: ${firstLines((e as Error).message)}. Nothing was restored.`,
+            { cause: e },
         );
     }
     console.log(`stack ${a.stack} in ${engine.backendUrl}\n\n== pulumi up (${a.stack})`);
@@ -206,6 +206,7 @@ async function runStack(a: DrillArgs, emulator: Emulator | undefined): Promise<D
                 throw new Error(
                     `stack ${a.stack} in ${engine.backendUrl} is locked by another runner: this runner stops without touching it. ` +
                         "Give each runner its own --stack (or --shards), or wait for the other one; if it was killed, `pulumi cancel` releases the lock.",
+                    { cause: e },
                 );
             }
             upError = e as Error;
@@ -351,7 +352,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     let emulator: Emulator | undefined;
     try {
-        if (a.emulatorUrl) emulator = { url: a.emulatorUrl, env: emulatorEnv(a.emulatorUrl), stop: async () => undefined };
+        if (a.emulatorUrl) emulator = { url: a.emulatorUrl, env: await emulatorEnv(a.emulatorUrl), stop: async () => undefined };
         else if (!a.azure) emulator = await startDrillEmulator(a.speed);
         // The cleanup check in this process signs in as the provider does.
         if (emulator) for (const [k, v] of Object.entries(emulator.env)) if (k !== "NODE_EXTRA_CA_CERTS") process.env[k] = v;

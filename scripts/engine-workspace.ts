@@ -15,9 +15,13 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 export function pulumiBinDir(): string {
     const fromEnv = process.env.PULUMI_BIN_DIR;
     if (fromEnv && fs.existsSync(path.join(fromEnv, "pulumi"))) return fromEnv;
+    // Under the tests PULUMI_HOME is a private temporary folder (test/support/private-home.ts); the
+    // CLI is looked up (or built) where the user keeps it.
+    const userHome = process.env.VMRESTORE_USER_PULUMI_HOME;
     const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh")], {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "inherit"],
+        env: userHome ? { ...process.env, PULUMI_HOME: userHome } : process.env,
     });
     const dir = out.trim().split("\n").pop()!;
     process.env.PULUMI_BIN_DIR = dir;

@@ -36,7 +36,9 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
         return execFileSync(cmd, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
     } catch (e) {
         const err = e as { stdout?: string; stderr?: string; message: string };
-        throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+        throw new Error(`${cmd} ${args.join(" ")} (in ${cwd}) failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`, {
+            cause: e,
+        });
     }
 }
 
@@ -116,8 +118,9 @@ export class PulumiCli {
         return run("pulumi", [...args, "--non-interactive", "--color", "never"], this.projectDir, this.env);
     }
 
-    outputs(): Record<string, any> {
-        return JSON.parse(this.run("stack", "output", "--json", "--show-secrets"));
+    /** The stack's outputs (`pulumi stack output --json`), in the shape the caller's program exports. */
+    outputs<T = Record<string, unknown>>(): T {
+        return JSON.parse(this.run("stack", "output", "--json", "--show-secrets")) as T;
     }
 
     /** The stack's state (`pulumi stack export`), as text. */
@@ -131,7 +134,7 @@ export class EmulatorAdmin {
     constructor(public url = "") {}
 
     /** A call to the emulator's admin API, on a connection of its own (the emulator closes idle ones). */
-    admin<T = any>(method: string, p: string, body?: unknown): Promise<T> {
+    admin<T = unknown>(method: string, p: string, body?: unknown): Promise<T> {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         return new Promise<T>((resolve, reject) => {
             const req = http.request(
@@ -218,9 +221,11 @@ export class InstalledEmulator extends EmulatorAdmin {
 }
 
 /** The VmRestore resources of an exported state, with their size in the state (bytes of JSON). */
-export function vmRestoresIn(stateText: string): { urn: string; bytes: number; provider: string; outputs: Record<string, any> }[] {
-    const state = JSON.parse(stateText);
-    const resources: any[] = state.deployment?.resources ?? [];
+export function vmRestoresIn(stateText: string): { urn: string; bytes: number; provider: string; outputs: Record<string, unknown> }[] {
+    const state = JSON.parse(stateText) as {
+        deployment?: { resources?: { type?: unknown; urn: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] };
+    };
+    const resources = state.deployment?.resources ?? [];
     return resources
         .filter((r) => typeof r.type === "string" && r.type.endsWith(":VmRestore"))
         .map((r) => ({

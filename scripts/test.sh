@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# The whole test suite: install, type-check, make the Pulumi CLI available, run every mocha suite
+# The whole test suite: install, type-check, check formatting (Prettier) and lint (ESLint), make the
+# Pulumi CLI available, run every mocha suite
 # (unit, emulator, provider against the emulator, and end-to-end through the real Pulumi engine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 echo "type-checking (tsc --noEmit, strict)…" >&2
 npx tsc -p . --noEmit
+echo "checking the formatting (prettier --check)…" >&2
+if ! npx prettier --check . >&2; then
+  echo "test.sh: Prettier found files not in the repository's format (listed above); run \`npx prettier --write .\` and commit the result" >&2
+  exit 1
+fi
+echo "linting (eslint)…" >&2
+if ! npx eslint . >&2; then
+  echo "test.sh: ESLint found problems (listed above, with file, line and rule); fix them in the code (no eslint-disable comments)" >&2
+  exit 1
+fi
 PULUMI_BIN_DIR="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
 export PULUMI_BIN_DIR
 # Trust the emulator's CA (made once, kept outside the repo) in every Node process the tests start.

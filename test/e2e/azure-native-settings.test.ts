@@ -13,9 +13,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { VmRestore, VmRestoreArgs } from "../../provider";
 import { readableProviderCode } from "../../provider/pulumi/packed-provider";
-import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
+import { EngineStack } from "../../scripts/engine-workspace";
+import { useEngineStacks } from "../support/engine-harness";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, DRILL_OIDC_REQUEST_TOKEN } from "../../emulator/world/seed";
-import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, SUB, VAULT, vmId } from "../support/emulator-fixture";
+import { LoggedRequest, requireEmulatorCa, seededRestoreDisks, SUB, useEmulator } from "../support/emulator-fixture";
 
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
 type Logged = LoggedRequest & { kind?: string; requestBody: Record<string, string> | null };
@@ -31,36 +32,15 @@ const NO_AZURE_VARIABLES = { AZURE_CLIENT_ID: "", AZURE_CLIENT_SECRET: "", AZURE
 
 describe("through the engine with azure-native settings alone (custom cloud from metadataHost)", function () {
     this.timeout(5 * 60_000);
-    const fx = new EmulatorFixture();
-    const engines: EngineStack[] = [];
-
-    before(async () => {
-        if (!process.env.NODE_EXTRA_CA_CERTS) {
-            throw new Error("NODE_EXTRA_CA_CERTS is not set: run the suite with `npm test`, which trusts the emulator's CA");
-        }
-        await fx.start(180, { tls: true, auth: "entra" });
-    });
-    after(async () => {
-        for (const e of engines) e.cleanup();
-        await fx.stop();
-    });
+    requireEmulatorCa();
+    const fx = useEmulator(180, { tls: true, auth: "entra" });
+    const engineStack = useEngineStacks();
 
     const program =
         (name: string, extra: Partial<VmRestoreArgs> = {}, opts: pulumi.CustomResourceOptions = {}) =>
         async () => {
             // No armEndpoint: the endpoint comes from the cloud metadata document.
-            const r = new VmRestore(
-                name,
-                {
-                    vaultId: VAULT,
-                    sourceVmId: vmId("vm-db01"),
-                    restoreType: "RestoreDisks",
-                    storageAccountId: STAGING,
-                    targetResourceGroupId: RG_RESTORE,
-                    ...extra,
-                },
-                opts,
-            );
+            const r = new VmRestore(name, { ...seededRestoreDisks(undefined, "vm-db01"), ...extra }, opts);
             return { jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds };
         };
 
@@ -83,7 +63,7 @@ describe("through the engine with azure-native settings alone (custom cloud from
     }
 
     it("stack config azure-native:* (service principal with a secret, metadataHost); nested Outputs; heartbeat; customTimeouts warned", async () => {
-        const engine = await createEngineStack({
+        const engine = await engineStack({
             projectName: "vmrestore-azure-native",
             stackName: "config",
             // A nested Output, resolved by the engine before the provider sees it.
@@ -101,7 +81,6 @@ describe("through the engine with azure-native settings alone (custom cloud from
                 "azure-native:metadataHost": new URL(fx.url).host,
             },
         });
-        engines.push(engine);
         await engine.stack.setConfig("azure-native:clientSecret", { value: DRILL_CLIENT_SECRET, secret: true });
         const events: EngineEvent[] = [];
         const output: string[] = [];
@@ -134,7 +113,7 @@ describe("through the engine with azure-native settings alone (custom cloud from
     });
 
     it("ARM_* variables: OIDC with the GitHub Actions ID token request flow", async () => {
-        const engine = await createEngineStack({
+        const engine = await engineStack({
             projectName: "vmrestore-azure-native",
             stackName: "oidc",
             program: program("oidc-restore"),
@@ -150,7 +129,6 @@ describe("through the engine with azure-native settings alone (custom cloud from
                 ACTIONS_ID_TOKEN_REQUEST_TOKEN: DRILL_OIDC_REQUEST_TOKEN,
             },
         });
-        engines.push(engine);
         const log = await upAndDown(engine, [DRILL_OIDC_REQUEST_TOKEN]);
         assert.ok(
             log.some((r) => r.path === "/oidc/token" && r.query.audience === "api://AzureADTokenExchange" && r.status === 200),
@@ -169,14 +147,13 @@ describe("through the engine with azure-native settings alone (custom cloud from
     });
 
     it("a half-set service principal fails the preview before any request, naming the setting", async () => {
-        const engine = await createEngineStack({
+        const engine = await engineStack({
             projectName: "vmrestore-azure-native",
             stackName: "half",
             program: program("half-restore"),
             envVars: { ...NO_AZURE_VARIABLES, NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath! },
             config: { "azure-native:clientId": DRILL_CLIENT_ID, "azure-native:metadataHost": new URL(fx.url).host },
         });
-        engines.push(engine);
         await engine.stack.setConfig("azure-native:clientSecret", { value: DRILL_CLIENT_SECRET, secret: true });
         await fx.reset();
         await assert.rejects(engine.stack.preview({ color: "never" }), (e: Error) => {

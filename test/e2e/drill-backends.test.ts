@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
-import { EmulatorFixture } from "../support/emulator-fixture";
+import { useEmulator } from "../support/emulator-fixture";
 import { RunningAzurite, startAzurite } from "../support/azurite";
 
 const DRILL = path.join(__dirname, "..", "..", "scripts", "drill.ts");
@@ -35,20 +35,15 @@ function drill(args: string[], env: Record<string, string>, onOutput?: (all: str
 
 describe("drills on a shared Azure Blob backend (Azurite), across runners", function () {
     this.timeout(10 * 60_000);
-    const fx = new EmulatorFixture();
+    const fx = useEmulator(36_000, {}, true);
     let azurite: RunningAzurite;
     let dir: string;
     before(async () => {
-        await fx.start();
         azurite = await startAzurite();
         await azurite.createContainer("drill-state");
     });
-    after(async () => {
-        await azurite?.stop();
-        await fx.stop();
-    });
-    beforeEach(async () => {
-        await fx.reset();
+    after(() => azurite?.stop());
+    beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-drill-"));
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

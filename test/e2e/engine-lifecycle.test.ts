@@ -3,6 +3,7 @@
  * refresh after an out-of-band delete, replace, a provider upgrade, destroy, retainOnDelete,
  * preview-time checks, and what the state file holds.
  */
+import type { VmRestoreOutputs } from "../../provider/restore/restore-inputs";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -10,7 +11,7 @@ import { VmRestore } from "../../provider";
 import { PROVIDER_BUILD } from "../../provider/pulumi/provider-version";
 import { PACKED_PREFIX, readableProviderCode } from "../../provider/pulumi/packed-provider";
 import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
+import { useEmulator, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
 
 interface Scenario {
     recoveryPoint: string;
@@ -28,11 +29,17 @@ function stateFiles(dir: string): string[] {
     });
 }
 
-type StateResource = { type: string; urn: string; inputs?: Record<string, any>; outputs?: Record<string, any> };
+/** A VmRestore as the engine's state holds it: its outputs, with secrets as the engine stores them. */
+type StateResource = {
+    type: string;
+    urn: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Omit<VmRestoreOutputs, "templateBlobUri"> & { templateBlobUri: Record<string, string> };
+};
 
 describe("through the real Pulumi engine", function () {
     this.timeout(10 * 60_000);
-    const fx = new EmulatorFixture();
+    const fx = useEmulator(36_000, { variants: "strict" });
     const SECRET = "s3cr3t-" + Math.random().toString(36).slice(2);
     let scenario: Scenario;
     let engine: EngineStack;
@@ -72,7 +79,6 @@ describe("through the real Pulumi engine", function () {
         // Serialize the provider afresh for every run (inline programs otherwise cache it per process),
         // so that the upgrade test below really runs changed provider code.
         process.env.PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS = "false";
-        await fx.start(36_000, { variants: "strict" });
         scenario = { recoveryPoint: "latest", sourceVm: "vm-web01", retainOnDelete: false, extra: {} };
         engine = await createEngineStack({
             projectName: "vmrestore-e2e",
@@ -86,7 +92,6 @@ describe("through the real Pulumi engine", function () {
     after(async () => {
         PROVIDER_BUILD.version = originalVersion;
         engine?.cleanup();
-        await fx.stop();
     });
 
     it("preview with invalid inputs fails in check, naming the property, and sends no restore", async () => {
@@ -184,11 +189,7 @@ describe("through the real Pulumi engine", function () {
 
     it("refresh after one restored disk was deleted: the next up restores again and leaves nothing behind", async () => {
         const [res] = await restoreResources();
-        const [gone, ...survivors] = [
-            res.outputs!.dataDisks[1].diskId as string,
-            res.outputs!.osDiskId as string,
-            res.outputs!.dataDisks[0].diskId as string,
-        ];
+        const [gone, ...survivors] = [res.outputs!.dataDisks[1].diskId, String(res.outputs!.osDiskId), res.outputs!.dataDisks[0].diskId];
         await fx.deleteOutOfBand(gone);
         await engine.stack.refresh({ color: "never" });
         assert.deepEqual((await restoreResources())[0].outputs!.missingResourceIds, [gone]);

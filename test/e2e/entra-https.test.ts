@@ -9,9 +9,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { VmRestore } from "../../provider";
 import { readableProviderCode } from "../../provider/pulumi/packed-provider";
-import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
+import { EngineStack } from "../../scripts/engine-workspace";
+import { useEngineStacks } from "../support/engine-harness";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../emulator/world/seed";
-import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
+import { LoggedRequest, requireEmulatorCa, seededRestoreDisks, useEmulator } from "../support/emulator-fixture";
 
 function files(dir: string): string[] {
     return fs
@@ -21,28 +22,19 @@ function files(dir: string): string[] {
 
 describe("through the engine, over HTTPS, with Entra ID tokens", function () {
     this.timeout(5 * 60_000);
-    const fx = new EmulatorFixture();
+    requireEmulatorCa();
+    // Tokens live 8 s while the restore takes about 20 s: the credential must renew them.
+    const fx = useEmulator(180, { tls: true, auth: "entra", tokenLifetimeSeconds: 8, variants: "strict" });
+    const engineStack = useEngineStacks();
     let engine: EngineStack;
 
-    before(async function () {
-        if (!process.env.NODE_EXTRA_CA_CERTS) {
-            throw new Error("NODE_EXTRA_CA_CERTS is not set: run the suite with `npm test`, which trusts the emulator's CA");
-        }
-        // Tokens live 8 s while the restore takes about 20 s: the credential must renew them.
-        await fx.start(180, { tls: true, auth: "entra", tokenLifetimeSeconds: 8, variants: "strict" });
+    before(async () => {
         assert.ok(fx.url.startsWith("https://"));
-        engine = await createEngineStack({
+        engine = await engineStack({
             projectName: "vmrestore-entra",
             stackName: "entra",
             program: async () => {
-                const r = new VmRestore("entra-restore", {
-                    vaultId: VAULT,
-                    sourceVmId: vmId("vm-db01"),
-                    restoreType: "RestoreDisks",
-                    storageAccountId: STAGING,
-                    targetResourceGroupId: RG_RESTORE,
-                    armEndpoint: fx.url,
-                });
+                const r = new VmRestore("entra-restore", seededRestoreDisks(fx.url, "vm-db01"));
                 return { jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds };
             },
             envVars: {
@@ -53,10 +45,6 @@ describe("through the engine, over HTTPS, with Entra ID tokens", function () {
                 NODE_EXTRA_CA_CERTS: fx.emulator.caCertPath!,
             },
         });
-    });
-    after(async () => {
-        engine?.cleanup();
-        await fx.stop();
     });
 
     it("restores with tokens from the credential chain, renewed as they expire, and a revoked one replaced", async () => {

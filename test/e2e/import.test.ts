@@ -5,41 +5,22 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { VmRestore } from "../../provider";
-import { createEngineStack, EngineStack } from "../../scripts/engine-workspace";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../support/emulator-fixture";
+import { seededRestoreDisks, useEmulator, VAULT } from "../support/emulator-fixture";
+import { useEngineStacks } from "../support/engine-harness";
 
 describe("import of a restore through the engine", function () {
     this.timeout(5 * 60_000);
-    const fx = new EmulatorFixture();
-    const engines: EngineStack[] = [];
-    before(() => fx.start(36_000));
-    after(async () => {
-        for (const e of engines) e.cleanup();
-        await fx.stop();
-    });
+    const fx = useEmulator();
+    const engineStack = useEngineStacks();
 
     const program =
         (opts: pulumi.CustomResourceOptions = {}) =>
         async () => {
-            const r = new VmRestore(
-                "web01-drill",
-                {
-                    vaultId: VAULT,
-                    sourceVmId: vmId("vm-web01"),
-                    restoreType: "RestoreDisks",
-                    storageAccountId: STAGING,
-                    targetResourceGroupId: RG_RESTORE,
-                    armEndpoint: fx.url,
-                },
-                opts,
-            );
+            const r = new VmRestore("web01-drill", seededRestoreDisks(fx.url), opts);
             return { jobId: r.jobId, jobStatus: r.jobStatus, restoredDiskIds: r.restoredDiskIds, recoveryPointId: r.recoveryPointId };
         };
-    const stack = async (name: string, p: pulumi.automation.PulumiFn) => {
-        const e = await createEngineStack({ projectName: "vmrestore-import", stackName: name, program: p });
-        engines.push(e);
-        return e;
-    };
+    const stack = (name: string, p: pulumi.automation.PulumiFn) =>
+        engineStack({ projectName: "vmrestore-import", stackName: name, program: p });
 
     it("imports a finished restore by its job ID: outputs from Azure, no second restore", async () => {
         const origin = await stack("origin", program());

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { createEngineStack } from "../../scripts/engine-workspace";
-import { EmulatorFixture } from "../support/emulator-fixture";
+import { useEmulator } from "../support/emulator-fixture";
 import { restoreProgram } from "./fixtures/restore-program";
 
 /** PIDs of processes whose environment carries the marker (the killed run's engine and providers). */
@@ -35,10 +35,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 
 describe("pulumi up killed mid-restore, then run again", function () {
     this.timeout(5 * 60_000);
-    const fx = new EmulatorFixture();
-    before(() => fx.start(300, { variants: "strict" })); // an hour-long job takes 12 s: long enough to kill the run mid-restore
-    after(() => fx.stop());
-    beforeEach(() => fx.reset());
+    const fx = useEmulator(300, { variants: "strict" }, true); // an hour-long job takes 12 s: long enough to kill the run mid-restore
 
     for (const machine of ["the same machine (local checkpoint)", "another machine (Azure's job list)"]) {
         it(`adopts the running job on ${machine}: one restore POST in all`, async () => {
@@ -63,13 +60,15 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 child.stdout!.on("data", (d) => (output += d));
                 child.stderr!.on("data", (d) => (output += d));
                 const exited = new Promise((r) => child.on("exit", r));
-                // Kill once Azure has accepted the restore and the job is running.
+                // Kill once Azure has accepted the restore and the job is running; the job's clock is
+                // held from then on, so the job is still running however long the kill takes to settle.
                 await waitFor(
                     "the restore job to start",
                     async () => /restore accepted: job|job InProgress/.test(output),
                     120_000,
                     () => `; the run printed:\n${output.slice(-3000)}`,
                 );
+                await fx.admin("POST", "clock", { speed: 0 });
                 process.kill(-child.pid!, "SIGKILL");
                 const killedAt = Date.now();
                 await exited;
@@ -93,11 +92,10 @@ describe("pulumi up killed mid-restore, then run again", function () {
                 });
                 // The killed run left the stack locked; `pulumi cancel` releases it, as the error says.
                 await engine.stack.cancel();
-                // Hold the job where it is until the second run has looked for it: on a busy machine the
+                // The job is held where it is until the second run has looked for it: on a busy machine the
                 // engine and provider start-up could otherwise outlast the job, and there would be
                 // nothing running left to adopt. The clock moves on once the run reads a job or posts.
                 const before = Math.max(0, ...(await fx.requests()).map((r) => r.seq));
-                await fx.admin("POST", "clock", { speed: 0 });
                 let second = "";
                 const secondUpAt = Date.now();
                 const secondUp = engine.stack.up({ color: "never", onOutput: (s) => (second += s) });

@@ -169,7 +169,7 @@ describe("vmrestore installed from npm into a user's Pulumi project", function (
         cli.run("config", "set", "armEndpoint", url);
         cli.run("up", "--yes");
 
-        const outs = cli.outputs();
+        const outs = cli.outputs<{ jobStatus: string; jobId: string; osDiskId: string; restoredDiskIds: string[] }>();
         assert.equal(outs.jobStatus, "Completed");
         assert.match(outs.osDiskId, /\/resourceGroups\/rg-restore\/providers\/Microsoft\.Compute\/disks\//i);
         assert.ok(outs.restoredDiskIds.length >= 1);

@@ -4,6 +4,7 @@
  * `pulumi` CLI against the emulator — stack init, config, up, a second up that must change nothing,
  * destroy, and no leftovers. The repository's root Pulumi.yaml (the drill) runs the same way.
  */
+import type { VmRestoreOutputs } from "../../provider/restore/restore-inputs";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -20,11 +21,17 @@ import {
 
 const DISK = /\/resourceGroups\/rg-restore\/providers\/Microsoft\.Compute\/disks\/[^/]+$/i;
 
+/**
+ * What the examples export: outputs of their VmRestore, as `pulumi stack output --json` prints them
+ * (an example exports those its checks below read).
+ */
+type ExampleOutputs = { [K in keyof VmRestoreOutputs]-?: NonNullable<VmRestoreOutputs[K]> };
+
 /** What each example's outputs must show after `pulumi up`. */
-const EXPECTED: Record<string, (outs: Record<string, any>) => void> = {
+const EXPECTED: Record<string, (outs: ExampleOutputs) => void> = {
     "restore-disks": (o) => {
         assert.match(o.osDiskId, DISK);
-        assert.ok(Array.isArray(o.dataDisks) && o.dataDisks.every((d: { diskId: string }) => DISK.test(d.diskId)));
+        assert.ok(Array.isArray(o.dataDisks) && o.dataDisks.every((d) => DISK.test(d.diskId)));
         assert.match(o.jobDuration, /^P/);
     },
     "restore-as-new-vm": (o) => {
@@ -35,7 +42,7 @@ const EXPECTED: Record<string, (outs: Record<string, any>) => void> = {
         assert.equal(o.recoveryPointType, "AppConsistent");
         assert.match(o.osDiskId, DISK);
         assert.deepEqual(
-            o.dataDisks.map((d: { lun: number }) => d.lun),
+            o.dataDisks.map((d) => d.lun),
             [1],
         );
     },
@@ -117,7 +124,7 @@ describe("the examples, each as its own Pulumi project through the plain CLI", f
                 cli.run("stack", "init", "dev");
                 cli.run("config", "set", "armEndpoint", emulator.url);
                 cli.run("up", "--yes");
-                const outs = cli.outputs();
+                const outs = cli.outputs<ExampleOutputs>();
                 EXPECTED[name](outs);
                 assert.equal(await emulator.restorePosts(), 1, "one restore");
                 cli.run("up", "--yes", "--expect-no-changes");

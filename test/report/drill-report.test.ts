@@ -194,8 +194,8 @@ describe("drill reports", () => {
             const out = path.join(dir, "out");
             const res = run("--stack-state", stateFile, "--out", out);
             assert.equal(res.status, 1, res.stderr);
-            assert.match(res.stdout, /passed  disks-vm-web01: RPO 3\.0 h, RTO 25\.0 min/);
-            assert.match(res.stdout, /FAILED  disks-vm-db01/);
+            assert.match(res.stdout, /passed {2}disks-vm-web01: RPO 3\.0 h, RTO 25\.0 min/);
+            assert.match(res.stdout, /FAILED {2}disks-vm-db01/);
             assert.deepEqual(fs.readdirSync(out).sort(), ["drill-report.json", "drill-report.md", "drill-report.xml"]);
         });
 

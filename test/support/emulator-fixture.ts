@@ -1,9 +1,6 @@
 /**
  * Test fixture: a private emulator on a free port, and helpers to read what it received.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import fetch from "node-fetch";
 import { startEmulator, RunningEmulator, EmulatorOptions } from "../../emulator/server/server";
 
@@ -95,6 +92,51 @@ export class EmulatorFixture {
     }
 }
 
+/**
+ * A suite's emulator: started before the suite with its job clock at `clockSpeed` (server seconds per
+ * real second; 0 holds it still), stopped after; with `resetEachTest`, reset to its seed before each
+ * test and the clock set to `clockSpeed` again.
+ */
+export function useEmulator(clockSpeed = 36_000, options: EmulatorOptions = {}, resetEachTest = false): EmulatorFixture {
+    const fx = new EmulatorFixture();
+    before(() => fx.start(clockSpeed, options));
+    after(() => fx.stop());
+    if (resetEachTest) {
+        beforeEach(async () => {
+            await fx.reset();
+            await fx.admin("POST", "clock", { speed: clockSpeed });
+        });
+    }
+    return fx;
+}
+
+/**
+ * For suites over TLS: this process must trust the emulator's CA, which Node reads only at its start
+ * (`npm test` sets NODE_EXTRA_CA_CERTS); without it the suite fails at once, saying so.
+ */
+export function requireEmulatorCa(): void {
+    before(() => {
+        if (!process.env.NODE_EXTRA_CA_CERTS) {
+            throw new Error("NODE_EXTRA_CA_CERTS is not set: run the suite with `npm test`, which trusts the emulator's CA");
+        }
+    });
+}
+
+/**
+ * The seed's RestoreDisks of a VM: from rg-prod's vault into rg-restore, staged in stgrestore, against
+ * `armEndpoint` (none: the endpoint comes from the azure-native settings).
+ */
+export function seededRestoreDisks(armEndpoint: string | undefined, vm = "vm-web01") {
+    return {
+        vaultId: VAULT,
+        sourceVmId: vmId(vm),
+        restoreType: "RestoreDisks" as const,
+        storageAccountId: STAGING,
+        targetResourceGroupId: RG_RESTORE,
+        ...(armEndpoint === undefined ? {} : { armEndpoint }),
+    };
+}
+
 /** An api-version the emulator registers for the path's resource type (it refuses others, as ARM does). */
 export function apiVersionFor(path: string): string {
     if (/\/providers\/Microsoft\.Compute\/(disks|snapshots|diskEncryptionSets|diskAccesses)\//i.test(path)) return "2024-03-02";
@@ -103,21 +145,6 @@ export function apiVersionFor(path: string): string {
     if (/\/providers\/Microsoft\.Storage\//i.test(path)) return "2023-05-01";
     if (/\/providers\//i.test(path)) return "2026-02-01";
     return "2021-04-01";
-}
-
-/** Mocha hooks: PULUMI_HOME in a temp folder for the suite (restore checkpoints go there, not into ~/.pulumi). */
-export function usePrivatePulumiHome(): void {
-    const saved = process.env.PULUMI_HOME;
-    let home = "";
-    before(() => {
-        home = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-home-"));
-        process.env.PULUMI_HOME = home;
-    });
-    after(() => {
-        if (saved === undefined) delete process.env.PULUMI_HOME;
-        else process.env.PULUMI_HOME = saved;
-        fs.rmSync(home, { recursive: true, force: true });
-    });
 }
 
 /**

@@ -4,6 +4,7 @@
  * process evaluates.
  */
 import * as pulumi from "@pulumi/pulumi";
+import requireFromString from "require-from-string";
 import { restoreProvider } from "../../provider/pulumi/restore-provider";
 import { packedProvider } from "../../provider/pulumi/packed-provider";
 
@@ -13,9 +14,8 @@ export async function serializedProvider(): Promise<{ text: string; provider: pu
     if (!cached) {
         const stored = packedProvider(restoreProvider);
         const sf = await pulumi.runtime.serializeFunction(() => stored, { allowSecrets: false });
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const requireFromString = require("require-from-string") as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
-        cached = { text: sf.text, provider: requireFromString(sf.text).handler() };
+        const loaded = requireFromString(sf.text) as { handler: () => pulumi.dynamic.ResourceProvider };
+        cached = { text: sf.text, provider: loaded.handler() };
     }
     return cached;
 }

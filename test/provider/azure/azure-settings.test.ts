@@ -6,7 +6,8 @@
 import { strict as assert } from "assert";
 import { isSettingsError, resolveAzureSettings } from "../../../provider/azure/azure-settings";
 import { createRuntime } from "../../../provider/pulumi/provider-runtime";
-import { EmulatorFixture, VAULT } from "../../support/emulator-fixture";
+import { VAULT } from "../../support/emulator-fixture";
+import { useProviderWorld } from "../../support/provider-harness";
 
 const SECRET = "sp-secret-" + Math.random().toString(36).slice(2);
 const TENANT = "11111111-1111-1111-1111-111111111111";
@@ -14,15 +15,16 @@ const CLIENT = "22222222-2222-2222-2222-222222222222";
 
 const config = (o: Record<string, string>) => new Map(Object.entries(o));
 
+/** The settings error `fn` throws (the test fails if it throws none, or another error); it never carries a secret. */
 function failure(fn: () => unknown): Error {
-    try {
-        fn();
-    } catch (e) {
+    let thrown: Error | undefined;
+    assert.throws(fn, (e: Error) => {
         assert.ok(isSettingsError(e), `a settings error, got ${String(e)}`);
-        assert.ok(!(e as Error).message.includes(SECRET), "the message never carries a secret");
-        return e as Error;
-    }
-    assert.fail("expected a settings error");
+        assert.ok(!e.message.includes(SECRET), "the message never carries a secret");
+        thrown = e;
+        return true;
+    });
+    return thrown!;
 }
 
 describe("azure-native settings", () => {
@@ -142,9 +144,7 @@ describe("azure-native settings", () => {
 
 describe("azure-native settings and an emulator armEndpoint", function () {
     this.timeout(60_000);
-    const fx = new EmulatorFixture();
-    before(() => fx.start());
-    after(() => fx.stop());
+    const { fx } = useProviderWorld();
 
     it("ARM_* set for real Azure does not reach an armEndpoint on this machine (an offline drill)", async () => {
         const saved = { ...process.env };

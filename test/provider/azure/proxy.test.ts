@@ -4,11 +4,10 @@
  * the variable, before any request.
  */
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { bypassesProxy, proxySettings } from "../../../provider/azure/proxy";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../../emulator/world/seed";
-import { serializedProvider } from "../../support/serialized-provider";
-import { EmulatorFixture, LoggedRequest, RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
+import { EmulatorFixture, LoggedRequest } from "../../support/emulator-fixture";
+import { skipWithoutEmulatorCa, useProviderWorld } from "../../support/provider-harness";
 import { ForwardProxy, startForwardProxy } from "../../support/forward-proxy";
 
 const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
@@ -47,41 +46,26 @@ describe("proxy variables", () => {
 
 describe("VmRestore through a forwarding proxy", function () {
     this.timeout(120_000);
-    const fx = new EmulatorFixture();
-    let provider: pulumi.dynamic.ResourceProvider;
+    const world = useProviderWorld();
+    const { fx } = world;
+    const provider = () => world.provider();
     let proxy: ForwardProxy;
     let restoreEnv: () => void = () => undefined;
-
-    before(async () => {
-        provider = (await serializedProvider()).provider;
-        await fx.start();
-    });
     beforeEach(async () => {
-        await fx.reset();
         proxy = await startForwardProxy();
     });
     afterEach(async () => {
         restoreEnv();
         await proxy.close();
     });
-    after(() => fx.stop());
 
-    const props = (armEndpoint: string) => ({
-        resourceName: "proxied",
-        vaultId: VAULT,
-        sourceVmId: vmId("vm-web01"),
-        restoreType: "RestoreDisks",
-        storageAccountId: STAGING,
-        targetResourceGroupId: RG_RESTORE,
-        armEndpoint,
-        preflight: false,
-    });
+    const props = (armEndpoint: string) => world.restoreDisks({ resourceName: "proxied", armEndpoint, preflight: false });
     const azureCalls = async (): Promise<LoggedRequest[]> => (await fx.requests()).filter((r) => !r.path.startsWith("/admin"));
 
     it("sends every ARM and blob call through HTTP_PROXY", async () => {
         restoreEnv = withEnv({ HTTP_PROXY: proxy.url });
-        const checked = await provider.check!({}, props(fx.url));
-        const { outs } = await provider.create(checked.inputs);
+        const checked = await provider().check!({}, props(fx.url));
+        const { outs } = await provider().create(checked.inputs);
         assert.equal(outs.jobStatus, "Completed");
         const calls = await azureCalls();
         const forwarded = proxy.seen.filter((s) => !s.startsWith("CONNECT"));
@@ -94,29 +78,28 @@ describe("VmRestore through a forwarding proxy", function () {
             forwarded.some((s) => s.includes("/blob/")),
             "the template blob read",
         );
-        await provider.delete!(outs.jobId, outs);
+        await provider().delete!(outs.jobId, outs);
     });
 
     it("NO_PROXY exempts a host", async () => {
         restoreEnv = withEnv({ HTTP_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" });
-        const checked = await provider.check!({}, props(fx.url));
-        const { outs } = await provider.create(checked.inputs);
+        const checked = await provider().check!({}, props(fx.url));
+        const { outs } = await provider().create(checked.inputs);
         assert.equal(outs.jobStatus, "Completed");
         assert.deepEqual(proxy.seen, []);
-        await provider.delete!(outs.jobId, outs);
+        await provider().delete!(outs.jobId, outs);
     });
 
     it("a bad proxy URL fails before any request, naming the variable", async () => {
         restoreEnv = withEnv({ HTTP_PROXY: "http://[bad", HTTPS_PROXY: undefined });
-        await assert.rejects(provider.create(props(fx.url)), /The proxy URL in HTTP_PROXY does not parse/);
+        await assert.rejects(provider().create(props(fx.url)), /The proxy URL in HTTP_PROXY does not parse/);
         assert.deepEqual(await azureCalls(), []);
     });
 
     describe("over HTTPS, with Entra ID tokens", () => {
         const secure = new EmulatorFixture();
         before(async function () {
-            // Node reads the emulator CA only at process start (`npm test` sets it).
-            if (!process.env.NODE_EXTRA_CA_CERTS) this.skip();
+            skipWithoutEmulatorCa(this);
             await secure.start(36_000, { tls: true, auth: "entra" });
         });
         after(() => secure.stop());
@@ -132,7 +115,7 @@ describe("VmRestore through a forwarding proxy", function () {
                 AZURE_AUTHORITY_HOST: secure.url,
             });
             // Pre-flight (check) makes token and ARM calls, no blob calls: 127.0.0.1 is the token endpoint's name.
-            const checked = await provider.check!({}, { ...props(`https://localhost:${port}`), preflight: true });
+            const checked = await provider().check!({}, { ...props(`https://localhost:${port}`), preflight: true });
             assert.deepEqual(checked.failures, []);
             assert.deepEqual(
                 [...new Set(proxy.seen)].sort(),
@@ -141,9 +124,9 @@ describe("VmRestore through a forwarding proxy", function () {
             );
             const tokenCalls = ((await secure.requests()) as (LoggedRequest & { kind?: string })[]).filter((r) => r.kind === "identity");
             assert.ok(tokenCalls.length > 0);
-            const { outs } = await provider.create(checked.inputs);
+            const { outs } = await provider().create(checked.inputs);
             assert.equal(outs.jobStatus, "Completed");
-            await provider.delete!(outs.jobId, outs);
+            await provider().delete!(outs.jobId, outs);
             assert.ok(!proxy.seen.join("\n").includes(DRILL_CLIENT_SECRET));
         });
     });

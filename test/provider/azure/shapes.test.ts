@@ -2,22 +2,12 @@
  * Shapes Azure accepts that the emulator used to refuse, and validation results that warn.
  */
 import { strict as assert } from "assert";
-import { RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
-import { useProviderAgainstEmulator } from "../../support/provider-harness";
+import { useProviderWorld } from "../../support/provider-harness";
 
 describe("shapes as Azure takes them", function () {
     this.timeout(120_000);
-    const { fx, provider } = useProviderAgainstEmulator();
-
-    const base = (vm = "vm-web01") => ({
-        resourceName: "shapes",
-        vaultId: VAULT,
-        sourceVmId: vmId(vm),
-        restoreType: "RestoreDisks",
-        storageAccountId: STAGING,
-        targetResourceGroupId: RG_RESTORE,
-        armEndpoint: fx.url,
-    });
+    const { fx, provider, restoreDisks } = useProviderWorld();
+    const base = (vm = "vm-web01") => restoreDisks({ resourceName: "shapes" }, vm);
 
     it("a quota warning from Azure's validation (the official example's) does not fail the preview", async () => {
         await fx.admin("POST", "variants", { validationQuotaWarning: "present" });
@@ -59,7 +49,7 @@ describe("shapes as Azure takes them", function () {
     });
 
     it("a premium staging account for an unmanaged VM's VHDs is left to Azure's judgement (premiumStaging), and refused for managed disks", async () => {
-        const original = await fx.admin<Record<string, any>>("GET", "seed");
+        const original = await fx.admin<{ subscriptionId: string; storageAccounts: unknown[] }>("GET", "seed");
         const premium = `/subscriptions/${original.subscriptionId}/resourceGroups/rg-restore/providers/Microsoft.Storage/storageAccounts/stgpremium`;
         await fx.admin("PUT", "seed", {
             ...original,

@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { readableProviderCode } from "../../../provider/pulumi/packed-provider";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET, DRILL_OIDC_REQUEST_TOKEN } from "../../../emulator/world/seed";
 import { serializedProvider } from "../../support/serialized-provider";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
+import { RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
+import { skipWithoutEmulatorCa, useProviderWorld } from "../../support/provider-harness";
 
 const TENANT = "00000000-0000-0000-0000-0000000000aa";
 const VARIABLES = [
@@ -38,16 +39,14 @@ interface Source {
 
 describe("credential values never reach state, outputs, logs or errors", function () {
     this.timeout(120_000);
-    const fx = new EmulatorFixture();
+    const { fx } = useProviderWorld({ tls: true, auth: "entra" });
     let provider: pulumi.dynamic.ResourceProvider;
     let code: string;
     let idToken: string;
 
     before(async function () {
-        // Node reads the emulator CA only at process start (`npm test` sets it).
-        if (!process.env.NODE_EXTRA_CA_CERTS) this.skip();
+        skipWithoutEmulatorCa(this);
         ({ provider, text: code } = await serializedProvider());
-        await fx.start(36_000, { tls: true, auth: "entra" });
         idToken = (
             (await (await fetch(`${fx.url}/oidc/token`, { headers: { authorization: `Bearer ${DRILL_OIDC_REQUEST_TOKEN}` } })).json()) as {
                 value: string;
@@ -55,8 +54,7 @@ describe("credential values never reach state, outputs, logs or errors", functio
         ).value;
     });
     after(async () => {
-        await configure({});
-        await fx?.stop();
+        if (provider) await configure({});
     });
 
     const configure = (values: Record<string, string>) =>

@@ -6,9 +6,7 @@
 import { strict as assert } from "assert";
 import fetch from "node-fetch";
 import { SUB, VAULT, vmId } from "../../support/emulator-fixture";
-import { useProviderAgainstEmulator } from "../../support/provider-harness";
-
-type Props = Record<string, any>;
+import { useProviderWorld } from "../../support/provider-harness";
 const DR = `/subscriptions/${SUB}/resourceGroups/rg-dr`;
 const NORTH = `${DR}/providers/Microsoft.Storage/storageAccounts/stgnorth`;
 const LOC = `/subscriptions/${SUB}/providers/Microsoft.RecoveryServices/locations/northeurope`;
@@ -18,24 +16,9 @@ const APP01 = ["763019452287410", "763019366385163", "763019280483725"];
 
 describe("Cross Region Restore as Azure runs it", function () {
     this.timeout(120_000);
-    const { fx, provider } = useProviderAgainstEmulator();
-
-    const crrDisks = (): Props => ({
-        resourceName: "crr",
-        vaultId: VAULT,
-        sourceVmId: vmId("vm-app01"),
-        restoreType: "RestoreDisks",
-        crossRegion: true,
-        storageAccountId: NORTH,
-        targetResourceGroupId: DR,
-        armEndpoint: fx.url,
-    });
-
-    async function create(props: Props) {
-        const checked = await provider().check!({}, props);
-        assert.deepEqual(checked.failures, []);
-        return provider().create(checked.inputs);
-    }
+    const { fx, provider, restoreDisks, create } = useProviderWorld();
+    const crrDisks = () =>
+        restoreDisks({ resourceName: "crr", crossRegion: true, storageAccountId: NORTH, targetResourceGroupId: DR }, "vm-app01");
 
     it("latest is the newest point the secondary region holds (RecoveryPointsCrr), not the primary's", async () => {
         await fx.admin("POST", "variants", { crrReplicationLagHours: 12 });

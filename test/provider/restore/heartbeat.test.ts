@@ -5,48 +5,31 @@
  * frozen job clock (advanced by exactly what the provider sleeps): no real time involved.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { createRuntime, heartbeatMsFrom } from "../../../provider/pulumi/provider-runtime";
 import { resolveRestoreSource, startRestore, waitForRestore } from "../../../provider/restore/restore-workflow";
 import { fileCheckpointStore } from "../../../provider/restore/restore-checkpoint";
 import { VmRestoreInputs } from "../../../provider/restore/restore-inputs";
-import { processSharedReads } from "../../../provider/azure/shared-reads";
 import { AdaptivePollScheduler } from "../../../provider/polling/poll-scheduler";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
+import { forgetProviderProcessState, RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
+import { useProviderWorld } from "../../support/provider-harness";
+import { SimulatedTime } from "../../support/simulated-time";
 
 describe("heartbeat while a restore runs", function () {
     this.timeout(120_000);
-    const fx = new EmulatorFixture();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmrestore-heartbeat-"));
-    before(() => fx.start(0));
-    after(async () => {
-        await fx.stop();
-        fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { fx } = useProviderWorld({ clockSpeed: 0 });
 
     async function restore(heartbeatMs: number): Promise<{ lines: string[]; requests: string[] }> {
         await fx.reset();
-        processSharedReads().clear(); // each run makes its own lookups
+        forgetProviderProcessState(); // each run makes its own lookups
         const lines: string[] = [];
-        const start = Date.parse("2026-06-01T08:00:00Z");
-        let now = start;
-        // The emulator's clock follows in whole seconds (exact, however the waits are cut up).
-        let emulatorSeconds = (await fx.admin<{ simulatedMs: number }>("GET", "clock")).simulatedMs / 1000;
-        const base = emulatorSeconds;
+        // The emulator's clock follows the restore's sleeps in whole seconds.
+        const time = new SimulatedTime(fx, Date.parse("2026-06-01T08:00:00Z"));
         const rt = await createRuntime(
             { resourceName: "hb", armEndpoint: fx.url },
             {
-                now: () => now,
-                sleep: async (ms) => {
-                    now += ms;
-                    const due = base + Math.floor((now - start) / 1000);
-                    if (due > emulatorSeconds) {
-                        await fx.admin("POST", "clock", { advanceSeconds: due - emulatorSeconds });
-                        emulatorSeconds = due;
-                    }
-                },
+                now: time.now,
+                sleep: time.sleep,
                 write: (line) => lines.push(line),
                 heartbeatMs,
                 // The scheduler's spread fixed: both runs poll at the same moments, so their requests compare.
@@ -60,11 +43,13 @@ describe("heartbeat while a restore runs", function () {
             storageAccountId: STAGING,
             targetResourceGroupId: RG_RESTORE,
         };
-        const t = await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), {
-            checkpoints: fileCheckpointStore(dir),
-            checkpointKey: `hb-${heartbeatMs}`,
+        const job = await time.run(async () => {
+            const t = await startRestore(rt, inputs, await resolveRestoreSource(rt, inputs), {
+                checkpoints: fileCheckpointStore(path.join(process.env.PULUMI_HOME!, "vmrestore", "restores")),
+                checkpointKey: `hb-${heartbeatMs}`,
+            });
+            return waitForRestore(rt, t, inputs);
         });
-        const job = await waitForRestore(rt, t, inputs);
         assert.equal(job.status, "Completed");
         const requests = (await fx.requests())
             .filter((r) => !r.path.startsWith("/admin"))

@@ -4,25 +4,12 @@
  * waiting and a re-run's adoption of a running job stay correct under each.
  */
 import { strict as assert } from "assert";
-import fetch from "node-fetch";
-import { RG_RESTORE, STAGING, VAULT, VNET, vmId } from "../../support/emulator-fixture";
-import { useProviderAgainstEmulator } from "../../support/provider-harness";
-
-type Props = Record<string, any>;
+import { RG_RESTORE, VNET } from "../../support/emulator-fixture";
+import { restoreStartedElsewhere, useProviderWorld } from "../../support/provider-harness";
 
 describe("jobs that say less", function () {
     this.timeout(120_000);
-    const { fx, provider } = useProviderAgainstEmulator();
-
-    const restoreDisks = (): Props => ({
-        resourceName: "terse",
-        vaultId: VAULT,
-        sourceVmId: vmId("vm-app01"),
-        restoreType: "RestoreDisks",
-        storageAccountId: STAGING,
-        targetResourceGroupId: RG_RESTORE,
-        armEndpoint: fx.url,
-    });
+    const { fx, restoreDisks, create } = useProviderWorld();
 
     const variants: Record<string, string>[] = [
         { jobProgress: "absent" },
@@ -35,12 +22,11 @@ describe("jobs that say less", function () {
     for (const v of variants) {
         it(`waits the job out to its real end (${JSON.stringify(v)})`, async () => {
             await fx.admin("POST", "variants", v);
-            const checked = await provider().check!({}, restoreDisks());
-            const { outs } = await provider().create(checked.inputs);
+            const { outs } = await create(restoreDisks({ resourceName: "terse" }, "vm-app01"));
             assert.equal(outs.jobStatus, "Completed");
             assert.equal(outs.restoredDiskIds.length, 1);
             assert.ok(
-                Math.abs(outs.jobDurationSeconds - 3600) < 60,
+                Math.abs(Number(outs.jobDurationSeconds) - 3600) < 60,
                 `the job's own duration (${outs.jobDurationSeconds} s), read at its end`,
             );
             assert.equal((await fx.restorePosts()).length, 1);
@@ -54,58 +40,24 @@ describe("adoption from documented fields", function () {
     this.timeout(120_000);
     // Its own emulator: a list of running jobs that another test's restore took moments ago (shared
     // reads are per URL) must not stand in for this one.
-    const { fx, provider } = useProviderAgainstEmulator();
+    const { fx, alternateLocation, create } = useProviderWorld();
 
     it('a re-run adopts a running AlternateLocation job from documented fields only (no "Target VM Name")', async () => {
         await fx.admin("POST", "variants", { propertyBag: "documented" });
-        const props: Props = {
-            resourceName: "adopter",
-            vaultId: VAULT,
-            sourceVmId: vmId("vm-app01"),
-            storageAccountId: STAGING,
-            targetResourceGroupId: RG_RESTORE,
-            armEndpoint: fx.url,
-            restoreType: "AlternateLocation",
-            targetVmName: "vm-app01-adopted",
+        // An earlier run on another machine started it; the clock stands still while it runs.
+        await restoreStartedElsewhere(fx, "vm-app01", {
+            recoveryType: "AlternateLocation",
+            targetVirtualMachineId: `${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-app01-adopted`,
             virtualNetworkId: VNET,
             subnetId: `${VNET}/subnets/isolated`,
-        };
-        // An earlier run on another machine started it; the clock stands still while it runs.
-        await fx.admin("POST", "clock", { speed: 0 });
-        const items = await fx.arm<{ value: { id: string }[] }>(`${VAULT}/backupProtectedItems`);
-        const item = items.body.value.find((i) => i.id.toLowerCase().endsWith(";vm-app01"))!;
-        const rps = await fx.arm<{ value: { name: string; properties: { recoveryPointTime: string } }[] }>(`${item.id}/recoveryPoints`);
-        const latest = rps.body.value.sort((a, b) => b.properties.recoveryPointTime.localeCompare(a.properties.recoveryPointTime))[0];
-        const res = await fetch(`${fx.url}${item.id}/recoveryPoints/${latest.name}/restore?api-version=2026-02-01`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({
-                properties: {
-                    objectType: "IaasVMRestoreRequest",
-                    recoveryPointId: latest.name,
-                    recoveryType: "AlternateLocation",
-                    sourceResourceId: vmId("vm-app01"),
-                    storageAccountId: STAGING,
-                    targetResourceGroupId: RG_RESTORE,
-                    region: "westeurope",
-                    targetVirtualMachineId: `${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-app01-adopted`,
-                    virtualNetworkId: VNET,
-                    subnetId: `${VNET}/subnets/isolated`,
-                    createNewCloudService: false,
-                    originalStorageAccountOption: false,
-                    encryptionDetails: { encryptionEnabled: false },
-                },
-            }),
         });
-        assert.equal(res.status, 202);
         await fx.admin("POST", "clock", { advanceSeconds: 120 });
 
-        const checked = await provider().check!({}, props);
-        const created = provider().create(checked.inputs);
+        const created = create(alternateLocation({ resourceName: "adopter", targetVmName: "vm-app01-adopted" }, "vm-app01"));
         await fx.releaseClockOnceJobRead();
         const { outs } = await created;
         assert.equal(outs.jobStatus, "Completed");
-        assert.match(outs.restoredVmId, /\/virtualMachines\/vm-app01-adopted$/);
+        assert.match(String(outs.restoredVmId), /\/virtualMachines\/vm-app01-adopted$/);
         assert.equal((await fx.restorePosts()).length, 1, "only the earlier POST: the running job was adopted");
     });
 });

@@ -3,38 +3,18 @@
  * fix, and no restore is started.
  */
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
-import { serializedProvider } from "../../support/serialized-provider";
-import { EmulatorFixture, RG_RESTORE, STAGING, SUB, VAULT, VNET, vmId } from "../../support/emulator-fixture";
+import { SUB, VAULT, VNET, vmId } from "../../support/emulator-fixture";
+import { RestoreProps, useProviderWorld } from "../../support/provider-harness";
 
-type Props = Record<string, any>;
+type Props = RestoreProps;
 
 describe("pre-flight checks at preview", function () {
     this.timeout(60_000);
-    const fx = new EmulatorFixture();
-    let provider: pulumi.dynamic.ResourceProvider;
-    before(async () => {
-        provider = (await serializedProvider()).provider;
-        await fx.start();
-    });
-    after(() => fx.stop());
-
-    const base = (): Props => ({
-        resourceName: "preflight",
-        vaultId: VAULT,
-        sourceVmId: vmId("vm-web01"),
-        restoreType: "RestoreDisks",
-        storageAccountId: STAGING,
-        targetResourceGroupId: RG_RESTORE,
-        armEndpoint: fx.url,
-    });
-    const alr = (): Props => ({
-        ...base(),
-        restoreType: "AlternateLocation",
-        targetVmName: "drill-vm",
-        virtualNetworkId: VNET,
-        subnetId: `${VNET}/subnets/isolated`,
-    });
+    const world = useProviderWorld();
+    const { fx } = world;
+    const provider = () => world.provider();
+    const base = () => world.restoreDisks({ resourceName: "preflight" });
+    const alr = () => world.alternateLocation({ resourceName: "preflight", targetVmName: "drill-vm" });
     const sa = (name: string, rg = "rg-restore") =>
         `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`;
 
@@ -48,8 +28,8 @@ describe("pre-flight checks at preview", function () {
     }
 
     it("passes a restore Azure would accept", async () => {
-        assert.deepEqual((await provider.check!({}, base())).failures, []);
-        assert.deepEqual((await provider.check!({}, alr())).failures, []);
+        assert.deepEqual((await provider().check!({}, base())).failures, []);
+        assert.deepEqual((await provider().check!({}, alr())).failures, []);
     });
 
     const cases: [string, () => Promise<Props> | Props, string, RegExp][] = [
@@ -120,7 +100,7 @@ describe("pre-flight checks at preview", function () {
     ];
     for (const [title, make, property, reason] of cases) {
         it(`rejects ${title}, and starts no restore`, async () => {
-            const failures = (await provider.check!({}, await make())).failures ?? [];
+            const failures = (await provider().check!({}, await make())).failures ?? [];
             const f = failures.find((x) => x.property === property);
             assert.ok(f, `expected a failure on ${property}, got ${JSON.stringify(failures)}`);
             assert.match(f!.reason, reason);
@@ -130,11 +110,11 @@ describe("pre-flight checks at preview", function () {
 
     it("asks Azure nothing for a restore that already exists with the same inputs (its own VM would fail the validation)", async () => {
         // The engine passes the inputs as the last check returned them.
-        const olds = (await provider.check!({}, alr())).inputs!;
+        const olds = (await provider().check!({}, alr())).inputs!;
         const before = (await fx.requests()).length;
-        assert.deepEqual((await provider.check!(olds, { ...alr(), timeoutMinutes: 30 })).failures, []);
+        assert.deepEqual((await provider().check!(olds, { ...alr(), timeoutMinutes: 30 })).failures, []);
         assert.equal((await fx.requests()).length, before, "no request for an unchanged restore");
-        await provider.check!(olds, { ...alr(), targetVmName: "drill-vm-2" });
+        await provider().check!(olds, { ...alr(), targetVmName: "drill-vm-2" });
         assert.ok((await fx.requests()).length > before, "a changed restore is checked again");
     });
 
@@ -145,7 +125,7 @@ describe("pre-flight checks at preview", function () {
             always: true,
             match: { method: "GET", pathContains: "/storageAccounts/" },
         });
-        assert.deepEqual((await provider.check!({}, base())).failures, []);
+        assert.deepEqual((await provider().check!({}, base())).failures, []);
         await fx.admin("DELETE", "faults");
     });
 });

@@ -1,50 +1,30 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
-import { serializedProvider } from "../../support/serialized-provider";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { validateDefinition } from "../../support/spec-validator";
-import { EmulatorFixture, RG_RESTORE, STAGING, VAULT, VNET, vmId } from "../../support/emulator-fixture";
+import { RG_RESTORE, STAGING, VAULT, VNET, vmId } from "../../support/emulator-fixture";
+import { RestoreProps, useProviderWorld } from "../../support/provider-harness";
 
-type Props = Record<string, any>;
+/** The restore request as the emulator received it (the body of the POST). */
+type RestoreRequestBody = { properties: Record<string, unknown> };
 
 /** The engine receives outputs as a protobuf Struct; anything it cannot carry fails the whole create. */
 function assertWireSafe(outs: unknown): void {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-    assert.doesNotThrow(() => Struct.fromJavaScript(outs), "outputs convert to the engine's wire format");
+    assert.doesNotThrow(
+        () => Struct.fromJavaScript(outs as Parameters<typeof Struct.fromJavaScript>[0]),
+        "outputs convert to the engine's wire format",
+    );
 }
 
 describe("VmRestore provider (serialized as Pulumi stores it) against the emulator", function () {
     this.timeout(120_000);
-    const fx = new EmulatorFixture();
-    let restoreProvider: pulumi.dynamic.ResourceProvider;
-    before(async () => {
-        restoreProvider = (await serializedProvider()).provider;
-        await fx.start();
-    });
-    after(() => fx.stop());
-    beforeEach(() => fx.reset());
+    const world = useProviderWorld();
+    const { fx } = world;
+    const restoreProvider = world.provider;
+    const restoreDisks = (vm = "vm-web01") => world.restoreDisks({}, vm);
+    const alternateLocation = () => world.alternateLocation();
 
-    const restoreDisks = (vm = "vm-web01"): Props => ({
-        resourceName: "test",
-        vaultId: VAULT,
-        sourceVmId: vmId(vm),
-        restoreType: "RestoreDisks",
-        storageAccountId: STAGING,
-        targetResourceGroupId: RG_RESTORE,
-        armEndpoint: fx.url,
-    });
-    const alternateLocation = (): Props => ({
-        ...restoreDisks(),
-        restoreType: "AlternateLocation",
-        targetVmName: "vm-web01-drill",
-        virtualNetworkId: VNET,
-        subnetId: `${VNET}/subnets/isolated`,
-    });
-
-    async function create(props: Props) {
-        const checked = await restoreProvider.check!({}, props);
-        assert.deepEqual(checked.failures, []);
-        const result = await restoreProvider.create(checked.inputs);
+    async function create(props: RestoreProps) {
+        const result = await world.create(props);
         assertWireSafe(result.outs);
         return result;
     }
@@ -69,7 +49,7 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
         assert.equal(posts.length, 1, "exactly one restore POST");
         assert.ok(posts[0].path.toLowerCase().includes(`/recoverypoints/${latest.name}/restore`));
         assert.deepEqual(validateDefinition("RestoreRequestResource", posts[0].requestBody), []);
-        const body = (posts[0].requestBody as Props).properties;
+        const body = (posts[0].requestBody as RestoreRequestBody).properties;
         assert.equal(body.objectType, "IaasVMRestoreRequest");
         assert.equal(body.recoveryType, "RestoreDisks");
         assert.equal(body.recoveryPointId, latest.name);
@@ -87,7 +67,7 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
         assert.equal(outs.restoredDiskIds.length, 3, "OS disk and two data disks");
         assert.equal(outs.restoredDiskIds[0], outs.osDiskId);
         assert.deepEqual(
-            outs.dataDisks.map((d: Props) => d.lun),
+            outs.dataDisks.map((d) => d.lun),
             [0, 1],
         );
         for (const diskId of outs.restoredDiskIds) {
@@ -95,15 +75,15 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
             assert.equal((await fx.arm(diskId)).status, 200, `${diskId} exists`);
         }
         assert.ok(outs.templateBlobUri && outs.configBlobUri);
-        assert.ok(outs.jobDurationSeconds > 0);
-        assert.match(outs.jobDuration, /^PT/);
+        assert.ok(Number(outs.jobDurationSeconds) > 0);
+        assert.match(String(outs.jobDuration), /^PT/);
         assert.equal(outs.restoredVmId, undefined);
         assert.deepEqual(outs.warnings, []);
     });
 
     it("AlternateLocation: creates a new VM with its NIC in the chosen subnet", async () => {
         const { outs } = await create(alternateLocation());
-        const body = ((await fx.restorePosts())[0].requestBody as Props).properties;
+        const body = ((await fx.restorePosts())[0].requestBody as RestoreRequestBody).properties;
         assert.deepEqual(validateDefinition("RestoreRequestResource", { properties: body }), []);
         assert.equal(body.recoveryType, "AlternateLocation");
         assert.equal(body.targetVirtualMachineId, `${RG_RESTORE}/providers/Microsoft.Compute/virtualMachines/vm-web01-drill`);
@@ -122,42 +102,42 @@ describe("VmRestore provider (serialized as Pulumi stores it) against the emulat
 
     it("read: reports the restore gone once everything it restored was deleted", async () => {
         const { id, outs } = await create(restoreDisks("vm-db01"));
-        const fresh = await restoreProvider.read!(id, outs);
+        const fresh = await restoreProvider().read!(id, outs);
         assert.equal(fresh.id, id);
         assert.equal(fresh.props!.jobStatus, "Completed");
         assert.equal(fresh.props!.missingResourceIds, undefined);
 
         for (const disk of outs.restoredDiskIds) await fx.deleteOutOfBand(disk);
-        const blobsLeft = await restoreProvider.read!(id, outs);
+        const blobsLeft = await restoreProvider().read!(id, outs);
         assert.equal(blobsLeft.id, id, "the staging blobs are still there: keep tracking them so they get deleted");
         assert.equal(blobsLeft.props!.missingResourceIds.length, 2);
         for (const left of await fx.restoredLeftovers()) await fx.deleteOutOfBand(left);
-        const gone = await restoreProvider.read!(id, outs);
+        const gone = await restoreProvider().read!(id, outs);
         assert.equal(gone.id, "", "an empty ID tells the engine the resource is gone");
     });
 
     it("read: a partly deleted restore stays tracked, marked for replacement, so nothing is orphaned", async () => {
         const { id, outs } = await create(restoreDisks("vm-db01"));
         await fx.deleteOutOfBand(outs.dataDisks[0].diskId);
-        const partial = await restoreProvider.read!(id, outs);
+        const partial = await restoreProvider().read!(id, outs);
         assert.equal(partial.id, id);
         assert.deepEqual(partial.props!.missingResourceIds, [outs.dataDisks[0].diskId]);
-        const d = await restoreProvider.diff!(id, partial.props!, { ...outs });
+        const d = await restoreProvider().diff!(id, partial.props!, { ...outs });
         assert.deepEqual([d.changes, d.replaces], [true, ["restoredDiskIds"]]);
     });
 
     it("delete: removes the restored VM, its NIC and disks, and the staging blobs", async () => {
         const { id, outs } = await create(alternateLocation());
         assert.ok((await fx.restoredLeftovers()).length >= 5);
-        await restoreProvider.delete!(id, outs);
+        await restoreProvider().delete!(id, outs);
         assert.deepEqual(await fx.restoredLeftovers(), []);
         const deletes = (await fx.requests()).filter((r) => r.method === "DELETE").map((r) => r.path.toLowerCase());
         assert.ok(deletes[0].includes("/virtualmachines/vm-web01-drill"), "the VM goes first, while its disks are attached");
-        assert.equal((await fx.arm(outs.restoredVmId)).status, 404);
+        assert.equal((await fx.arm(String(outs.restoredVmId))).status, 404);
     });
 
     it("delete: a restore that never created anything deletes nothing", async () => {
-        await restoreProvider.delete!("", { ...restoreDisks() });
+        await restoreProvider().delete!("", { ...restoreDisks() });
         assert.deepEqual(
             (await fx.requests()).filter((r) => r.method === "DELETE"),
             [],

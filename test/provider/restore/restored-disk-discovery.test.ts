@@ -5,30 +5,15 @@
  * that ends with no known disk is an error that keeps the accepted restore in state.
  */
 import { strict as assert } from "assert";
-import { RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
-import { useProviderAgainstEmulator } from "../../support/provider-harness";
-
-type Props = Record<string, any>;
+import { failureOf, useProviderWorld } from "../../support/provider-harness";
 
 describe("VmRestore finds the restored disks however Azure names them", function () {
     this.timeout(120_000);
-    const { fx, provider } = useProviderAgainstEmulator();
-
-    const restoreDisks = (): Props => ({
-        resourceName: "discovery",
-        vaultId: VAULT,
-        sourceVmId: vmId("vm-web01"),
-        restoreType: "RestoreDisks",
-        storageAccountId: STAGING,
-        targetResourceGroupId: RG_RESTORE,
-        armEndpoint: fx.url,
-    });
+    const { fx, provider, restoreDisks, create } = useProviderWorld();
 
     async function restoreUnder(variants: Record<string, string>) {
         await fx.admin("POST", "variants", variants);
-        const checked = await provider().check!({}, restoreDisks());
-        assert.deepEqual(checked.failures, []);
-        return provider().create(checked.inputs);
+        return create(restoreDisks({ resourceName: "discovery" }));
     }
 
     const cases: Record<string, string>[] = [
@@ -45,13 +30,10 @@ describe("VmRestore finds the restored disks however Azure names them", function
             const { id, outs } = await restoreUnder(variants);
             const created = (await fx.restoredLeftovers()).filter((r) => /\/disks\//i.test(r));
             assert.equal(created.length, 3);
+            assert.deepEqual(outs.restoredDiskIds.map((d) => d.toLowerCase()).sort(), created.map((d) => d.toLowerCase()).sort());
+            assert.match(String(outs.osDiskId), /\/disks\/vm-web01-osdisk-\d{8}-\d{6}$/);
             assert.deepEqual(
-                [...outs.restoredDiskIds].map((d: string) => d.toLowerCase()).sort(),
-                created.map((d) => d.toLowerCase()).sort(),
-            );
-            assert.match(outs.osDiskId, /\/disks\/vm-web01-osdisk-\d{8}-\d{6}$/);
-            assert.deepEqual(
-                outs.dataDisks.map((d: { lun: number }) => d.lun),
+                outs.dataDisks.map((d) => d.lun),
                 [0, 1],
             );
             await provider().delete!(id, outs);
@@ -63,19 +45,13 @@ describe("VmRestore finds the restored disks however Azure names them", function
     }
 
     it("a RestoreDisks that ends with no known disk is an error, and the accepted restore stays recorded for destroy", async () => {
-        let err: any;
-        try {
-            await restoreUnder({ templateBlob: "absent", restoredDiskNames: "other" });
-        } catch (e) {
-            err = e;
-        }
-        assert.ok(err, "the restore must not succeed with no disks");
+        const err = await failureOf(restoreUnder({ templateBlob: "absent", restoredDiskNames: "other" }));
         assert.match(
-            String(err.message),
+            err.message,
             /no restored disk can be found: the job names no template blob, nor does resource group .*rg-restore hold disks named as Azure names restored disks of vm-web01/,
         );
-        assert.equal(err.properties?.restoreIncomplete, true, "the accepted restore is kept in state");
-        assert.match(String(err.properties?.jobId), /^[0-9a-f-]{36}$/);
+        assert.equal(err.properties.restoreIncomplete, true, "the accepted restore is kept in state");
+        assert.match(err.properties.jobId, /^[0-9a-f-]{36}$/);
         assert.equal((await fx.restorePosts()).length, 1);
     });
 });

@@ -6,20 +6,16 @@
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import { DRILL_CLIENT_ID, DRILL_CLIENT_SECRET } from "../../../emulator/world/seed";
-import { EmulatorFixture, RG_RESTORE, STAGING, SUB, VAULT, vmId } from "../../support/emulator-fixture";
+import { requireEmulatorCa, STAGING, SUB } from "../../support/emulator-fixture";
+import { useProviderWorld } from "../../support/provider-harness";
 
-type Outcome = { ok: boolean; id?: string; outs?: Record<string, any>; message?: string };
+type Outcome = { ok: boolean; id?: string; outs?: Record<string, unknown>; message?: string };
 
 describe("roles (auth entra): what the identity running Pulumi may do", function () {
     this.timeout(180_000);
-    const fx = new EmulatorFixture();
-    before(async () => {
-        if (!process.env.NODE_EXTRA_CA_CERTS) {
-            throw new Error("NODE_EXTRA_CA_CERTS is not set: run the suite with `npm test`, which trusts the emulator's CA");
-        }
-        await fx.start(36_000, { tls: true, auth: "entra" });
-    });
-    after(() => fx.stop());
+    requireEmulatorCa();
+    // The suite's PULUMI_HOME reaches the provider's process through its environment.
+    const { fx, restoreDisks } = useProviderWorld({ tls: true, auth: "entra" });
 
     function run(input: Record<string, unknown>): Promise<Outcome> {
         return new Promise((resolve, reject) => {
@@ -51,15 +47,7 @@ describe("roles (auth entra): what the identity running Pulumi may do", function
     }
 
     it("destroy without Storage Blob Data Contributor on the staging account fails naming the role and the account, and loses nothing", async () => {
-        const props = {
-            resourceName: "roles",
-            vaultId: VAULT,
-            sourceVmId: vmId("vm-app01"),
-            restoreType: "RestoreDisks",
-            storageAccountId: STAGING,
-            targetResourceGroupId: RG_RESTORE,
-            armEndpoint: fx.url,
-        };
+        const props = restoreDisks({ resourceName: "roles" }, "vm-app01");
         const created = await run({ action: "create", props });
         assert.ok(created.ok, created.message);
         const blobsBefore = (await fx.restoredLeftovers()).filter((r) => r.includes("/blob/"));
@@ -85,21 +73,12 @@ describe("roles (auth entra): what the identity running Pulumi may do", function
     });
 
     it("an ARM call the identity may not make names the action and the scope", async () => {
-        await fx.admin("POST", "reset");
         // The drill application's roles, less Backup Operator: reading the vault still works (Reader), restoring does not.
         await fx.admin("DELETE", `role-assignments?role=${encodeURIComponent("Backup Operator")}`);
         await fx.admin("POST", "role-assignments", { role: "Reader", scope: `/subscriptions/${SUB}` });
         const denied = await run({
             action: "create",
-            props: {
-                resourceName: "roles-reader",
-                vaultId: VAULT,
-                sourceVmId: vmId("vm-app01"),
-                restoreType: "RestoreDisks",
-                storageAccountId: STAGING,
-                targetResourceGroupId: RG_RESTORE,
-                armEndpoint: fx.url,
-            },
+            props: restoreDisks({ resourceName: "roles-reader" }, "vm-app01"),
         });
         assert.equal(denied.ok, false);
         assert.match(denied.message!, /AuthorizationFailed/);

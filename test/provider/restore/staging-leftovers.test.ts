@@ -3,29 +3,15 @@
  * destroy removes them with the config and template blobs.
  */
 import { strict as assert } from "assert";
-import { RG_RESTORE, STAGING, VAULT, vmId } from "../../support/emulator-fixture";
-import { useProviderAgainstEmulator } from "../../support/provider-harness";
+import { useProviderWorld } from "../../support/provider-harness";
 
 describe("staging VHDs of a vault-tier restore", function () {
     this.timeout(120_000);
-    const { fx, provider } = useProviderAgainstEmulator();
+    const { fx, provider, restoreDisks, create } = useProviderWorld();
+    const vaultTier = { recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" } };
 
     it("are left by the restore, and destroy removes them", async () => {
-        const checked = await provider().check!(
-            {},
-            {
-                resourceName: "vault-tier",
-                vaultId: VAULT,
-                sourceVmId: vmId("vm-web01"),
-                restoreType: "RestoreDisks",
-                storageAccountId: STAGING,
-                targetResourceGroupId: RG_RESTORE,
-                armEndpoint: fx.url,
-                recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" },
-            },
-        );
-        assert.deepEqual(checked.failures, []);
-        const { id, outs } = await provider().create(checked.inputs);
+        const { id, outs } = await create(restoreDisks({ resourceName: "vault-tier", ...vaultTier }));
         assert.equal(outs.restoredDiskIds.length, 3);
         const vhds = (await fx.restoredLeftovers()).filter((r) => /\/blob\/stgrestore\/.*\.vhd$/i.test(r));
         assert.equal(vhds.length, 3, "one staging VHD per restored disk");
@@ -34,21 +20,7 @@ describe("staging VHDs of a vault-tier restore", function () {
     });
 
     it("stay with deleteStagingBlobs: false, like the config and template blobs", async () => {
-        const checked = await provider().check!(
-            {},
-            {
-                resourceName: "vault-tier-keep",
-                vaultId: VAULT,
-                sourceVmId: vmId("vm-web01"),
-                restoreType: "RestoreDisks",
-                storageAccountId: STAGING,
-                targetResourceGroupId: RG_RESTORE,
-                armEndpoint: fx.url,
-                deleteStagingBlobs: false,
-                recoveryPointSelector: { tier: "Vault", consistency: "FileSystemConsistent" },
-            },
-        );
-        const { id, outs } = await provider().create(checked.inputs);
+        const { id, outs } = await create(restoreDisks({ resourceName: "vault-tier-keep", deleteStagingBlobs: false, ...vaultTier }));
         await provider().delete!(id, outs);
         const left = await fx.restoredLeftovers();
         assert.equal(left.filter((r) => /\.vhd$/i.test(r)).length, 3);

@@ -1,6 +1,7 @@
 /**
  * Every restore type and option becomes the request body Azure documents: checked against bms.json
- * (2026-02-01) and compared field by field.
+ * (2026-02-01) and compared field by field, offline. (What each option restores, run by the provider
+ * against the emulator: test/provider/restore/restore-options-end-to-end.test.ts.)
  */
 import { strict as assert } from "assert";
 import { buildRestoreRequest } from "../../../provider/azure/backup/restore-request-builder";
