@@ -266,7 +266,6 @@ interface Forge {
 
 let forgeModule: Forge | undefined;
 function loadForge(): Forge {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     forgeModule ??= require("node-forge") as Forge;
     return forgeModule;
 }
