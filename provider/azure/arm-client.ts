@@ -46,6 +46,8 @@ export interface ArmClientOptions {
     transport?: HttpTransport;
     retry?: RetryOptions;
     sleep?: (ms: number) => Promise<void>;
+    /** The clock retries are timed by (an HTTP-date Retry-After is read against it); default Date.now. */
+    now?: () => number;
     /** Where retry notices go (one line each). */
     log?: (line: string) => void;
 }
@@ -57,6 +59,7 @@ export class ArmClient {
     private readonly transport: HttpTransport;
     private readonly retry: RetryOptions;
     private readonly sleep: (ms: number) => Promise<void>;
+    private readonly now: () => number;
     /** Requests sent, retries included (reported in outputs and by the benchmark). */
     requestCount: number;
 
@@ -67,6 +70,7 @@ export class ArmClient {
         this.transport = opts.transport ?? nodeFetchTransport;
         this.retry = opts.retry ?? DEFAULT_RETRY;
         this.sleep = opts.sleep ?? realSleep;
+        this.now = opts.now ?? Date.now;
     }
 
     /** An absolute URL for an ARM path (paths are taken as given: callers build them from validated IDs). */
@@ -103,7 +107,7 @@ export class ArmClient {
     async request<T = unknown>(method: string, pathOrUrl: string, opts: ArmRequestOptions = {}): Promise<ArmResponse<T>> {
         const url = this.url(pathOrUrl, opts.apiVersion);
         const idempotent = opts.idempotent ?? (method === "GET" || method === "DELETE" || method === "PUT");
-        const started = Date.now();
+        const started = this.now();
         let tokenRefreshed = false;
         for (let attempt = 1; ; attempt++) {
             const token = await this.opts.tokens.getToken(opts.scope ?? this.opts.armScope);
@@ -154,7 +158,7 @@ export class ArmClient {
                     armError.message ??
                     (typeof parsed === "string" ? /<Message>([^<]*)<\/Message>/.exec(parsed)?.[1]?.split("\n")[0] : undefined);
                 const details = armError.details;
-                hintMs = serverRetryHintMs(res.headers);
+                hintMs = serverRetryHintMs(res.headers, this.now());
                 failure = `${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`;
                 if (res.status === 401 && !tokenRefreshed) {
                     // An expired or revoked token: get a fresh one once, then treat 401 as permanent.
@@ -172,7 +176,7 @@ export class ArmClient {
                     );
                 }
             }
-            const elapsed = Date.now() - started;
+            const elapsed = this.now() - started;
             const delay = retryDelayMs(attempt, hintMs, this.retry);
             // Throttling that says when to come back is waited out within the time budget: a busy
             // subscription can answer 429 many times in a row without anything being wrong.

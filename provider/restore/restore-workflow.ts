@@ -24,6 +24,7 @@ import {
 import { initOperationState, lastSegment, OperationState, updateOperationState } from "../polling/operation-tracker";
 import { serverRetryHintMs } from "../azure/retry-policy";
 import { planPoll, PollScheduler } from "../polling/poll-scheduler";
+import { priorForJob } from "./earlier-restore-jobs"; // issue 15 (prior)
 import { mergeListedJob, VaultJobBoard } from "./vault-job-board";
 import { bagValue, describeJobErrors, readRestoreJob, RestoreJobView } from "../azure/backup/restore-job";
 import { ProgressReporter } from "./progress-reporter";
@@ -407,6 +408,10 @@ export async function waitForRestore(
         // A shared list must reach back to the job's start (an adopted job started before this run).
         const started = Date.parse(lastRead.startTime ?? "");
         board?.join(arm, t.vaultPath, jobId, Number.isNaN(started) ? t.triggeredAt : Math.min(started, t.triggeredAt));
+        // issue 15 (prior): a job that reports no progress nor estimate is polled by what earlier restores took.
+        const prior = t.crossRegion
+            ? undefined
+            : await priorForJob(arm, t.vaultPath, parseResourceId(inputs.sourceVmId).name, lastRead, deps.now(), (l) => progress.say(l));
         for (;;) {
             polls++;
             if (!baseline && lastRead.durationMs !== undefined) baseline = { local: lastReadAt, server: lastRead.durationMs };
@@ -432,6 +437,7 @@ export async function waitForRestore(
                         : undefined,
                 progressPercentage: job.progressPercentage,
                 serverRemainingMs: job.estimatedRemainingMs,
+                prior, // issue 15 (prior)
             });
             try {
                 await sleepUntilDeadline(deps, plan.delayMs, deadline, t, job);
