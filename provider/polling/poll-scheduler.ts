@@ -60,7 +60,7 @@ export interface AdaptiveOptions {
     floorMs: number;
     /** Longest wait between polls, in server time. */
     ceilingMs: number;
-    /** Fraction of the estimated remaining time to wait before looking again (½: safe for an estimate ×2 too long). */
+    /** Fraction of the estimated remaining time to wait before looking again, when estimate and progress agree (a lone estimate: ½). */
     remainingFraction: number;
     /** First job poll when nothing is known yet. */
     initialJobDelayMs: number;
@@ -89,7 +89,7 @@ export interface AdaptiveOptions {
 export const DEFAULT_ADAPTIVE: AdaptiveOptions = {
     floorMs: 5_000,
     ceilingMs: 60 * 60_000,
-    remainingFraction: 0.5,
+    remainingFraction: 0.6,
     initialJobDelayMs: 10_000,
     probeMs: 2_000,
     latencyFraction: 0.02,
@@ -131,9 +131,14 @@ export class AdaptivePollScheduler implements PollScheduler {
         if (observed === undefined && o.serverElapsedMs !== undefined) return own(Math.max(probeMs, hint ?? 0));
         const scale = observed ?? 1;
         let remaining = o.serverRemainingMs;
+        // Two independent readings of the time left that agree (the estimate and the progress rate)
+        // are trusted as they are; one alone may be wrong by ×2 either way (issue 15).
+        let corroborated = false;
         const p = o.progressPercentage;
         if (p !== undefined && p > 0 && p < 100 && o.serverElapsedMs !== undefined) {
             const byRate = (o.serverElapsedMs * (100 - p)) / p;
+            // (Early progress says little: a job's first steps are not its pace.)
+            corroborated = p >= 25 && remaining !== undefined && Math.abs(remaining - byRate) <= 0.25 * Math.max(remaining, byRate);
             remaining = remaining === undefined ? byRate : Math.min(remaining, byRate);
         }
         const elapsed = o.serverElapsedMs ?? o.localElapsedMs * scale;
@@ -150,17 +155,18 @@ export class AdaptivePollScheduler implements PollScheduler {
             cruising = true;
         } else {
             const tolerance = Math.max(floorMs, latencyFraction * (elapsed + remaining));
-            // An estimate may be wrong by ×2 either way (issue 15): a wait of `remainingFraction` (½) of
-            // it never passes the end of a job that is twice as short as it says.
-            const step = remaining * remainingFraction;
-            cruising = step > tolerance;
-            serverDelay = !cruising
-                ? // Close to the end: land just past the estimated end of a job twice as short as said, by
-                  // 50-80 % of the tolerance (spread, so many restores do not look at once). An estimate
-                  // that has run out while the job still runs is wrong: from then on, the schedule for
-                  // jobs that say nothing (never denser than that).
-                  Math.max(step + tolerance * (0.5 + 0.3 * random()), safe)
-                : step * (0.9 + 0.1 * random());
+            // A lone estimate may be twice too long: a wait of half of it never passes the end.
+            const step = remaining * (corroborated ? remainingFraction : 0.5);
+            cruising = corroborated ? remaining * (1 - remainingFraction) > tolerance : step > tolerance;
+            if (cruising) serverDelay = step * (corroborated ? 0.9 + 0.2 * random() : 0.9 + 0.1 * random());
+            else if (corroborated)
+                // Close to the end: land just past the estimated end, by 10-40 % of the tolerance (room
+                // for an estimate that is a little short; spread, so many restores do not look at once).
+                serverDelay = remaining + tolerance * (0.1 + 0.3 * random());
+            // A lone estimate: land just past the end of a job twice as short as said, by 50-80 % of the
+            // tolerance. An estimate that has run out while the job still runs is wrong: from then on,
+            // the schedule for jobs that say nothing (never denser than that).
+            else serverDelay = Math.max(step + tolerance * (0.5 + 0.3 * random()), safe);
         }
         serverDelay = Math.max(floorMs, Math.min(ceilingMs, serverDelay));
         const local = Math.max(100, serverDelay / scale);
