@@ -39,8 +39,28 @@ import { cumulativePlotSvg } from "./svg-plot";
 import { runVirtualSweep, SweepRow, SWEEP_SECONDS } from "./virtual-sweep";
 import { pulumiBinDir } from "../scripts/engine-workspace";
 import { packageMarkdown, packageRun, PackageRow } from "./package-run";
+import { StormResult, stormMarkdown, stormRows, STORM_TEXT } from "./throttle-storm";
+import { pollingLimits, PollingLimits, LIMITS_TEXT } from "./polling-limits";
 
-const SECTIONS = ["compare", "sweep", "scale", "package"];
+const SECTIONS = ["compare", "sweep", "throttle", "limits", "scale", "package"];
+
+/** Memory one `up` of N restores needs, roughly (engine, provider, program host, state copies; measured at N = 200). */
+export function memoryNeededBytes(n: number): number {
+    return 512 * 2 ** 20 + n * 1.5 * 2 ** 20;
+}
+
+/** A restore count from the command line, refused with a reason when it is not one or the machine cannot hold it. */
+function restoreCount(option: string, text: string): number {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${option}: '${text}' is not a restore count (a whole number from 1)`);
+    const need = memoryNeededBytes(n);
+    if (need > os.totalmem() * 0.8)
+        throw new Error(
+            `${option}: ${n} restores in one \`up\` need about ${(need / 2 ** 30).toFixed(1)} GiB, more than this machine can give ` +
+                `(${(os.totalmem() / 2 ** 30).toFixed(1)} GiB in all); run fewer, or spread them over stacks with --stacks STACKSxEACH`,
+        );
+    return n;
+}
 
 interface Args {
     only: Set<string>;
@@ -61,11 +81,15 @@ interface Args {
     scaleSpeed: number;
     scaleJobSeconds: number;
     packageCounts: number[];
+    /** Vaults the scale runs spread their VMs over. */
+    vaults: number;
+    /** Restores in one process for the throttle storms. */
+    stormCounts: number[];
 }
 
 function parseArgs(argv: string[]): Args {
     const a: Args = {
-        only: new Set(["compare", "sweep", "scale", "package"]),
+        only: new Set(SECTIONS),
         counts: [1, 10, 50, 200],
         stacks: { count: 3, each: 20 },
         quick: false,
@@ -78,6 +102,8 @@ function parseArgs(argv: string[]): Args {
         scaleSpeed: 120,
         scaleJobSeconds: 3600,
         packageCounts: [1, 50],
+        vaults: 1,
+        stormCounts: [1, 8, 50],
     };
     for (let i = 0; i < argv.length; i++) {
         const v = () => {
@@ -101,19 +127,32 @@ function parseArgs(argv: string[]): Args {
             case "--counts":
                 a.counts = v()
                     .split(",")
-                    .map(Number)
-                    .filter((n) => n > 0);
+                    .map((x) => restoreCount("--counts", x));
                 break;
+            case "--storm-counts":
+                a.stormCounts = v()
+                    .split(",")
+                    .map((x) => restoreCount("--storm-counts", x));
+                break;
+            case "--vaults": {
+                const x = v();
+                a.vaults = Number(x);
+                if (!Number.isInteger(a.vaults) || a.vaults < 1 || a.vaults > 50)
+                    throw new Error(`--vaults: '${x}' is not a number of vaults from 1 to 50`);
+                break;
+            }
             case "--stacks": {
                 const m = /^(\d+)x(\d+)$/.exec(v());
                 if (!m) throw new Error("--stacks takes STACKSxEACH, e.g. 3x20 (0x0 to skip)");
                 a.stacks = { count: Number(m[1]), each: Number(m[2]) };
+                if (a.stacks.count > 0) restoreCount("--stacks", String(a.stacks.count * a.stacks.each));
                 break;
             }
             case "--quick":
                 a.quick = true;
                 a.counts = [1, 10];
                 a.stacks = { count: 3, each: 2 };
+                a.stormCounts = [1, 8];
                 a.stress = { reads: 0, count: 0 };
                 a.long = { speed: 0, count: 0 };
                 a.packageCounts = [1, 10];
@@ -186,7 +225,13 @@ const load = () =>
         .join(" / ");
 
 async function main(): Promise<void> {
-    const args = parseArgs(process.argv.slice(2));
+    let args: Args;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        console.error(`npm run bench: ${(e as Error).message}`);
+        process.exit(2);
+    }
     const started = Date.now();
     const say = (l: string) => console.log(l);
     const errors: string[] = [];
@@ -197,7 +242,7 @@ async function main(): Promise<void> {
 
     let compareRows: StrategyRow[] = [];
     let sweepRows: SweepRow[] = [];
-    let scaleRows: ScaleRow[] = [];
+    const scaleRows: ScaleRow[] = [];
     let mix: Record<string, number> = {};
     const lengths: JobLength[] = args.quick ? JOB_LENGTHS.slice(0, 2) : JOB_LENGTHS;
     const timings: Record<string, number> = {};
@@ -236,6 +281,34 @@ async function main(): Promise<void> {
         timings.sweep = Date.now() - t;
     }
 
+    let stormResults: StormResult[] = [];
+    if (args.only.has("throttle")) {
+        say("\n== throttle storms, virtual time (N restores in one process; the next 5 × N polling GETs answered 429)");
+        const t = Date.now();
+        try {
+            stormResults = await stormRows(args.stormCounts);
+            say("\n" + stormMarkdown(stormResults));
+        } catch (e) {
+            errors.push(`throttle storms: ${(e as Error).message}`);
+            say(`throttle storms FAILED: ${(e as Error).message}`);
+        }
+        timings.throttle = Date.now() - t;
+    }
+
+    let limits: PollingLimits | undefined;
+    if (args.only.has("limits")) {
+        say("\n== jobs that say little: information limit, prior, estimates wrong ×2 (virtual time)");
+        const t = Date.now();
+        try {
+            limits = await pollingLimits(args.quick);
+            say("\n" + limits.markdown.join("\n\n"));
+        } catch (e) {
+            errors.push(`polling limits: ${(e as Error).message}`);
+            say(`polling limits FAILED: ${(e as Error).message}`);
+        }
+        timings.limits = Date.now() - t;
+    }
+
     if (args.only.has("scale")) {
         say(`\n== 3. scale through the Pulumi engine (1 h jobs at ×${args.scaleSpeed}; ARM-like throttle)`);
         const t = Date.now();
@@ -250,6 +323,7 @@ async function main(): Promise<void> {
                 args.defaultParallel,
                 1,
             ),
+            vaults: args.vaults,
         };
         // FACTS.md: historically 12,000 reads and 1,200 writes per hour per subscription. The buckets
         // refill on the emulator's simulated clock (timeScale = clock speed), like everything else here.
@@ -367,6 +441,8 @@ async function main(): Promise<void> {
         compareRows,
         lengths,
         sweepRows,
+        stormResults,
+        limits,
         scaleRows,
         packageRows,
         mix,
@@ -390,7 +466,7 @@ async function scaleRunWith(
     return scaleRun(url, s, label, stacks, each, parallel, say, skipCheckpoints);
 }
 
-const COLORS: Record<string, string> = { vmrestore: "#d62728", sdk: "#1f77b4", cli: "#2ca02c", azapi: "#9467bd" };
+const COLORS: Record<string, string> = { vmrestore: "#d62728", sdk: "#1f77b4", cli: "#2ca02c", powershell: "#ff7f0e", azapi: "#9467bd" };
 
 function writeSvg(file: string, rows: StrategyRow[], length: JobLength): void {
     const svg = cumulativePlotSvg({
@@ -420,6 +496,8 @@ interface ResultsInput {
     compareRows: StrategyRow[];
     lengths: JobLength[];
     sweepRows: SweepRow[];
+    stormResults: StormResult[];
+    limits?: PollingLimits;
     scaleRows: ScaleRow[];
     packageRows: PackageRow[];
     mix: Record<string, number>;
@@ -460,6 +538,18 @@ function resultsMarkdown(r: ResultsInput): string {
             "The real workflow against the emulator over HTTP, with the emulator's clock and the workflow's clock on one virtual counter (speed 1, Retry-After 60 s as on Azure): exact, noise-free, milliseconds per restore. Five runs per length (the scheduler jitters).\n",
         );
         out.push(sweepMarkdown(r.sweepRows));
+        out.push("");
+    }
+    if (r.stormResults.length) {
+        out.push("## Throttle storms (virtual time)\n");
+        out.push(`Reproduce: \`npm run bench -- --only throttle --storm-counts ${r.args.stormCounts.join(",")}\`. ${STORM_TEXT}\n`);
+        out.push(stormMarkdown(r.stormResults));
+        out.push("");
+    }
+    if (r.limits) {
+        out.push("## Jobs that say little (virtual time)\n");
+        out.push(`Reproduce: \`npm run bench -- --only limits\`. ${LIMITS_TEXT}\n`);
+        out.push(r.limits.markdown.join("\n\n"));
         out.push("");
     }
     if (r.scaleRows.length) {

@@ -28,7 +28,6 @@ import { checkRetryAfter, TraceEntry } from "./trace";
 import { VirtualTime } from "./virtual-time";
 import { runVmRestore } from "./vmrestore-strategy";
 import { seeded } from "./polling-limits";
-import { ArmClient } from "../provider/azure/arm-client";
 
 export type HintFormat = "seconds" | "date" | "ms";
 
@@ -42,18 +41,12 @@ class RecordingBoard extends VaultJobBoard {
     constructor(private readonly clock: () => number) {
         super();
     }
-    override async sharedView(
-        arm: ArmClient,
-        vaultPath: string,
-        jobId: string,
-        now: () => number,
-        maxAgeMs: number,
-    ): Promise<RestoreJobView | undefined> {
+    override async sharedView(...args: Parameters<VaultJobBoard["sharedView"]>): Promise<RestoreJobView | undefined> {
         const from = this.clock();
         try {
-            return await super.sharedView(arm, vaultPath, jobId, now, maxAgeMs);
+            return await super.sharedView(...args);
         } finally {
-            this.waits.push({ jobId: jobId.toLowerCase(), from, to: this.clock() });
+            this.waits.push({ jobId: args[2].toLowerCase(), from, to: this.clock() });
         }
     }
 }
@@ -226,3 +219,6 @@ export function stormMarkdown(rows: StormResult[]): string {
         for (const p of r.perRestore.filter((x) => !x.ok)) out.push(`\n⚠ ${r.restores} restores, ${r.format}: ${p.vm} failed: ${p.error}`);
     return out.join("\n");
 }
+
+export const STORM_TEXT =
+    "N restores in one provider process (shared lookups, one job board) run the real workflow against the emulator over HTTP on one virtual clock (bench/virtual-time.ts), with seeded randomness. Once every restore has been triggered, the next max(10, 5 × N) polling GETs (operation, job, the vault's job list) are answered 429 with a 2 s hint as `Retry-After: 2`, as an HTTP date 2 s ahead (whole seconds, so 2-3 s), or as `retry-after-ms: 2000`. *Extra wait* is the virtual time a restore spent waiting out 429s (its own, and a shared list being retried while it waited on it); *hints on its path* are those 429s' hints; the target is extra ≤ 1.25 × hints + 1 s × retries. *Inside a Retry-After window*: requests sent sooner after a hinted answer than the hint said (per client, every hinted answer, the trigger's 202 included). *Batch wall* is the whole batch's virtual time without and with the storm (the runs jitter differently, so the storm can end sooner). The last column applies the official JS SDK's throttling policy to the same storm: it waits the hint exactly but retries a request at most 3 times (core-rest-pipeline DEFAULT_RETRY_POLICY_COUNT), so a request answered 429 four times in a row fails the SDK's call.";

@@ -55,31 +55,25 @@ export async function runVirtualSweep(
             for (let i = 0; i < runs; i++) {
                 await admin(emu.url, "PUT", "seed", benchSeed({ vmCount: 1, restoreSeconds: s }));
                 if (opts.variants) await admin(emu.url, "POST", "variants", opts.variants);
-                const virtual = { now: () => virtualNow, sleep: async (ms: number) => void (virtualNow += ms) };
-                if (opts.earlierRestore) {
-                    processSharedReads().clear();
-                    const trace: TraceEntry[] = [];
-                    await runVmRestore({
+                const one = (tag: string, trace: TraceEntry[]) =>
+                    runVmRestore({
                         url: emu.url,
                         vm: "vm-0001",
-                        tag: `earlier-${s}-${i}`,
+                        tag: `${tag}-${s}-${i}`,
                         trace,
-                        ...virtual,
+                        now: () => virtualNow,
+                        sleep: async (ms: number) => void (virtualNow += ms),
                         timeoutMinutes: Math.ceil(s / 60) * 2 + 10,
+                        scheduler: scheduler?.(),
                     });
+                if (opts.earlierRestore) {
+                    processSharedReads().clear();
+                    await one("earlier", []);
                 }
                 // Each run counts a restore's own lookups, as a deployment of one restore makes them.
                 processSharedReads().clear();
                 const trace: TraceEntry[] = [];
-                const r = await runVmRestore({
-                    url: emu.url,
-                    vm: "vm-0001",
-                    tag: `sweep-${s}-${i}`,
-                    trace,
-                    ...virtual,
-                    timeoutMinutes: Math.ceil(s / 60) * 2 + 10,
-                    scheduler: scheduler?.(),
-                });
+                const r = await one("sweep", trace);
                 const post = trace.find((t) => t.method === "POST");
                 const job = (await restoreJobs(emu.url)).find((j) => j.jobId === r.jobId);
                 if (!post || !job?.endTime) throw new Error(`sweep ${s} s: no trigger or no job end`);
