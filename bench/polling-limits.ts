@@ -177,7 +177,7 @@ export function priorMarkdown(rows: PriorRow[]): string {
     for (const r of rows) {
         const inside = r.factor >= 0.5 && r.factor <= 1.5;
         out.push(
-            `| ${len(r.priorS)} | ${r.factor} | ${len(Math.round(r.priorS * r.factor))} | ${r.targetS.toFixed(1)} | ${r.polls} | ${r.worstS.toFixed(1)} ${ok(r.worstS <= r.targetS)} | ${r.limit} | ${r.factor >= 0.5 ? r.halfWindowLimit : "–"} | ${r.noPriorLimit} | ${inside ? ok(r.polls <= 20 && r.worstS <= r.targetS) : "–"} |`,
+            `| ${len(r.priorS)} | ${r.factor} | ${len(Math.round(r.priorS * r.factor))} | ${r.targetS.toFixed(1)} | ${r.polls} | ${r.worstS.toFixed(1)} ${ok(r.worstS <= r.targetS)} | ${r.factor >= 0.9 ? r.limit : "–"} | ${r.factor >= 0.5 ? r.halfWindowLimit : "–"} | ${r.noPriorLimit} | ${inside ? ok(r.polls <= 20 && r.worstS <= r.targetS) : "–"} |`,
         );
     }
     return out.join("\n");
