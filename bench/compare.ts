@@ -38,8 +38,9 @@ export const JOB_LENGTHS: JobLength[] = [
 export const STRATEGIES: { name: StrategyName; title: string; polls: string }[] = [
     { name: "vmrestore", title: "VmRestore", polls: "adaptive (Retry-After, job estimate)" },
     { name: "sdk", title: "Azure SDK (JS)", polls: "poller 2 s, then job 2 s" },
-    { name: "cli", title: "azure-cli style", polls: "op 5 s, job 30 s, no Retry-After" },
-    { name: "azapi", title: "azapi style", polls: "10 s (Retry-After if longer)" },
+    { name: "cli", title: "azure-cli", polls: "op 5 s, `az backup job wait` 30 s, no Retry-After" },
+    { name: "powershell", title: "Az PowerShell", polls: "op 5 s (+1 read), Wait-AzRecoveryServicesBackupJob 30 s, no Retry-After" },
+    { name: "azapi", title: "azapi (job loop: stand-in)", polls: "op 10 s (Retry-After wins); job 10 s" },
 ];
 
 export interface StrategyRow {
@@ -183,7 +184,7 @@ function seriesOf(entries: LogEntry[], speed: number): { simS: number; n: number
     return entries.map((e, i) => ({ simS: Math.max(0, ((Date.parse(e.time) - origin) * speed) / 1000), n: i + 1 }));
 }
 
-export const DEFAULT_GROUPS: StrategyName[][] = [["vmrestore"], ["sdk", "cli", "azapi"]];
+export const DEFAULT_GROUPS: StrategyName[][] = [["vmrestore"], ["sdk", "cli", "powershell", "azapi"]];
 
 export async function runComparison(
     url: string,

@@ -16,6 +16,8 @@ export interface ScaleSettings {
     speed: number;
     /** VMs in the seed (enough for every run). */
     vmCount: number;
+    /** Vaults the VMs are spread over (default 1). */
+    vaults?: number;
 }
 
 export interface ScaleRow {
@@ -75,7 +77,7 @@ export async function scaleRun(
     skipCheckpoints = false,
 ): Promise<ScaleRow> {
     await admin(url, "POST", "clock", { speed: s.speed });
-    await admin(url, "PUT", "seed", benchSeed({ vmCount: s.vmCount, restoreSeconds: s.jobSeconds }));
+    await admin(url, "PUT", "seed", benchSeed({ vmCount: s.vmCount, restoreSeconds: s.jobSeconds, vaults: s.vaults }));
     const stamp = Date.now().toString(36);
     const jobs: EngineJob[] = Array.from({ length: stacks }, (_, i) => ({
         url,
@@ -84,6 +86,7 @@ export async function scaleRun(
         firstVm: 1 + i * perStack,
         parallel,
         skipCheckpoints,
+        vaults: s.vaults,
     }));
     const forks = jobs.map(forkEngine);
     const sampler = sampleProcessTree(() => forks.map((f) => f.pid));

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { createEngineStack, EngineStack } from "../scripts/engine-workspace";
-import { benchVmId, benchVmName, RG_RESTORE, STAGING_ID, VAULT_ID } from "./bench-seed";
+import { benchVaultId, benchVaultName, benchVmId, benchVmName, RG_RESTORE, STAGING_ID, VAULT_ID } from "./bench-seed";
 
 export interface EngineJob {
     url: string;
@@ -26,6 +26,8 @@ export interface EngineJob {
      * after every step (each write is the whole stack, ~0.25 MB per VmRestore with its serialized provider).
      */
     skipCheckpoints?: boolean;
+    /** Vaults the seed spreads the VMs over (bench-seed.ts); default 1. */
+    vaults?: number;
 }
 
 export interface RestoreRow {
@@ -69,7 +71,7 @@ function program(job: EngineJob) {
         for (let i = job.firstVm; i < job.firstVm + job.count; i++) {
             const vm = benchVmName(i);
             const r = new VmRestore(`${job.stackName}-${vm}`, {
-                vaultId: VAULT_ID,
+                vaultId: job.vaults && job.vaults > 1 ? benchVaultId(benchVaultName(i, job.vaults)) : VAULT_ID,
                 sourceVmId: benchVmId(vm),
                 restoreType: "RestoreDisks",
                 storageAccountId: STAGING_ID,

@@ -1,15 +1,23 @@
 /**
  * How peers wait for an Azure VM restore, re-created for the benchmark (no code of theirs is used,
- * only their documented polling behaviour):
+ * only their polling behaviour as their sources show it; citations in bench/RESULTS.md):
  *
  * - `sdk`: the official @azure/arm-recoveryservicesbackup client. `restores.beginTrigger` and its
- *   poller with the defaults (core-lro: first poll right after the 202, then every 2 s unless a poll
- *   answer carries Retry-After); the job ID from `protectedItemOperationStatuses.get` (the poller
- *   resolves void); then `jobDetails.get` every 2 s.
- * - `cli`: azure-cli style. Polls the vault-level `backupOperations/{id}` every 5 s and the job every
- *   30 s; ignores Retry-After.
- * - `azapi`: Terraform azapi style. The Azure-AsyncOperation URL every 10 s (Retry-After honoured when
- *   longer, as Go azcore's poller does), then the job every 10 s.
+ *   @azure/core-lro poller with the defaults (first poll right after the 202, then every 2 s, or the
+ *   poll answer's Retry-After); the job ID from `protectedItemOperationStatuses.get` (the poller
+ *   resolves void); then `jobDetails.get` every 2 s. The SDK has no job poller: a user of the SDK
+ *   writes this loop, and the SDK's own default interval (2 s) is what it would naturally use.
+ * - `cli`: azure-cli. `az backup restore restore-disks` follows the vault-level
+ *   `backupOperations/{id}` with time.sleep(5) (custom_help.track_backup_operation), ignoring
+ *   Retry-After; then `az backup job wait` reads the job and sleeps 30 s between reads
+ *   (custom_common.wait_for_job).
+ * - `powershell`: Az.RecoveryServices. `Restore-AzRecoveryServicesBackupItem` follows the protected
+ *   item's `operationsStatus/{id}` every 5 s and reads it once more when done
+ *   (TrackingHelpers.GetOperationStatus, _defaultSleepForOperationTracking = 5); then
+ *   `Wait-AzRecoveryServicesBackupJob` reads the job and sleeps 30 s between reads.
+ * - `azapi`: Terraform azapi's `azapi_resource_action` follows the Azure-AsyncOperation URL with Go
+ *   azcore's poller, PollUntilDone Frequency 10 s (a poll answer's Retry-After wins); Terraform has
+ *   no job waiter, so the job is read every 10 s (the provider's own polling frequency) as a stand-in.
  *
  * Intervals are in SIMULATED time: a strategy sleeps interval / clockSpeed real ms. The plain-HTTP
  * loops measure the interval from one poll's send to the next (the loopback round trip, inflated
@@ -21,7 +29,7 @@ import type { RestoreRequestResource } from "@azure/arm-recoveryservicesbackup";
 import { BENCH_SUB, RG_RESTORE, STAGING_ID, VAULT_ID, benchVmId } from "./bench-seed";
 import { retryHintMs, TraceEntry } from "./trace";
 
-export type PeerName = "sdk" | "cli" | "azapi";
+export type PeerName = "sdk" | "cli" | "powershell" | "azapi";
 
 export interface PeerRunOptions {
     url: string;
@@ -83,7 +91,7 @@ class PlainClient {
         private readonly userAgent: string,
     ) {}
 
-    async call<T = any>(
+    async call<T = unknown>(
         method: string,
         pathOrUrl: string,
         body?: unknown,
@@ -174,6 +182,25 @@ export async function runCliStyle(o: PeerRunOptions): Promise<PeerRunResult> {
         if (op.body.status === "Succeeded") jobId = op.body.properties?.jobId;
     }
     return pollJob(client, o, jobId, 30, false);
+}
+
+export async function runPowerShellStyle(o: PeerRunOptions): Promise<PeerRunResult> {
+    const client = new PlainClient(o, "bench-az-powershell-style");
+    const { itemPath, rp } = await client.resolve();
+    let sentAt = Date.now();
+    const post = await client.call("POST", `${itemPath}/recoveryPoints/${rp}/restore`, restoreBody(o.vm, rp));
+    const opId = /operationsStatus\/([^?]+)/.exec(post.headers("azure-asyncoperation") ?? "")?.[1];
+    if (!opId) throw new Error("no Azure-AsyncOperation to follow");
+    const read = () => client.call<{ status: string; properties?: { jobId?: string } }>("GET", `${itemPath}/operationsStatus/${opId}`);
+    let op = await read();
+    while (op.body.status === "InProgress") {
+        await waitSim(o, 5, sentAt, 0); // TestMockSupport.Delay(5 * 1000): Retry-After ignored
+        sentAt = Date.now();
+        op = await read();
+    }
+    op = await read(); // TrackingHelpers reads the operation once more after the loop
+    if (op.body.status !== "Succeeded" || !op.body.properties?.jobId) throw new Error(`restore operation ended ${op.body.status}`);
+    return pollJob(client, o, op.body.properties.jobId, 30, false);
 }
 
 export async function runAzapiStyle(o: PeerRunOptions): Promise<PeerRunResult> {
@@ -287,5 +314,6 @@ export async function runSdk(o: PeerRunOptions): Promise<PeerRunResult> {
 export const PEERS: Record<PeerName, (o: PeerRunOptions) => Promise<PeerRunResult>> = {
     sdk: runSdk,
     cli: runCliStyle,
+    powershell: runPowerShellStyle,
     azapi: runAzapiStyle,
 };

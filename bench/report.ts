@@ -28,6 +28,7 @@ export function nominalPolls(strategy: string, jobS: number, acceptS = 30, retry
     // SDK: a poll right after the 202, then every 2 s until accepted, the final Location GET, our status GET.
     if (strategy === "sdk") return 1 + Math.ceil(acceptS / 2) + 2 + jobFrom(acceptS, 2);
     if (strategy === "cli") return Math.ceil(acceptS / 5) + jobFrom(acceptS, 30);
+    if (strategy === "powershell") return Math.ceil(acceptS / 5) + 2 + jobFrom(acceptS, 30);
     if (strategy === "azapi") return Math.ceil(acceptS / Math.max(10, retryAfterS)) + jobFrom(Math.max(10, retryAfterS), 10);
     return undefined;
 }

@@ -39,8 +39,29 @@ import { cumulativePlotSvg } from "./svg-plot";
 import { runVirtualSweep, SweepRow, SWEEP_SECONDS } from "./virtual-sweep";
 import { pulumiBinDir } from "../scripts/engine-workspace";
 import { packageMarkdown, packageRun, PackageRow } from "./package-run";
+import { StormResult, stormMarkdown, stormRows, STORM_TEXT } from "./throttle-storm";
+import { pollingLimits, PollingLimits, LIMITS_TEXT } from "./polling-limits";
+import { issue15TargetsMarkdown } from "./issue15-targets";
 
-const SECTIONS = ["compare", "sweep", "scale", "package"];
+const SECTIONS = ["compare", "sweep", "throttle", "limits", "scale", "package"];
+
+/** Memory one `up` of N restores needs, roughly (engine, provider, program host, state copies; measured at N = 200). */
+export function memoryNeededBytes(n: number): number {
+    return 512 * 2 ** 20 + n * 1.5 * 2 ** 20;
+}
+
+/** A restore count from the command line, refused with a reason when it is not one or the machine cannot hold it. */
+function restoreCount(option: string, text: string): number {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${option}: '${text}' is not a restore count (a whole number from 1)`);
+    const need = memoryNeededBytes(n);
+    if (need > os.totalmem() * 0.8)
+        throw new Error(
+            `${option}: ${n} restores in one \`up\` need about ${(need / 2 ** 30).toFixed(1)} GiB, more than this machine can give ` +
+                `(${(os.totalmem() / 2 ** 30).toFixed(1)} GiB in all); run fewer, or spread them over stacks with --stacks STACKSxEACH`,
+        );
+    return n;
+}
 
 interface Args {
     only: Set<string>;
@@ -61,11 +82,15 @@ interface Args {
     scaleSpeed: number;
     scaleJobSeconds: number;
     packageCounts: number[];
+    /** Vaults the scale runs spread their VMs over. */
+    vaults: number;
+    /** Restores in one process for the throttle storms. */
+    stormCounts: number[];
 }
 
 function parseArgs(argv: string[]): Args {
     const a: Args = {
-        only: new Set(["compare", "sweep", "scale", "package"]),
+        only: new Set(SECTIONS),
         counts: [1, 10, 50, 200],
         stacks: { count: 3, each: 20 },
         quick: false,
@@ -78,6 +103,8 @@ function parseArgs(argv: string[]): Args {
         scaleSpeed: 120,
         scaleJobSeconds: 3600,
         packageCounts: [1, 50],
+        vaults: 1,
+        stormCounts: [1, 8, 50],
     };
     for (let i = 0; i < argv.length; i++) {
         const v = () => {
@@ -101,19 +128,32 @@ function parseArgs(argv: string[]): Args {
             case "--counts":
                 a.counts = v()
                     .split(",")
-                    .map(Number)
-                    .filter((n) => n > 0);
+                    .map((x) => restoreCount("--counts", x));
                 break;
+            case "--storm-counts":
+                a.stormCounts = v()
+                    .split(",")
+                    .map((x) => restoreCount("--storm-counts", x));
+                break;
+            case "--vaults": {
+                const x = v();
+                a.vaults = Number(x);
+                if (!Number.isInteger(a.vaults) || a.vaults < 1 || a.vaults > 50)
+                    throw new Error(`--vaults: '${x}' is not a number of vaults from 1 to 50`);
+                break;
+            }
             case "--stacks": {
                 const m = /^(\d+)x(\d+)$/.exec(v());
                 if (!m) throw new Error("--stacks takes STACKSxEACH, e.g. 3x20 (0x0 to skip)");
                 a.stacks = { count: Number(m[1]), each: Number(m[2]) };
+                if (a.stacks.count > 0) restoreCount("--stacks", String(a.stacks.count * a.stacks.each));
                 break;
             }
             case "--quick":
                 a.quick = true;
                 a.counts = [1, 10];
                 a.stacks = { count: 3, each: 2 };
+                a.stormCounts = [1, 8];
                 a.stress = { reads: 0, count: 0 };
                 a.long = { speed: 0, count: 0 };
                 a.packageCounts = [1, 10];
@@ -186,7 +226,13 @@ const load = () =>
         .join(" / ");
 
 async function main(): Promise<void> {
-    const args = parseArgs(process.argv.slice(2));
+    let args: Args;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        console.error(`npm run bench: ${(e as Error).message}`);
+        process.exit(2);
+    }
     const started = Date.now();
     const say = (l: string) => console.log(l);
     const errors: string[] = [];
@@ -197,7 +243,7 @@ async function main(): Promise<void> {
 
     let compareRows: StrategyRow[] = [];
     let sweepRows: SweepRow[] = [];
-    let scaleRows: ScaleRow[] = [];
+    const scaleRows: ScaleRow[] = [];
     let mix: Record<string, number> = {};
     const lengths: JobLength[] = args.quick ? JOB_LENGTHS.slice(0, 2) : JOB_LENGTHS;
     const timings: Record<string, number> = {};
@@ -236,6 +282,34 @@ async function main(): Promise<void> {
         timings.sweep = Date.now() - t;
     }
 
+    let stormResults: StormResult[] = [];
+    if (args.only.has("throttle")) {
+        say("\n== throttle storms, virtual time (N restores in one process; the next 5 × N polling GETs answered 429)");
+        const t = Date.now();
+        try {
+            stormResults = await stormRows(args.stormCounts);
+            say("\n" + stormMarkdown(stormResults));
+        } catch (e) {
+            errors.push(`throttle storms: ${(e as Error).message}`);
+            say(`throttle storms FAILED: ${(e as Error).message}`);
+        }
+        timings.throttle = Date.now() - t;
+    }
+
+    let limits: PollingLimits | undefined;
+    if (args.only.has("limits")) {
+        say("\n== jobs that say little: information limit, prior, estimates wrong ×2 (virtual time)");
+        const t = Date.now();
+        try {
+            limits = await pollingLimits(args.quick);
+            say("\n" + limits.markdown.join("\n\n"));
+        } catch (e) {
+            errors.push(`polling limits: ${(e as Error).message}`);
+            say(`polling limits FAILED: ${(e as Error).message}`);
+        }
+        timings.limits = Date.now() - t;
+    }
+
     if (args.only.has("scale")) {
         say(`\n== 3. scale through the Pulumi engine (1 h jobs at ×${args.scaleSpeed}; ARM-like throttle)`);
         const t = Date.now();
@@ -250,6 +324,7 @@ async function main(): Promise<void> {
                 args.defaultParallel,
                 1,
             ),
+            vaults: args.vaults,
         };
         // FACTS.md: historically 12,000 reads and 1,200 writes per hour per subscription. The buckets
         // refill on the emulator's simulated clock (timeScale = clock speed), like everything else here.
@@ -367,6 +442,8 @@ async function main(): Promise<void> {
         compareRows,
         lengths,
         sweepRows,
+        stormResults,
+        limits,
         scaleRows,
         packageRows,
         mix,
@@ -390,7 +467,7 @@ async function scaleRunWith(
     return scaleRun(url, s, label, stacks, each, parallel, say, skipCheckpoints);
 }
 
-const COLORS: Record<string, string> = { vmrestore: "#d62728", sdk: "#1f77b4", cli: "#2ca02c", azapi: "#9467bd" };
+const COLORS: Record<string, string> = { vmrestore: "#d62728", sdk: "#1f77b4", cli: "#2ca02c", powershell: "#ff7f0e", azapi: "#9467bd" };
 
 function writeSvg(file: string, rows: StrategyRow[], length: JobLength): void {
     const svg = cumulativePlotSvg({
@@ -420,6 +497,8 @@ interface ResultsInput {
     compareRows: StrategyRow[];
     lengths: JobLength[];
     sweepRows: SweepRow[];
+    stormResults: StormResult[];
+    limits?: PollingLimits;
     scaleRows: ScaleRow[];
     packageRows: PackageRow[];
     mix: Record<string, number>;
@@ -441,13 +520,19 @@ function resultsMarkdown(r: ResultsInput): string {
     for (const [k, v] of Object.entries(r.info)) out.push(`| ${k} | ${v} |`);
     out.push(`| load average (1/5/15 min) | start ${r.loadStart}; end ${r.loadEnd} |\n`);
     for (const e of r.errors) out.push(`**Failed:** ${e}\n`);
+    out.push("## Targets of issue 15\n");
+    out.push(
+        "Measured by this run, never asserted. Waiting and polling figures are on virtual clocks (exact, deterministic); wall-clock figures (sections 1 and 3) come from a 2-core machine shared with other work and are noisy (see the load average above).\n",
+    );
+    out.push(issue15TargetsMarkdown(r.stormResults, r.limits, r.scaleRows, r.packageRows));
+    out.push("");
     out.push(
         "Targets (issue 6), measured, never asserted: ≤ 12 polling GETs (operation + job) per restore whatever the job length; completion noticed within max(5 s, 2 % of the job) in simulated time; Retry-After always honoured.\n",
     );
     if (r.compareRows.length) {
         out.push("## 1. Strategies compared\n");
         out.push(
-            "Each job length runs on the same emulator with the same seed and job timeline. VmRestore runs alone, then the three peers together (see bench/compare.ts). *Polling GETs* are GETs of the operation (operationsStatus / operationResults / backupOperations) and of the job, from the emulator's request log; *ARM requests* are all ARM requests of that restore (VmRestore also reads the template blob and checks the restored disks). *Detection latency* is simulated time from the job's `endTime` to the arrival of the poll that saw it finished. *Same loop at real speed* is what the fixed-interval loop makes against Azure (acceptance 30 s, Retry-After 60 s): under compression a loop cannot poll faster than the machine answers, which the *mean job-poll interval* column shows. The trigger's Retry-After is whole real seconds, `ceil(60 / speed)`, at least 1: above ×60 it stands for more than 60 simulated seconds (×240: 4 min), so strategies that honour it start following the job later than against Azure; section 2 runs at Azure's 60 s. *Retry-After honoured*: whether the next request after every answer that carried a retry hint came at least that much later (client-side trace). *CPU s* and *RSS* are the strategy's own process (CPU from start to finish of the restore; RSS when loaded and its peak during the restore).\n",
+            "Each job length runs on the same emulator with the same seed and job timeline. VmRestore runs alone, then the four peers together (see bench/compare.ts). Each peer does what that tool does, from its source (bench/peer-strategies.ts): the SDK's own core-lro poller for the operation (2 s, or the poll answer's Retry-After) and, since the SDK has no job poller, a `jobDetails.get` loop at the SDK's own 2 s default; azure-cli's `backupOperations` loop (`time.sleep(5)`) and `az backup job wait` (`time.sleep(30)`); Az PowerShell's operation tracking (5 s, plus one read) and `Wait-AzRecoveryServicesBackupJob` (30 s); azapi's azcore poller (`Frequency: 10 * time.Second`, Retry-After wins) and, as Terraform has no job waiter, a 10 s job loop as a stand-in. Sources in docs/polling.md §6. Reproduce: `npm run bench -- --only compare`. *Polling GETs* are GETs of the operation (operationsStatus / operationResults / backupOperations) and of the job, from the emulator's request log; *ARM requests* are all ARM requests of that restore (VmRestore also reads the template blob and checks the restored disks). *Detection latency* is simulated time from the job's `endTime` to the arrival of the poll that saw it finished. *Same loop at real speed* is what the fixed-interval loop makes against Azure (acceptance 30 s, Retry-After 60 s): under compression a loop cannot poll faster than the machine answers, which the *mean job-poll interval* column shows. The trigger's Retry-After is whole real seconds, `ceil(60 / speed)`, at least 1: above ×60 it stands for more than 60 simulated seconds (×240: 4 min), so strategies that honour it start following the job later than against Azure; section 2 runs at Azure's 60 s. *Retry-After honoured*: whether the next request after every answer that carried a retry hint came at least that much later (client-side trace). *CPU s* and *RSS* are the strategy's own process (CPU from start to finish of the restore; RSS when loaded and its peak during the restore).\n",
         );
         out.push(comparisonMarkdown(r.compareRows, r.lengths));
         out.push("\nVmRestore against the targets:\n");
@@ -457,13 +542,28 @@ function resultsMarkdown(r: ResultsInput): string {
     if (r.sweepRows.length) {
         out.push("## 2. VmRestore over job lengths (virtual time)\n");
         out.push(
-            "The real workflow against the emulator over HTTP, with the emulator's clock and the workflow's clock on one virtual counter (speed 1, Retry-After 60 s as on Azure): exact, noise-free, milliseconds per restore. Five runs per length (the scheduler jitters).\n",
+            "The real workflow against the emulator over HTTP, with the emulator's clock and the workflow's clock on one virtual counter (speed 1, Retry-After 60 s as on Azure): exact, noise-free, milliseconds per restore. Five runs per length (the scheduler jitters). Reproduce: `npm run bench -- --only sweep`.\n",
         );
         out.push(sweepMarkdown(r.sweepRows));
         out.push("");
     }
+    if (r.stormResults.length) {
+        out.push("## Throttle storms (virtual time)\n");
+        out.push(`Reproduce: \`npm run bench -- --only throttle --storm-counts ${r.args.stormCounts.join(",")}\`. ${STORM_TEXT}\n`);
+        out.push(stormMarkdown(r.stormResults));
+        out.push("");
+    }
+    if (r.limits) {
+        out.push("## Jobs that say little (virtual time)\n");
+        out.push(`Reproduce: \`npm run bench -- --only limits\`. ${LIMITS_TEXT}\n`);
+        out.push(r.limits.markdown.join("\n\n"));
+        out.push("");
+    }
     if (r.scaleRows.length) {
         out.push("## 3. Scale through the Pulumi engine\n");
+        out.push(
+            `Reproduce: \`npm run bench -- --only scale${r.args.counts.length ? ` --counts ${r.args.counts.join(",")}` : ""}${r.args.vaults > 1 ? ` --vaults ${r.args.vaults}` : ""}\` (add \`--stacks 0x0 --stress 0 --long 0\` for the single-stack runs only). Wall-clock figures: the machine is shared, see the load average. `,
+        );
         out.push(`Targets (issue 6): 0 failures; the whole \`up\` within 1.1 × the longest job (✓ / ✗ beside each figure). `);
         out.push(
             `Automation API, local file backend, one emulated subscription throttled like ARM (12,000 reads and 1,200 writes per hour, refilling on the simulated clock; 429 + Retry-After when empty). Jobs of ${r.args.scaleJobSeconds / 3600} h at ×${r.args.scaleSpeed} (${(r.args.scaleJobSeconds / r.args.scaleSpeed).toFixed(0)} s real). \`pulumi up --parallel N\` (\`default\`: the CLI's own, 4 × CPUs). Runs with more than ${r.args.skipCheckpointsAbove} restores set \`PULUMI_SKIP_CHECKPOINTS=true\` (state written once, at the end). *Up / longest job* is the whole \`up\` against the longest job's real length; the engine's own start-up and bookkeeping are not compressed, so *at real speed* projects the same overhead onto uncompressed jobs: (up − longest job + job's simulated length) / job's simulated length. *Restore span* is the first trigger to the last verified outputs. *Engine start* is \`up\` called → first restore triggered, *trigger spread* first → last trigger, *tail* last outputs → \`up\` returned. A row labelled \`… reads/h\` (\`--stress\`) runs on a busier subscription with only that many reads per hour, so that throttling really happens; a row labelled \`… jobs at ×S\` (\`--long\`) runs the same jobs on a slower clock, so that they last minutes in real time and the engine's uncompressed overhead weighs as it would beside real restores.\n`,
@@ -483,7 +583,7 @@ function resultsMarkdown(r: ResultsInput): string {
     if (r.packageRows.length) {
         out.push("## 4. VmRestore installed from npm\n");
         out.push(
-            "The packed `vmrestore` tarball installed into a Pulumi project outside the repository, run with the plain `pulumi` CLI (`up --parallel N`, `PULUMI_SKIP_CHECKPOINTS=true`, then `destroy`) against the emulator (30-minute jobs at ×3600). *Per restore* is the JSON of one VmRestore in `pulumi stack export` (inputs, outputs and the stored provider); *stored provider* is its `__provider`: installed from npm it is a `require` of `vmrestore/provider-host`, where a checkout of this repository stores the packed code (~50 KB per copy, twice per resource; section 3).\n",
+            "The packed `vmrestore` tarball installed into a Pulumi project outside the repository, run with the plain `pulumi` CLI (`up --parallel N`, `PULUMI_SKIP_CHECKPOINTS=true`, then `destroy`) against the emulator (30-minute jobs at ×3600). *Per restore* is the JSON of one VmRestore in `pulumi stack export` (inputs, outputs and the stored provider); *stored provider* is its `__provider`: installed from npm it is a `require` of `vmrestore/provider-host`, where a checkout of this repository stores the packed code (~50 KB per copy, twice per resource; section 3). Reproduce: `npm run bench -- --only package --package-counts 1,50`.\n",
         );
         out.push(packageMarkdown(r.packageRows));
         out.push("");

@@ -10,7 +10,7 @@
 import { TraceEntry } from "./trace";
 import type { SchedulerDecision } from "./vmrestore-strategy";
 
-export type StrategyName = "vmrestore" | "sdk" | "cli" | "azapi";
+export type StrategyName = "vmrestore" | "sdk" | "cli" | "powershell" | "azapi";
 
 export interface WorkerTask {
     strategy: StrategyName;

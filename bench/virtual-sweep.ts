@@ -30,7 +30,19 @@ export interface SweepRow {
     maxTotalRequests: number;
 }
 
-export async function runVirtualSweep(seconds: number[] = SWEEP_SECONDS, runs = 5, scheduler?: () => PollScheduler): Promise<SweepRow[]> {
+export interface SweepOptions {
+    /** Emulator variants set after each seed (e.g. jobs without progress or estimate). */
+    variants?: Record<string, string>;
+    /** Restore the VM once before each measured run, so the vault has an earlier restore of it (a prior). */
+    earlierRestore?: boolean;
+}
+
+export async function runVirtualSweep(
+    seconds: number[] = SWEEP_SECONDS,
+    runs = 5,
+    scheduler?: () => PollScheduler,
+    opts: SweepOptions = {},
+): Promise<SweepRow[]> {
     let virtualNow = Date.now();
     const clock = new ScaledClock(1, () => virtualNow);
     const emu = await startEmulator({ port: 0, clock, seed: benchSeed({ vmCount: 1, restoreSeconds: 60 }) });
@@ -42,21 +54,26 @@ export async function runVirtualSweep(seconds: number[] = SWEEP_SECONDS, runs = 
             const totals: number[] = [];
             for (let i = 0; i < runs; i++) {
                 await admin(emu.url, "PUT", "seed", benchSeed({ vmCount: 1, restoreSeconds: s }));
+                if (opts.variants) await admin(emu.url, "POST", "variants", opts.variants);
+                const one = (tag: string, trace: TraceEntry[]) =>
+                    runVmRestore({
+                        url: emu.url,
+                        vm: "vm-0001",
+                        tag: `${tag}-${s}-${i}`,
+                        trace,
+                        now: () => virtualNow,
+                        sleep: async (ms: number) => void (virtualNow += ms),
+                        timeoutMinutes: Math.ceil(s / 60) * 2 + 10,
+                        scheduler: scheduler?.(),
+                    });
+                if (opts.earlierRestore) {
+                    processSharedReads().clear();
+                    await one("earlier", []);
+                }
                 // Each run counts a restore's own lookups, as a deployment of one restore makes them.
                 processSharedReads().clear();
                 const trace: TraceEntry[] = [];
-                const r = await runVmRestore({
-                    url: emu.url,
-                    vm: "vm-0001",
-                    tag: `sweep-${s}-${i}`,
-                    trace,
-                    now: () => virtualNow,
-                    sleep: async (ms) => {
-                        virtualNow += ms;
-                    },
-                    timeoutMinutes: Math.ceil(s / 60) * 2 + 10,
-                    scheduler: scheduler?.(),
-                });
+                const r = await one("sweep", trace);
                 const post = trace.find((t) => t.method === "POST");
                 const job = (await restoreJobs(emu.url)).find((j) => j.jobId === r.jobId);
                 if (!post || !job?.endTime) throw new Error(`sweep ${s} s: no trigger or no job end`);

@@ -14,6 +14,7 @@ import { HttpTransport, nodeFetchTransport } from "../provider/azure/http-transp
 import { AdaptivePollScheduler, observedTimeScale, PollObservation, PollScheduler } from "../provider/polling/poll-scheduler";
 import { ProgressReporter } from "../provider/restore/progress-reporter";
 import { RestoreCheckpoint } from "../provider/restore/restore-checkpoint";
+import { VaultJobBoard } from "../provider/restore/vault-job-board";
 import { VmRestoreInputs } from "../provider/restore/restore-inputs";
 import { collectOutputs, resolveRestoreSource, startRestore, waitForRestore, WorkflowDeps } from "../provider/restore/restore-workflow";
 import { RG_RESTORE, STAGING_ID, VAULT_ID, benchVmId } from "./bench-seed";
@@ -56,7 +57,7 @@ export function recordingTransport(inner: HttpTransport, trace: TraceEntry[], ta
         try {
             const res = await inner({ ...req, headers: { ...req.headers, "x-bench-strategy": tag } });
             entry.status = res.status;
-            entry.retryAfterMs = retryHintMs((n) => res.headers[n]);
+            entry.retryAfterMs = retryHintMs((n) => res.headers[n], now());
             return res;
         } finally {
             entry.doneAt = now();
@@ -77,6 +78,8 @@ export interface VmRestoreRunOptions {
     transport?: HttpTransport;
     write?: (line: string) => void;
     timeoutMinutes?: number;
+    /** The job board shared by the restores of one process (default: none, each restore reads its own job). */
+    jobBoard?: VaultJobBoard;
 }
 
 export interface VmRestoreRunResult {
@@ -111,10 +114,11 @@ export async function runVmRestore(o: VmRestoreRunOptions): Promise<VmRestoreRun
         tokens: createTokenSource(o.url),
         transport: recordingTransport(o.transport ?? nodeFetchTransport, o.trace, o.tag, now),
         sleep,
+        now,
         log: (line) => progress.say(line),
     });
     const scheduler = new ObservedScheduler(o.scheduler ?? new AdaptivePollScheduler());
-    const deps: WorkflowDeps = { arm, scheduler, sleep, now, progress };
+    const deps: WorkflowDeps = { arm, scheduler, sleep, now, progress, jobBoard: o.jobBoard };
     const saved = new Map<string, RestoreCheckpoint>();
     const checkpoints = {
         load: (k: string) => saved.get(k),

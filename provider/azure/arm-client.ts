@@ -46,7 +46,7 @@ export interface ArmClientOptions {
     transport?: HttpTransport;
     retry?: RetryOptions;
     sleep?: (ms: number) => Promise<void>;
-    /** The clock the retry budget is measured on (default: the wall clock). */
+    /** The clock retries are timed by (an HTTP-date Retry-After is read against it); default Date.now. */
     now?: () => number;
     /** Where retry notices go (one line each). */
     log?: (line: string) => void;
@@ -158,7 +158,7 @@ export class ArmClient {
                     armError.message ??
                     (typeof parsed === "string" ? /<Message>([^<]*)<\/Message>/.exec(parsed)?.[1]?.split("\n")[0] : undefined);
                 const details = armError.details;
-                hintMs = serverRetryHintMs(res.headers);
+                hintMs = serverRetryHintMs(res.headers, this.now());
                 failure = `${res.status}${code ? ` ${code}` : ""}${message ? `: ${message}` : ""}`;
                 if (res.status === 401 && !tokenRefreshed) {
                     // An expired or revoked token: get a fresh one once, then treat 401 as permanent.

@@ -50,17 +50,31 @@ export function serverRetryHintMs(headers: Record<string, string>, now: number =
     return undefined;
 }
 
+/** The most added on top of a server hint, in ms, whatever the hint. */
+export const HINT_SPREAD_CAP_MS = 1_000;
+/** The most added on top of a server hint, as a fraction of the hint. */
+export const HINT_SPREAD_FRACTION = 0.25;
+
 /**
- * The wait before retry number `attempt` (1 = the first retry): full jitter over an exponential
- * step capped at `maxDelayMs`, and never shorter than the server's hint. On top of a hint comes a
- * spread that grows with the attempt (at most the backoff step): many clients told the same thing
- * ("retry in 1 s") must not all come back at the same instant, again and again, to a bucket that
- * only refills a few requests at a time.
+ * The wait before retry number `attempt` (1 = the first retry).
+ *
+ * - Without a server hint: full jitter over an exponential step capped at `maxDelayMs`.
+ * - With a hint (`Retry-After`, `retry-after-ms`): the hint, plus a spread of at most
+ *   min(1 s, 25 % of the hint) so that many clients told the same thing ("retry in 2 s") do not all
+ *   come back at the same instant. The spread does not grow with the attempt: a server that keeps
+ *   answering 429 with a hint is telling us how long to wait each time, and a wait much longer than
+ *   asked only delays the restore (issue 15: a spread growing to 30 s turned 80 s of hints into
+ *   10 minutes). The wait is never shorter than the hint, so no request lands inside the window.
  */
 export function retryDelayMs(attempt: number, hintMs: number | undefined, opts: RetryOptions, random: () => number = Math.random): number {
-    const step = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-    const backoff = step / 2 + random() * (step / 2);
-    if (hintMs === undefined) return Math.round(backoff);
-    const spread = attempt <= 1 ? Math.min(1_000, Math.max(50, hintMs * 0.1)) : Math.max(Math.min(1_000, hintMs * 0.1), step / 2);
-    return Math.round(hintMs + random() * spread);
+    if (hintMs === undefined) {
+        const step = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+        return Math.round(step / 2 + random() * (step / 2));
+    }
+    return Math.ceil(hintMs + random() * hintSpreadMs(hintMs));
+}
+
+/** The largest spread `retryDelayMs` adds on top of a hint: min(1 s, 25 % of the hint). */
+export function hintSpreadMs(hintMs: number): number {
+    return Math.min(HINT_SPREAD_CAP_MS, HINT_SPREAD_FRACTION * Math.max(0, hintMs));
 }

@@ -9,6 +9,8 @@
  * runs compressed time.
  */
 
+import { JobDurationPrior, noEstimateWaitMs } from "./job-duration-prior";
+
 export interface PollObservation {
     phase: "operation" | "job";
     /** Polls made in this phase so far (1 after the first). */
@@ -27,6 +29,11 @@ export interface PollObservation {
     progressPercentage?: number;
     /** The job's estimate of the time remaining, in server time, ms. */
     serverRemainingMs?: number;
+    /**
+     * What earlier restore jobs of this vault say about this one's length (server time), when the
+     * job itself says nothing (no progress, no estimate). See provider/polling/job-duration-prior.ts.
+     */
+    prior?: JobDurationPrior;
 }
 
 export interface PollScheduler {
@@ -53,7 +60,7 @@ export interface AdaptiveOptions {
     floorMs: number;
     /** Longest wait between polls, in server time. */
     ceilingMs: number;
-    /** Fraction of the estimated remaining time to wait before looking again. */
+    /** Fraction of the estimated remaining time to wait before looking again, when estimate and progress agree (a lone estimate: ½). */
     remainingFraction: number;
     /** First job poll when nothing is known yet. */
     initialJobDelayMs: number;
@@ -71,6 +78,11 @@ export interface AdaptiveOptions {
      * be the restore's own, on time.
      */
     shareFraction: number;
+    /**
+     * With a prior and before its window opens: the wait as a fraction of the job's age (a job that
+     * ends before any earlier one of its kind is noticed within this fraction of its length).
+     */
+    priorEarlyFraction: number;
     random: () => number;
 }
 
@@ -82,6 +94,7 @@ export const DEFAULT_ADAPTIVE: AdaptiveOptions = {
     probeMs: 2_000,
     latencyFraction: 0.02,
     shareFraction: 0.25,
+    priorEarlyFraction: 1,
     random: Math.random,
 };
 
@@ -106,7 +119,7 @@ export class AdaptivePollScheduler implements PollScheduler {
     }
 
     nextPoll(o: PollObservation): PollPlan {
-        const { floorMs, ceilingMs, remainingFraction, initialJobDelayMs, probeMs, latencyFraction, shareFraction, random } = this.opts;
+        const { floorMs, ceilingMs, remainingFraction, probeMs, latencyFraction, shareFraction, random } = this.opts;
         const hint = o.serverHintMs;
         const own = (delayMs: number): PollPlan => ({ delayMs: Math.round(delayMs), flexMs: 0 });
         if (o.phase === "operation") {
@@ -118,25 +131,42 @@ export class AdaptivePollScheduler implements PollScheduler {
         if (observed === undefined && o.serverElapsedMs !== undefined) return own(Math.max(probeMs, hint ?? 0));
         const scale = observed ?? 1;
         let remaining = o.serverRemainingMs;
+        // Two independent readings of the time left that agree (the estimate and the progress rate)
+        // are trusted as they are; one alone may be wrong by ×2 either way (issue 15).
+        let corroborated = false;
         const p = o.progressPercentage;
         if (p !== undefined && p > 0 && p < 100 && o.serverElapsedMs !== undefined) {
             const byRate = (o.serverElapsedMs * (100 - p)) / p;
+            // (Early progress says little: a job's first steps are not its pace.)
+            corroborated = p >= 25 && remaining !== undefined && Math.abs(remaining - byRate) <= 0.25 * Math.max(remaining, byRate);
             remaining = remaining === undefined ? byRate : Math.min(remaining, byRate);
         }
-        const jitter = 0.9 + random() * 0.2;
+        const elapsed = o.serverElapsedMs ?? o.localElapsedMs * scale;
+        // The longest wait that still notices an end right after this poll within the target
+        // (max(floorMs, latencyFraction of the job)); jittered downwards only, so it never exceeds it.
+        const safe = Math.max(floorMs, latencyFraction * elapsed) * (0.9 + 0.1 * random());
         let serverDelay: number;
-        let cruising = false;
+        let cruising: boolean;
         if (remaining === undefined) {
-            // Nothing to go by: back off with the job's age, so that a late look stays within latencyFraction.
-            serverDelay = (o.polls === 0 ? initialJobDelayMs : Math.max(floorMs * 2, latencyFraction * (o.serverElapsedMs ?? 0))) * jitter;
+            // Nothing predicts the end: the geometric schedule of docs/polling.md (each wait the lateness
+            // allowed at that age), or, with a prior, few looks until the earlier jobs' window opens.
+            serverDelay = noEstimateWaitMs(elapsed, safe, o.prior, { floorMs, earlyFraction: this.opts.priorEarlyFraction });
+            // An early shared look (a list of the vault's jobs) is only more careful here.
+            cruising = true;
         } else {
-            const tolerance = Math.max(floorMs, latencyFraction * ((o.serverElapsedMs ?? 0) + remaining));
-            cruising = remaining * (1 - remainingFraction) > tolerance;
-            serverDelay = !cruising
-                ? // Close to the end: land just past the estimated end, by 10-40 % of the tolerance (room
-                  // for an estimate that is a little short; spread, so many restores do not look at once).
-                  remaining + tolerance * (0.1 + 0.3 * random())
-                : remaining * remainingFraction * jitter;
+            const tolerance = Math.max(floorMs, latencyFraction * (elapsed + remaining));
+            // A lone estimate may be twice too long: a wait of half of it never passes the end.
+            const step = remaining * (corroborated ? remainingFraction : 0.5);
+            cruising = corroborated ? remaining * (1 - remainingFraction) > tolerance : step > tolerance;
+            if (cruising) serverDelay = step * (corroborated ? 0.9 + 0.2 * random() : 0.9 + 0.1 * random());
+            else if (corroborated)
+                // Close to the end: land just past the estimated end, by 10-40 % of the tolerance (room
+                // for an estimate that is a little short; spread, so many restores do not look at once).
+                serverDelay = remaining + tolerance * (0.1 + 0.3 * random());
+            // A lone estimate: land just past the end of a job twice as short as said, by 50-80 % of the
+            // tolerance. An estimate that has run out while the job still runs is wrong: from then on,
+            // the schedule for jobs that say nothing (never denser than that).
+            else serverDelay = Math.max(step + tolerance * (0.5 + 0.3 * random()), safe);
         }
         serverDelay = Math.max(floorMs, Math.min(ceilingMs, serverDelay));
         const local = Math.max(100, serverDelay / scale);

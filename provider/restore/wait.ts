@@ -13,6 +13,7 @@ import { follow, Look } from "../polling/follow";
 import { OperationState } from "../polling/operation-tracker";
 import { planPoll, PollPlan } from "../polling/poll-scheduler";
 import { mergeListedJob } from "./vault-job-board";
+import { priorForJob } from "./earlier-restore-jobs";
 import { DEFAULT_TIMEOUT_MINUTES, VmRestoreInputs } from "./restore-inputs";
 import { jobSourceOf, RestoreRecord } from "./record";
 import { WorkflowDeps } from "./workflow-deps";
@@ -128,6 +129,8 @@ async function followJob(
     // A shared list must reach back to the job's start (an adopted job started before this run).
     const started = Date.parse(first.startTime ?? "");
     board?.join(arm, r.vaultPath, jobId, Number.isNaN(started) ? r.triggeredAt : Math.min(started, r.triggeredAt));
+    // A job that reports neither progress nor an estimate is polled by what earlier restores of the vault took (docs/polling.md).
+    const prior = r.crossRegion ? undefined : await priorForJob(arm, r.vaultPath, r.vmName, first, deps.now(), (l) => progress.say(l));
     let latest = watch;
     const seen = (w: JobWatch): Look<JobWatch> => {
         latest = w;
@@ -152,6 +155,7 @@ async function followJob(
                             : undefined,
                     progressPercentage: job.progressPercentage,
                     serverRemainingMs: job.estimatedRemainingMs,
+                    prior,
                 }),
             look: async (w, plan) => {
                 const listed =

@@ -36,10 +36,17 @@ describe("wire formats seen in the wild", () => {
         }
         const spread = new Set([0, 0.5, 0.99].map((r) => retryDelayMs(3, undefined, DEFAULT_RETRY, () => r)));
         assert.equal(spread.size, 3, "backoff is jittered");
-        // Clients all told "retry in 1 s" spread out more on every repeat, so they stop colliding.
-        const widthAt = (attempt: number) =>
-            retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0.99) - retryDelayMs(attempt, 1_000, DEFAULT_RETRY, () => 0);
-        assert.ok(widthAt(4) > widthAt(1) * 2, `${widthAt(1)} → ${widthAt(4)}`);
+        // Clients all told the same thing are spread out, but never by more than min(1 s, 25 % of the hint),
+        // however often the server repeats itself (issue 15).
+        for (const hint of [400, 2_000, 60_000]) {
+            for (let attempt = 1; attempt < 20; attempt++) {
+                const width = retryDelayMs(attempt, hint, DEFAULT_RETRY, () => 0.999) - retryDelayMs(attempt, hint, DEFAULT_RETRY, () => 0);
+                assert.ok(
+                    width > 0 && width <= Math.min(1_000, hint * 0.25) + 1,
+                    `hint ${hint} ms, attempt ${attempt}: spread ${width} ms`,
+                );
+            }
+        }
     });
 
     it("follows Azure-AsyncOperation in preference to Location, and takes the jobId from it", () => {
