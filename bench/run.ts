@@ -41,7 +41,7 @@ import { pulumiBinDir } from "../scripts/engine-workspace";
 import { packageMarkdown, packageRun, PackageRow } from "./package-run";
 import { StormResult, stormMarkdown, stormRows, STORM_TEXT } from "./throttle-storm";
 import { pollingLimits, PollingLimits, LIMITS_TEXT } from "./polling-limits";
-import { issue15TargetsMarkdown } from "./issue15-targets";
+import { issue15TargetsMarkdown, PEER_SOURCES } from "./issue15-targets";
 
 const SECTIONS = ["compare", "sweep", "throttle", "limits", "scale", "package"];
 
@@ -525,7 +525,7 @@ function resultsMarkdown(r: ResultsInput): string {
         "Measured by this run, never asserted. Waiting and polling figures are on virtual clocks (exact, deterministic); wall-clock figures (sections 1 and 3) come from a 2-core machine shared with other work and are noisy (see the load average above).\n",
     );
     out.push(issue15TargetsMarkdown(r.stormResults, r.limits, r.scaleRows, r.packageRows));
-    out.push("");
+    out.push("\n" + PEER_SOURCES + "\n");
     out.push(
         "Targets (issue 6), measured, never asserted: ≤ 12 polling GETs (operation + job) per restore whatever the job length; completion noticed within max(5 s, 2 % of the job) in simulated time; Retry-After always honoured.\n",
     );
