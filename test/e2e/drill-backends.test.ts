@@ -101,7 +101,7 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
     });
 
     it("a second runner on the same stack is refused by the lock; the first finishes, nothing corrupted", async () => {
-        await fx.admin("POST", "clock", { speed: 60 }); // an hour-long job takes 60 s: the first runner holds the lock meanwhile
+        await fx.admin("POST", "clock", { speed: 60 }); // slow enough that the restore is still running when it is accepted
         const args = [
             "--backend",
             azurite.backendUrl("drill-state"),
@@ -120,6 +120,9 @@ describe("drills on a shared Azure Blob backend (Azurite), across runners", func
             if (/restore accepted: job/.test(out)) accepted();
         });
         await jobRunning;
+        // The job's clock is held until the second runner has been refused: the first runner holds the
+        // lock meanwhile, however long the second one takes to start.
+        await fx.admin("POST", "clock", { speed: 0 });
         const second = await drill([...args, "--report", path.join(dir, "second")], env()).done;
         assert.equal(second.code, 1, second.output.slice(-3000));
         assert.match(

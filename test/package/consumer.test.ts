@@ -49,7 +49,7 @@ function nextVersionTarball(tarball: string, version: string): string {
     pkg.version = version;
     fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
     // New code, too: the version the provider reports in its User-Agent.
-    const versionFile = path.join(pkgDir, "dist", "provider-version.js");
+    const versionFile = path.join(pkgDir, "dist", "pulumi", "provider-version.js");
     fs.writeFileSync(versionFile, fs.readFileSync(versionFile, "utf8").replace(/version: "[^"]+"/, `version: "${version}"`));
     const out = run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], pkgDir).trim().split("\n").pop()!;
     return path.join(dir, out);
