@@ -7,7 +7,7 @@ import { ProtectedItemRecord, RecoveryPointRecord, shortContainerName } from "./
 import { armTimestamp } from "./time-format";
 import { tierDetail, WireFormat } from "./wire-format";
 
-export const PROTECTED_ITEM_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems";
+const PROTECTED_ITEM_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems";
 export const RECOVERY_POINT_TYPE = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints";
 
 export function renderProtectedItem(item: ProtectedItemRecord): { name: string; properties: JsonObject; [field: string]: unknown } {

@@ -49,14 +49,14 @@ interface TaskWindow {
     weight: number;
 }
 
-export const DEFAULT_FAILURE: JobErrorInfo = {
+const DEFAULT_FAILURE: JobErrorInfo = {
     errorCode: 400001,
     errorString: "The restore operation failed: an internal error occurred while transferring data from the vault. Retry the operation.",
     errorTitle: "Restore failed",
     recommendations: ["Retry the restore operation after some time.", "If the issue persists, contact Microsoft support."],
 };
 
-export const DEFAULT_WARNING: JobErrorInfo = {
+const DEFAULT_WARNING: JobErrorInfo = {
     errorCode: 300001,
     errorString: "The restore completed, but one or more restored disks could not be configured exactly like the source disks.",
     errorTitle: "Restore completed with warnings",

@@ -17,18 +17,18 @@ import { isoDuration } from "./time-format";
 
 export type WireFormat = "spec" | "live";
 
-export const WIRE_FORMATS: readonly WireFormat[] = ["spec", "live"];
+const WIRE_FORMATS: readonly WireFormat[] = ["spec", "live"];
 
 export function isWireFormat(v: unknown): v is WireFormat {
     return WIRE_FORMATS.includes(v as WireFormat);
 }
 
 /** RecoveryPointTierType as the live service numbers it (the enum's order in bms.json). */
-export const TIER_TYPE_NUMBER: Record<string, number> = { Invalid: 0, InstantRP: 1, HardenedRP: 2, ArchivedRP: 3 };
+const TIER_TYPE_NUMBER: Record<string, number> = { Invalid: 0, InstantRP: 1, HardenedRP: 2, ArchivedRP: 3 };
 /** RecoveryPointTierStatus numbered like the enum in bms.json. */
-export const TIER_STATUS_NUMBER: Record<string, number> = { Invalid: 0, Valid: 1, Disabled: 2, Deleted: 3, Rehydrated: 4 };
+const TIER_STATUS_NUMBER: Record<string, number> = { Invalid: 0, Valid: 1, Disabled: 2, Deleted: 3, Rehydrated: 4 };
 /** JobSupportedAction numbered like the enum in bms.json. */
-export const JOB_ACTION_NUMBER: Record<string, number> = { Invalid: 0, Cancellable: 1, Retriable: 2 };
+const JOB_ACTION_NUMBER: Record<string, number> = { Invalid: 0, Cancellable: 1, Retriable: 2 };
 
 /** .NET TimeSpan "c" (constant) format: [d.]hh:mm:ss[.fffffff], e.g. 00:20:23.0896697. */
 export function timeSpanConstant(seconds: number): string {

@@ -257,7 +257,7 @@ export function registerBackupRoutes(router: Router, state: () => EmulatorState,
 }
 
 /** The vault named in the path, or the ARM 404 for the first part of the path that does not exist. */
-export function resolveVault(s: EmulatorState, req: ApiRequest): VaultRecord {
+function resolveVault(s: EmulatorState, req: ApiRequest): VaultRecord {
     const { sub, rg, vault } = req.params;
     if (!sameName(sub, s.seed.subscriptionId)) throw subscriptionNotFound(sub);
     if (!s.resources.get(resourceGroupId(sub, rg))) throw resourceGroupNotFound(rg);
@@ -299,7 +299,7 @@ export function startRestoreWithFaults(s: EmulatorState, faults: FaultRegistry, 
  * Whether a read asks for the secondary region's view (RecoveryPointsCrr, BackupProtectedItemsCrr:
  * the primary paths with the CRR line's api-version). Only a vault with Cross Region Restore has one.
  */
-export function crossRegionView(s: EmulatorState, vault: VaultRecord, req: ApiRequest): boolean {
+function crossRegionView(s: EmulatorState, vault: VaultRecord, req: ApiRequest): boolean {
     if (!isCrossRegionApiVersion(req.query["api-version"])) return false;
     if (!vault.crossRegionRestore) {
         throw new ArmError(

@@ -49,7 +49,7 @@ const ITEM =
 /** The api-version the CRR API line uses in its polling URLs (live wire format). */
 const LIVE_CRR_API_VERSION = "2018-12-20";
 const TOKEN_PREFIX = "crr1";
-export const DEFAULT_CRR_TOKEN_LIFETIME_SECONDS = 3600;
+const DEFAULT_CRR_TOKEN_LIFETIME_SECONDS = 3600;
 
 interface TokenClaims {
     /** Vault ID, item ID, recovery point name, the secondary region, expiry (real ms). */

@@ -20,7 +20,7 @@
 import { ArmError } from "./arm-errors";
 
 /** The passivestamp (CRR) line: Azure's docs (2018-12-20) and the SDKs' specs (2021-11-15, 2023-01-15). */
-export const CRR_API_VERSIONS = ["2018-12-20", "2021-11-15", "2023-01-15"];
+const CRR_API_VERSIONS = ["2018-12-20", "2021-11-15", "2023-01-15"];
 
 /** Microsoft.RecoveryServices vaults and their backup children (bms.json lines, RecoveryServices vault lines, and the versions the live service writes into its polling URLs). */
 const RECOVERY_SERVICES = [
@@ -294,7 +294,7 @@ export function isCrossRegionApiVersion(v: string | undefined): boolean {
 }
 
 /** The registered type an ARM path (segments after the host) addresses, or undefined when the emulator does not know it. */
-export function registeredType(segments: string[]): RegisteredType | undefined {
+function registeredType(segments: string[]): RegisteredType | undefined {
     const lower = segments.map((s) => s.toLowerCase());
     if (lower[0] !== "subscriptions" || lower.length < 2) return undefined;
     const providers = lower.indexOf("providers");

@@ -3,7 +3,8 @@
  * writes (everything else). A bucket holds `readsPerHour` (`writesPerHour`) tokens when full,
  * starts full, and refills continuously at that many tokens per REAL hour, multiplied by
  * `timeScale` (default 1; e.g. 3600 refills an hour's worth per second — the simulated job
- * clock plays no part). Every ARM answer carries the bucket's remaining whole tokens in
+ * clock plays no part; real time is the emulator's real-time clock, emulator/world/wall-clock.ts,
+ * which POST /admin/clock {advanceRealSeconds} moves ahead). Every ARM answer carries the bucket's remaining whole tokens in
  * `x-ms-ratelimit-remaining-subscription-reads` / `-writes`; when `enforce` is on, a request that
  * finds its bucket empty is answered 429 `SubscriptionRequestsThrottled` with `Retry-After`: the
  * seconds until a token is available.

@@ -67,7 +67,7 @@ export class RequestLog {
     }
 }
 
-export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
         if (value === undefined) continue;
@@ -95,7 +95,7 @@ function redactQuery(query: Record<string, string>): Record<string, string> {
 const SECRET_BODY_FIELDS = new Set(["accesstokenstring"]);
 
 /** A JSON body with its secret fields replaced by "[redacted]" (a copy; the request keeps the original). */
-export function redactBody(body: unknown): unknown {
+function redactBody(body: unknown): unknown {
     if (Array.isArray(body)) return body.map(redactBody);
     if (typeof body !== "object" || body === null) return body;
     const out: Record<string, unknown> = {};

@@ -40,7 +40,7 @@ const BLOB_ROLES: Record<string, Kind[]> = {
     "storage blob data contributor": ALL,
     "storage blob data reader": ["read"],
 };
-export const KNOWN_ROLES = [
+const KNOWN_ROLES = [
     "Owner",
     "Contributor",
     "Reader",
@@ -114,7 +114,7 @@ function kindOf(method: string): Kind {
 }
 
 /** The ARM action string of a request (e.g. Microsoft.Compute/disks/delete). */
-export function armAction(method: string, segments: string[]): string {
+function armAction(method: string, segments: string[]): string {
     const lower = segments.map((s) => s.toLowerCase());
     const p = lower.indexOf("providers");
     const kind = kindOf(method.toUpperCase());

@@ -103,7 +103,7 @@ export function vnetBody(
     };
 }
 
-export function subnetBody(vnetId: string, s: SubnetShape): SubnetBody {
+function subnetBody(vnetId: string, s: SubnetShape): SubnetBody {
     return {
         id: `${vnetId}/subnets/${s.name}`,
         name: s.name,

@@ -8,7 +8,7 @@ export const DRILL_CLIENT_ID = "00000000-0000-0000-0000-00000000c1d0";
 /** Published on purpose (docs/emulator.md): it opens nothing but a local emulator. Never use it anywhere else. */
 export const DRILL_CLIENT_SECRET = "vmrestore-emulator-drill-secret~NOT-A-REAL-SECRET";
 /** The subject of the drill application's federated credential (the emulator's OIDC issuer issues it). */
-export const DRILL_OIDC_SUBJECT = "repo:vmrestore/drill:environment:dr-drill";
+const DRILL_OIDC_SUBJECT = "repo:vmrestore/drill:environment:dr-drill";
 /**
  * The request token the emulator's GitHub Actions–like ID token service (`GET {url}/oidc/token`)
  * accepts, as ACTIONS_ID_TOKEN_REQUEST_TOKEN would be. A well-known TEST value, like the secret above.

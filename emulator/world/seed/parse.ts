@@ -6,7 +6,7 @@ import { roleAssignmentProblems } from "../../server/role-assignments";
 import { isWireFormat } from "../../backup/wire-format";
 import { DEFAULT_TIMING } from "./default-seed";
 import { findSeedItem } from "./lookup";
-import { DiskEncryptionSetType, DiskNetworkAccessPolicy, SecurityType, Seed } from "./types";
+import { DiskEncryptionSetType, DiskNetworkAccessPolicy, SecurityType, Seed, SeedRecoveryPoint } from "./types";
 
 export class SeedError extends Error {
     constructor(readonly problems: string[]) {
@@ -28,56 +28,96 @@ export function loadSeedFile(path: string): Seed {
 
 /** Checks a seed document (from JSON) and returns it as a Seed; throws SeedError listing every problem. */
 export function parseSeed(input: unknown): Seed {
-    const problems: string[] = [];
-    const p = (msg: string) => problems.push(msg);
     if (!isObject(input)) throw new SeedError(["the seed must be a JSON object"]);
-    const seed = input as unknown as Seed;
+    const c = new SeedCheck(input as unknown as Seed);
+    checkTopLevel(c);
+    if (c.problems.length > 0) throw new SeedError(c.problems);
+    checkResourceGroups(c);
+    checkRestoreOptionResources(c);
+    checkVaults(c);
+    checkVirtualNetworks(c);
+    checkStorageAccounts(c);
+    checkVirtualMachines(c);
+    checkSettings(c);
+    checkServicePrincipals(c);
+    if (c.problems.length > 0) throw new SeedError(c.problems);
+    return JSON.parse(JSON.stringify(c.seed)) as Seed;
+}
 
+/** The seed being checked, the problems found so far, and the resource groups it declares. */
+class SeedCheck {
+    readonly problems: string[] = [];
+    readonly resourceGroups = new Set<string>();
+
+    constructor(readonly seed: Seed) {}
+
+    readonly p = (msg: string): void => {
+        this.problems.push(msg);
+    };
+
+    /** `rg` is a resource group of the seed. */
+    inRg(rg: unknown, where: string): void {
+        if (typeof rg !== "string" || !this.resourceGroups.has(rg.toLowerCase()))
+            this.p(`${where}: resource group '${String(rg)}' is not in resourceGroups`);
+    }
+
+    /** No two items of a kind share a name in one resource group. */
+    unique(kind: string, items: Array<{ name?: unknown; resourceGroup?: unknown }>): void {
+        const seen = new Set<string>();
+        for (const it of items) {
+            if (!isObject(it)) continue;
+            const k = `${String(it.resourceGroup)}/${String(it.name)}`.toLowerCase();
+            if (seen.has(k)) this.p(`${kind} ${String(it.name)} appears twice in resource group ${String(it.resourceGroup)}`);
+            seen.add(k);
+        }
+    }
+
+    /** Items with a name and a location in a resource group of the seed, each once. */
+    located(kind: string, items: Array<{ name?: unknown; resourceGroup?: unknown; location?: unknown }>): void {
+        const p = this.p;
+        items.forEach((it, i) => {
+            if (!isObject(it)) return p(`${kind}[${i}] must be an object`);
+            str(it.name, `${kind}[${i}].name`, p);
+            str(it.location, `${kind}[${i}].location`, p);
+            this.inRg(it.resourceGroup, `${kind}[${i}]`);
+        });
+        this.unique(kind, items);
+    }
+}
+
+const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+
+/** The IDs and the collections every seed has. */
+function checkTopLevel(c: SeedCheck): void {
+    const { seed, p } = c;
     str(seed.subscriptionId, "subscriptionId", p);
     str(seed.tenantId, "tenantId", p);
     for (const key of ["resourceGroups", "vaults", "virtualNetworks", "storageAccounts", "virtualMachines"] as const) {
         if (!Array.isArray(seed[key])) p(`${key} must be an array`);
     }
-    if (problems.length > 0) throw new SeedError(problems);
+}
 
-    const rgs = new Set<string>();
+function checkResourceGroups(c: SeedCheck): void {
+    const { seed, p } = c;
     seed.resourceGroups.forEach((rg, i) => {
         if (!isObject(rg)) return p(`resourceGroups[${i}] must be an object`);
         str(rg.name, `resourceGroups[${i}].name`, p);
         str(rg.location, `resourceGroups[${i}].location`, p);
         if (typeof rg.name === "string") {
-            if (rgs.has(rg.name.toLowerCase())) p(`resource group ${rg.name} appears twice`);
-            rgs.add(rg.name.toLowerCase());
+            if (c.resourceGroups.has(rg.name.toLowerCase())) p(`resource group ${rg.name} appears twice`);
+            c.resourceGroups.add(rg.name.toLowerCase());
         }
     });
-    const inRg = (rg: unknown, where: string) => {
-        if (typeof rg !== "string" || !rgs.has(rg.toLowerCase())) p(`${where}: resource group '${String(rg)}' is not in resourceGroups`);
-    };
-    const unique = (kind: string, items: Array<{ name?: unknown; resourceGroup?: unknown }>) => {
-        const seen = new Set<string>();
-        for (const it of items) {
-            if (!isObject(it)) continue;
-            const k = `${String(it.resourceGroup)}/${String(it.name)}`.toLowerCase();
-            if (seen.has(k)) p(`${kind} ${String(it.name)} appears twice in resource group ${String(it.resourceGroup)}`);
-            seen.add(k);
-        }
-    };
+}
 
+/** Key Vaults, user-assigned identities, disk accesses, disk encryption sets and edge zones: what restore options refer to. */
+function checkRestoreOptionResources(c: SeedCheck): void {
+    const { seed, p } = c;
     // Optional collections of the resources restore options refer to.
     for (const key of ["diskEncryptionSets", "userAssignedIdentities", "diskAccesses", "keyVaults", "edgeZones"] as const) {
         if (seed[key] !== undefined && !Array.isArray(seed[key])) p(`${key} must be an array`);
     }
-    const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
-    const located = (kind: string, items: Array<{ name?: unknown; resourceGroup?: unknown; location?: unknown }>) => {
-        items.forEach((it, i) => {
-            if (!isObject(it)) return p(`${kind}[${i}] must be an object`);
-            str(it.name, `${kind}[${i}].name`, p);
-            str(it.location, `${kind}[${i}].location`, p);
-            inRg(it.resourceGroup, `${kind}[${i}]`);
-        });
-        unique(kind, items);
-    };
-    located("keyVaults", list(seed.keyVaults));
+    c.located("keyVaults", list(seed.keyVaults));
     list(seed.keyVaults).forEach((kv, i) => {
         if (!isObject(kv)) return;
         if (typeof kv.name === "string" && !/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(kv.name))
@@ -91,9 +131,9 @@ export function parseSeed(input: unknown): Seed {
                 p(`keyVaults[${i}].${k} must be an array of names (letters, digits, hyphens)`);
         }
     });
-    located("userAssignedIdentities", list(seed.userAssignedIdentities));
-    located("diskAccesses", list(seed.diskAccesses));
-    located("diskEncryptionSets", list(seed.diskEncryptionSets));
+    c.located("userAssignedIdentities", list(seed.userAssignedIdentities));
+    c.located("diskAccesses", list(seed.diskAccesses));
+    c.located("diskEncryptionSets", list(seed.diskEncryptionSets));
     list(seed.diskEncryptionSets).forEach((des, i) => {
         if (!isObject(des)) return;
         if (des.encryptionType !== undefined && !DES_TYPES.includes(des.encryptionType))
@@ -110,12 +150,15 @@ export function parseSeed(input: unknown): Seed {
         str(z.name, `edgeZones[${i}].name`, p);
         str(z.location, `edgeZones[${i}].location`, p);
     });
+}
 
+function checkVaults(c: SeedCheck): void {
+    const { seed, p } = c;
     seed.vaults.forEach((v, i) => {
         if (!isObject(v)) return p(`vaults[${i}] must be an object`);
         str(v.name, `vaults[${i}].name`, p);
         str(v.location, `vaults[${i}].location`, p);
-        inRg(v.resourceGroup, `vaults[${i}]`);
+        c.inRg(v.resourceGroup, `vaults[${i}]`);
         for (const k of ["crossRegionRestore", "resourceGuardEnabled"] as const) {
             if (v[k] !== undefined && typeof v[k] !== "boolean") p(`vaults[${i}].${k} must be a boolean`);
         }
@@ -155,14 +198,17 @@ export function parseSeed(input: unknown): Seed {
             }
         }
     });
-    unique("vault", seed.vaults);
+    c.unique("vault", seed.vaults);
+}
 
+function checkVirtualNetworks(c: SeedCheck): void {
+    const { seed, p } = c;
     seed.virtualNetworks.forEach((n, i) => {
         if (!isObject(n)) return p(`virtualNetworks[${i}] must be an object`);
         str(n.name, `virtualNetworks[${i}].name`, p);
         str(n.location, `virtualNetworks[${i}].location`, p);
         str(n.addressPrefix, `virtualNetworks[${i}].addressPrefix`, p);
-        inRg(n.resourceGroup, `virtualNetworks[${i}]`);
+        c.inRg(n.resourceGroup, `virtualNetworks[${i}]`);
         if (!Array.isArray(n.subnets) || n.subnets.length === 0) p(`virtualNetworks[${i}].subnets must be a non-empty array`);
         else
             n.subnets.forEach((s, j) => {
@@ -170,22 +216,29 @@ export function parseSeed(input: unknown): Seed {
                 str(s?.addressPrefix, `virtualNetworks[${i}].subnets[${j}].addressPrefix`, p);
             });
     });
-    unique("virtual network", seed.virtualNetworks);
+    c.unique("virtual network", seed.virtualNetworks);
+}
 
+function checkStorageAccounts(c: SeedCheck): void {
+    const { seed, p } = c;
     const accountNames = new Set<string>();
     seed.storageAccounts.forEach((a, i) => {
         if (!isObject(a)) return p(`storageAccounts[${i}] must be an object`);
         str(a.name, `storageAccounts[${i}].name`, p);
         str(a.location, `storageAccounts[${i}].location`, p);
         str(a.sku, `storageAccounts[${i}].sku`, p);
-        inRg(a.resourceGroup, `storageAccounts[${i}]`);
+        c.inRg(a.resourceGroup, `storageAccounts[${i}]`);
         if (typeof a.name === "string") {
             if (!/^[a-z0-9]{3,24}$/.test(a.name)) p(`storageAccounts[${i}].name '${a.name}' must be 3-24 lowercase letters and digits`);
             if (accountNames.has(a.name)) p(`storage account ${a.name} appears twice (names are global)`);
             accountNames.add(a.name);
         }
     });
+}
 
+/** The protected VMs: disks, network, security, protection and recovery points. */
+function checkVirtualMachines(c: SeedCheck): void {
+    const { seed, p } = c;
     const vaultNames = new Set(seed.vaults.filter(isObject).map((v) => String(v.name).toLowerCase()));
     const vnetKeys = new Set(
         seed.virtualNetworks.filter(isObject).map((n) => `${String(n.resourceGroup)}/${String(n.name)}`.toLowerCase()),
@@ -197,7 +250,7 @@ export function parseSeed(input: unknown): Seed {
         str(vm.name, `${at}.name`, p);
         str(vm.location, `${at}.location`, p);
         str(vm.vmSize, `${at}.vmSize`, p);
-        inRg(vm.resourceGroup, at);
+        c.inRg(vm.resourceGroup, at);
         if (vm.osType !== "Linux" && vm.osType !== "Windows") p(`${at}.osType must be Linux or Windows`);
         if (vm.zones !== undefined && !(Array.isArray(vm.zones) && vm.zones.every((z) => typeof z === "string")))
             p(`${at}.zones must be an array of strings`);
@@ -265,45 +318,50 @@ export function parseSeed(input: unknown): Seed {
         }
         if (vm.recoveryPoints !== undefined) {
             if (!Array.isArray(vm.recoveryPoints)) p(`${at}.recoveryPoints must be an array`);
-            else
-                vm.recoveryPoints.forEach((rp, j) => {
-                    const rat = `${at}.recoveryPoints[${j}]`;
-                    if (!isObject(rp)) return p(`${rat} must be an object`);
-                    if (typeof rp.id !== "string" || !/^\d{1,20}$/.test(rp.id)) p(`${rat}.id must be a numeric string`);
-                    else if (rpIds.has(rp.id)) p(`recovery point id ${rp.id} appears twice`);
-                    else rpIds.add(rp.id);
-                    if (rp.hoursAgo === undefined && rp.time === undefined) p(`${rat} needs hoursAgo or time`);
-                    if (rp.hoursAgo !== undefined && typeof rp.hoursAgo !== "number") p(`${rat}.hoursAgo must be a number`);
-                    if (rp.time !== undefined && Number.isNaN(Date.parse(String(rp.time)))) p(`${rat}.time must be an ISO 8601 time`);
-                    if (!["AppConsistent", "CrashConsistent", "FileSystemConsistent"].includes(String(rp.type))) {
-                        p(`${rat}.type must be AppConsistent, CrashConsistent or FileSystemConsistent`);
-                    }
-                    if (rp.isSourceVMEncrypted !== undefined && typeof rp.isSourceVMEncrypted !== "boolean")
-                        p(`${rat}.isSourceVMEncrypted must be a boolean`);
-                    if (rp.keyAndSecret !== undefined) {
-                        const ks = rp.keyAndSecret;
-                        if (!isObject(ks) || typeof ks.secretUrl !== "string" || typeof ks.secretVaultId !== "string")
-                            p(`${rat}.keyAndSecret must be {secretUrl, secretVaultId, kekUrl?, kekVaultId?}`);
-                        else if ((ks.kekUrl === undefined) !== (ks.kekVaultId === undefined))
-                            p(`${rat}.keyAndSecret: kekUrl and kekVaultId go together`);
-                    }
-                    if (rp.securityType !== undefined && !SECURITY_TYPES.includes(rp.securityType))
-                        p(`${rat}.securityType must be one of ${SECURITY_TYPES.join(", ")}`);
-                    if (!Array.isArray(rp.tiers) || rp.tiers.length === 0) p(`${rat}.tiers must be a non-empty array`);
-                    else
-                        rp.tiers.forEach((t, k) => {
-                            const type = typeof t === "string" ? t : isObject(t) ? t.type : undefined;
-                            const status = typeof t === "string" ? "Valid" : isObject(t) ? t.status : undefined;
-                            if (!["InstantRP", "HardenedRP", "ArchivedRP"].includes(String(type)))
-                                p(`${rat}.tiers[${k}] type must be InstantRP, HardenedRP or ArchivedRP`);
-                            if (!["Valid", "Disabled", "Deleted", "Rehydrated"].includes(String(status)))
-                                p(`${rat}.tiers[${k}] status must be Valid, Disabled, Deleted or Rehydrated`);
-                        });
-                });
+            else vm.recoveryPoints.forEach((rp, j) => checkRecoveryPoint(c, rp, `${at}.recoveryPoints[${j}]`, rpIds));
         }
     });
-    unique("virtual machine", seed.virtualMachines);
+    c.unique("virtual machine", seed.virtualMachines);
+}
 
+/** One recovery point of a VM; `rpIds` collects the IDs so far (they are unique across the seed). */
+function checkRecoveryPoint(c: SeedCheck, rp: SeedRecoveryPoint, rat: string, rpIds: Set<string>): void {
+    const p = c.p;
+    if (!isObject(rp)) return p(`${rat} must be an object`);
+    if (typeof rp.id !== "string" || !/^\d{1,20}$/.test(rp.id)) p(`${rat}.id must be a numeric string`);
+    else if (rpIds.has(rp.id)) p(`recovery point id ${rp.id} appears twice`);
+    else rpIds.add(rp.id);
+    if (rp.hoursAgo === undefined && rp.time === undefined) p(`${rat} needs hoursAgo or time`);
+    if (rp.hoursAgo !== undefined && typeof rp.hoursAgo !== "number") p(`${rat}.hoursAgo must be a number`);
+    if (rp.time !== undefined && Number.isNaN(Date.parse(String(rp.time)))) p(`${rat}.time must be an ISO 8601 time`);
+    if (!["AppConsistent", "CrashConsistent", "FileSystemConsistent"].includes(String(rp.type))) {
+        p(`${rat}.type must be AppConsistent, CrashConsistent or FileSystemConsistent`);
+    }
+    if (rp.isSourceVMEncrypted !== undefined && typeof rp.isSourceVMEncrypted !== "boolean")
+        p(`${rat}.isSourceVMEncrypted must be a boolean`);
+    if (rp.keyAndSecret !== undefined) {
+        const ks = rp.keyAndSecret;
+        if (!isObject(ks) || typeof ks.secretUrl !== "string" || typeof ks.secretVaultId !== "string")
+            p(`${rat}.keyAndSecret must be {secretUrl, secretVaultId, kekUrl?, kekVaultId?}`);
+        else if ((ks.kekUrl === undefined) !== (ks.kekVaultId === undefined)) p(`${rat}.keyAndSecret: kekUrl and kekVaultId go together`);
+    }
+    if (rp.securityType !== undefined && !SECURITY_TYPES.includes(rp.securityType))
+        p(`${rat}.securityType must be one of ${SECURITY_TYPES.join(", ")}`);
+    if (!Array.isArray(rp.tiers) || rp.tiers.length === 0) p(`${rat}.tiers must be a non-empty array`);
+    else
+        rp.tiers.forEach((t, k) => {
+            const type = typeof t === "string" ? t : isObject(t) ? t.type : undefined;
+            const status = typeof t === "string" ? "Valid" : isObject(t) ? t.status : undefined;
+            if (!["InstantRP", "HardenedRP", "ArchivedRP"].includes(String(type)))
+                p(`${rat}.tiers[${k}] type must be InstantRP, HardenedRP or ArchivedRP`);
+            if (!["Valid", "Disabled", "Deleted", "Rehydrated"].includes(String(status)))
+                p(`${rat}.tiers[${k}] status must be Valid, Disabled, Deleted or Rehydrated`);
+        });
+}
+
+/** timing, pageSize, crrAccessTokenLifetimeSeconds, wireFormat, variants, rateLimits. */
+function checkSettings(c: SeedCheck): void {
+    const { seed, p } = c;
     if (seed.timing !== undefined) {
         if (!isObject(seed.timing)) p("timing must be an object");
         else
@@ -339,6 +397,11 @@ export function parseSeed(input: unknown): Seed {
                 p("rateLimits.enforce must be a boolean");
         }
     }
+}
+
+/** The applications the token endpoint knows, with their federated credentials and role assignments. */
+function checkServicePrincipals(c: SeedCheck): void {
+    const { seed, p } = c;
     if (seed.servicePrincipals !== undefined) {
         if (!Array.isArray(seed.servicePrincipals))
             p("servicePrincipals must be an array of {clientId, clientSecret, displayName?, objectId?}");
@@ -378,8 +441,6 @@ export function parseSeed(input: unknown): Seed {
             });
         }
     }
-    if (problems.length > 0) throw new SeedError(problems);
-    return JSON.parse(JSON.stringify(seed)) as Seed;
 }
 
 const SECURITY_TYPES: SecurityType[] = ["Standard", "TrustedLaunch", "ConfidentialVM"];
