@@ -8,7 +8,7 @@ import { fork } from "child_process";
 import * as path from "path";
 import { benchSeed } from "./bench-seed";
 import { admin, countRequests, LogEntry, RequestCounts, requestsSince } from "./emulator-log";
-import { EngineJob, EngineResult } from "./engine-worker";
+import { emptyEngineResult, EngineJob, EngineResult } from "./engine-worker";
 import { Role, sampleProcessTree } from "./proc-sampler";
 
 export interface ScaleSettings {
@@ -96,19 +96,7 @@ export async function scaleRun(
         x.status === "fulfilled"
             ? x.value
             : {
-                  stackName: jobs[i].stackName,
-                  count: perStack,
-                  upMs: 0,
-                  destroyMs: 0,
-                  failedUp: [],
-                  failedDestroy: [],
-                  created: 0,
-                  deleted: 0,
-                  restores: [],
-                  upStartedAt: 0,
-                  upEndedAt: 0,
-                  destroyEndedAt: 0,
-                  retryNotices: 0,
+                  ...emptyEngineResult({ stackName: jobs[i].stackName, count: perStack }),
                   upError: String((x.reason as Error)?.message ?? x.reason),
               },
     );

@@ -126,9 +126,9 @@ function errText(e: unknown): string {
     return (lines.length ? lines.join("\n") : s).slice(0, 2000);
 }
 
-export async function runEngineJob(job: EngineJob): Promise<EngineResult> {
-    let engine: EngineStack | undefined;
-    const result: EngineResult = {
+/** A stack's result before anything has run (all counts zero). */
+export function emptyEngineResult(job: Pick<EngineJob, "stackName" | "count" | "parallel">): EngineResult {
+    return {
         stackName: job.stackName,
         count: job.count,
         parallel: job.parallel,
@@ -144,6 +144,11 @@ export async function runEngineJob(job: EngineJob): Promise<EngineResult> {
         destroyEndedAt: 0,
         retryNotices: 0,
     };
+}
+
+export async function runEngineJob(job: EngineJob): Promise<EngineResult> {
+    let engine: EngineStack | undefined;
+    const result = emptyEngineResult(job);
     try {
         engine = await createEngineStack({
             projectName: "vmrestore-bench",

@@ -21,18 +21,10 @@ import {
     priorLimitPolls,
 } from "../provider/polling/job-duration-prior";
 import { runVirtualSweep, SweepOptions } from "./virtual-sweep";
+import { seededRandom } from "../scripts/seeded-random";
 
 /** A small seeded generator (mulberry32): runs repeat exactly. */
-export function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+export const seeded = seededRandom;
 
 export type EstimateMode = "none" | "accurate" | "half" | "double";
 
